@@ -1,0 +1,327 @@
+//! XML plumbing over quick-xml: a pull reader for the service's flat documents, and a writer.
+//!
+//! The service's XML is shallow: a root whose children are text elements or (for tasks)
+//! elements of text elements. The reader walks it without recursion, skips unknown elements,
+//! decodes entities and CDATA, refuses DTDs (so no entity expansion of any kind), and reports
+//! byte offsets.
+
+use super::DecodeError;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::str::FromStr;
+
+/// A pull reader positioned inside an element, handing out its children one by one.
+pub(crate) struct XmlReader<'a> {
+    reader: Reader<&'a [u8]>,
+}
+
+/// A child element just opened: its local name, whether it is empty (`<X/>`), and its offset.
+pub(crate) struct Child<'a> {
+    start: BytesStart<'a>,
+    empty: bool,
+    /// Byte offset just past the start tag.
+    pub(crate) offset: u64,
+}
+
+impl Child<'_> {
+    /// The element's local name (namespace prefix dropped).
+    pub(crate) fn name(&self) -> &[u8] {
+        self.start.local_name().into_inner()
+    }
+
+    /// Whether the element was written empty (`<X/>`).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// The name as text, for error messages.
+    pub(crate) fn display_name(&self) -> String {
+        String::from_utf8_lossy(self.name()).into_owned()
+    }
+}
+
+impl<'a> XmlReader<'a> {
+    /// Opens `body`, skipping the prolog, and checks that the root element is `root`.
+    pub(crate) fn open(body: &'a [u8], root: &'static str) -> Result<Self, DecodeError> {
+        let mut xml = XmlReader {
+            reader: Reader::from_reader(body),
+        };
+        loop {
+            let offset = xml.reader.buffer_position();
+            match xml.reader.read_event().map_err(|e| xml.syntax(e))? {
+                Event::Start(start) if start.local_name().as_ref() == root.as_bytes() => return Ok(xml),
+                Event::Start(start) | Event::Empty(start) => {
+                    return Err(DecodeError::XmlWrongRoot {
+                        expected: root,
+                        found: String::from_utf8_lossy(start.name().as_ref()).into_owned(),
+                    });
+                }
+                Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
+                Event::Eof => {
+                    return Err(DecodeError::XmlWrongRoot {
+                        expected: root,
+                        found: String::new(),
+                    });
+                }
+                Event::Text(text) if !is_blank(&text) => {
+                    return Err(DecodeError::XmlSyntax {
+                        offset,
+                        detail: "text before the root element".into(),
+                    });
+                }
+                // Declaration, comments, processing instructions, blank text.
+                _ => {}
+            }
+        }
+    }
+
+    /// The next child element of the current element, or `None` at the current element's end.
+    /// Text, comments and processing instructions between children are skipped.
+    pub(crate) fn next_child(&mut self) -> Result<Option<Child<'a>>, DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.reader.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => {
+                    return Ok(Some(Child {
+                        start,
+                        empty: false,
+                        offset: self.reader.buffer_position(),
+                    }));
+                }
+                Event::Empty(start) => {
+                    return Ok(Some(Child {
+                        start,
+                        empty: true,
+                        offset: self.reader.buffer_position(),
+                    }));
+                }
+                Event::End(_) => return Ok(None),
+                Event::Eof => return Err(self.truncated()),
+                Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
+                _ => {}
+            }
+        }
+    }
+
+    /// The text of `child` (entities decoded, CDATA included), consuming it to its end tag.
+    pub(crate) fn text(&mut self, child: &Child<'a>) -> Result<Cow<'a, str>, DecodeError> {
+        if child.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            let offset = self.reader.buffer_position();
+            let piece: Cow<'a, str> = match self.reader.read_event().map_err(|e| self.syntax(e))? {
+                Event::Text(raw) => raw.unescape().map_err(|e| self.syntax_at(offset, e))?,
+                Event::CData(raw) => match raw.into_inner() {
+                    Cow::Borrowed(bytes) => Cow::Borrowed(utf8(bytes, offset)?),
+                    Cow::Owned(bytes) => Cow::Owned(utf8(&bytes, offset)?.to_owned()),
+                },
+                Event::End(_) => return Ok(text),
+                Event::Start(_) | Event::Empty(_) => {
+                    return Err(DecodeError::XmlUnexpectedMarkup {
+                        element: child.display_name(),
+                        offset,
+                    });
+                }
+                Event::Eof => return Err(self.truncated()),
+                Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
+                _ => continue,
+            };
+            if text.is_empty() {
+                text = piece;
+            } else {
+                text.to_mut().push_str(&piece);
+            }
+        }
+    }
+
+    /// Skips `child` and everything inside it.
+    pub(crate) fn skip(&mut self, child: &Child<'a>) -> Result<(), DecodeError> {
+        if child.empty {
+            return Ok(());
+        }
+        let end = child.start.to_end().into_owned();
+        self.reader
+            .read_to_end(end.name())
+            .map(|_| ())
+            .map_err(|e| self.syntax(e))
+    }
+
+    /// Checks that nothing but comments, processing instructions and blanks follow the root.
+    pub(crate) fn finish(mut self) -> Result<(), DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.reader.read_event().map_err(|e| self.syntax(e))? {
+                Event::Eof => return Ok(()),
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                _ => {
+                    return Err(DecodeError::XmlSyntax {
+                        offset,
+                        detail: "content after the root element".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The text of `child`, parsed as `T`, with `field` named in the error.
+    pub(crate) fn parse<T>(&mut self, child: &Child<'a>, field: &'static str) -> Result<T, DecodeError>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        let text = self.text(child)?;
+        text.parse().map_err(|error: T::Err| DecodeError::InvalidField {
+            field,
+            offset: child.offset,
+            detail: error.to_string(),
+        })
+    }
+
+    fn syntax(&self, error: quick_xml::Error) -> DecodeError {
+        let offset = self.reader.error_position();
+        self.syntax_at(offset, error)
+    }
+
+    fn syntax_at(&self, offset: u64, error: impl fmt::Display) -> DecodeError {
+        DecodeError::XmlSyntax {
+            offset,
+            detail: error.to_string(),
+        }
+    }
+
+    fn truncated(&self) -> DecodeError {
+        DecodeError::XmlSyntax {
+            offset: self.reader.buffer_position(),
+            detail: "the document ends before the root element is closed".into(),
+        }
+    }
+}
+
+fn is_blank(text: &[u8]) -> bool {
+    text.iter().all(u8::is_ascii_whitespace)
+}
+
+fn utf8(bytes: &[u8], offset: u64) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes).map_err(|error| DecodeError::XmlSyntax {
+        offset: offset + error.valid_up_to() as u64,
+        detail: "invalid UTF-8".into(),
+    })
+}
+
+/// Stores `value` into `slot`, refusing a second occurrence of the field.
+pub(crate) fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    field: &'static str,
+    container: impl FnOnce() -> String,
+    offset: u64,
+) -> Result<(), DecodeError> {
+    if slot.is_some() {
+        return Err(DecodeError::DuplicateField {
+            field,
+            container: container(),
+            offset,
+        });
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Takes a required field out of its slot.
+pub(crate) fn required<T>(
+    slot: Option<T>,
+    field: &'static str,
+    container: impl FnOnce() -> String,
+) -> Result<T, DecodeError> {
+    slot.ok_or_else(|| DecodeError::MissingField {
+        field,
+        container: container(),
+    })
+}
+
+/// A compact XML writer with a prolog.
+pub(crate) struct XmlWriter {
+    out: String,
+}
+
+impl XmlWriter {
+    /// Starts a document with root element `root`.
+    pub(crate) fn new(root: &str) -> XmlWriter {
+        let mut out = String::with_capacity(512);
+        out.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+        let mut writer = XmlWriter { out };
+        writer.open(root);
+        writer
+    }
+
+    /// Opens an element.
+    pub(crate) fn open(&mut self, name: &str) {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Closes an element.
+    pub(crate) fn close(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Writes `<name>text</name>`, escaping the text.
+    pub(crate) fn text_element(&mut self, name: &str, text: &str) {
+        self.open(name);
+        push_escaped(&mut self.out, text);
+        self.close(name);
+    }
+
+    /// Writes `<name>value</name>` for a value whose `Display` needs no escaping (numbers, times).
+    pub(crate) fn display_element(&mut self, name: &str, value: impl fmt::Display) {
+        self.open(name);
+        // Writing to a String cannot fail.
+        let _ = write!(self.out, "{value}");
+        self.close(name);
+    }
+
+    /// Closes the root and returns the document.
+    pub(crate) fn finish(mut self, root: &str) -> String {
+        self.close(root);
+        self.out
+    }
+}
+
+/// Escapes the characters that cannot stand in XML text or attribute values as they are.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(index) = rest.find(['&', '<', '>', '"', '\'', '\r']) {
+        out.push_str(&rest[..index]);
+        out.push_str(match rest.as_bytes()[index] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            // A raw CR would be normalised away by a conforming parser.
+            _ => "&#13;",
+        });
+        rest = &rest[index + 1..];
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_carriage_returns() {
+        let mut out = String::new();
+        push_escaped(&mut out, "a&b<c>d\"e'f\rg€");
+        assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e&apos;f&#13;g€");
+    }
+}

@@ -1,0 +1,67 @@
+//! # cdn-task-core
+//!
+//! The pure domain core of [cdn-task](https://github.com/cdn-task/cdn-task): everything about
+//! Alibaba Cloud CDN's `DescribeRefreshTaskById` (API version `2018-05-10`) that does not need a
+//! socket, a clock or a thread.
+//!
+//! **In scope:** validated task IDs and ID lists ([`TaskId`], [`TaskIdList`]); requests as ordered
+//! parameter lists ([`ApiRequest`], [`Operation`]); the response model ([`Task`], [`Process`],
+//! [`TaskStatus`], …); JSON and XML codecs for every body, both directions ([`WireBody`]); the
+//! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); the three-day query window
+//! ([`is_queryable`]); the rate-limit rule as data ([`RateLimit`]).
+//!
+//! **Out of scope:** sockets, HTTP, async runtimes, reading the clock, randomness. Callers pass
+//! `now`, timestamps and nonces in. The HTTP client (`cdn-task-http`) and the service emulator
+//! (`cdn-task-mock`) are adapters over this crate.
+//!
+//! ```
+//! use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, WireBody};
+//!
+//! // Build a request: 1 to 10 IDs, validated.
+//! let op = DescribeRefreshTaskById::new("12345678, 23456789".parse()?);
+//! let request = ApiRequest::new(&op, Format::Xml);
+//! assert_eq!(request.parameters().last(), Some(&("TaskId", "12345678,23456789")));
+//!
+//! // Decode what the service answers.
+//! let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+//! <DescribeRefreshTaskByIdResponse><RequestId>E0C2</RequestId><Tasks>
+//!   <CreationTime>2020-08-03T08:54:23Z</CreationTime><Description></Description>
+//!   <ObjectPath>http://example.com/a.jpg?x=1&amp;y=2</ObjectPath><ObjectType>file</ObjectType>
+//!   <Process>99.37%</Process><Status>Refreshing</Status><TaskId>12345678</TaskId>
+//! </Tasks><TotalCount>1</TotalCount></DescribeRefreshTaskByIdResponse>"#;
+//! let response = DescribeRefreshTaskByIdResponse::decode_xml(body.as_bytes())?;
+//! assert_eq!(response.tasks[0].object_path, "http://example.com/a.jpg?x=1&y=2");
+//! assert_eq!(response.tasks[0].process.basis_points(), 9937);
+//! assert_eq!(response.missing_ids(&op.task_ids), ["23456789".parse()?]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod codec;
+mod error_body;
+mod error_code;
+mod process;
+mod rate_limit;
+mod request;
+mod response;
+pub mod signing;
+mod task;
+mod task_id;
+mod time;
+mod wire_str;
+
+pub use codec::{DecodeError, JsonErrorKind, WireBody};
+pub use error_body::{HOST_ID, ServiceErrorBody};
+pub use error_code::ErrorCode;
+pub use process::{Process, ProcessError};
+pub use rate_limit::RateLimit;
+pub use request::{
+    API_VERSION, ApiRequest, DEFAULT_HOST, DescribeRefreshTaskById, Format, Operation, ParameterError,
+};
+pub use response::DescribeRefreshTaskByIdResponse;
+pub use task::{FailureReason, ObjectType, Task, TaskStatus};
+pub use task_id::{MAX_IDS_PER_CALL, MAX_TASK_ID_DIGITS, TaskId, TaskIdError, TaskIdList, TaskIdListError};
+pub use time::{
+    QUERY_WINDOW, TimeError, format_utc_timestamp, is_queryable, oldest_queryable, parse_utc_timestamp,
+};

@@ -1,0 +1,164 @@
+//! Wire timestamps (`CreationTime`, `Timestamp`, `x-acs-date`) and the three-day query window.
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
+use std::fmt;
+
+/// How far back `DescribeRefreshTaskById` sees: tasks created within the last 72 hours, inclusive.
+pub const QUERY_WINDOW: TimeDelta = TimeDelta::hours(72);
+
+/// Why a text is not a wire timestamp.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("time `{text}` is not UTC `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mmZ`")]
+pub struct TimeError {
+    /// The offending text, shortened if huge.
+    pub text: String,
+}
+
+/// Parses a UTC wire timestamp: `2020-08-03T08:54:23Z`, or `2020-08-03T08:54Z` (no seconds, as a
+/// sibling API documents). Nothing else is accepted: no offsets, no fractions, four-digit years.
+///
+/// ```
+/// let t = cdn_task_core::parse_utc_timestamp("2020-08-03T08:54Z").unwrap();
+/// assert_eq!(cdn_task_core::format_utc_timestamp(t).to_string(), "2020-08-03T08:54:00Z");
+/// ```
+pub fn parse_utc_timestamp(text: &str) -> Result<DateTime<Utc>, TimeError> {
+    parse_fixed(text.as_bytes()).ok_or_else(|| TimeError {
+        text: crate::task_id::quote(text),
+    })
+}
+
+/// Fixed-width parser; `None` on any deviation. Hand-written because it sits on the decode hot path.
+fn parse_fixed(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    let has_seconds = match bytes.len() {
+        20 => true,
+        17 => false,
+        _ => return None,
+    };
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes.get(range)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let separators_ok = bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+        && bytes[13] == b':'
+        && bytes[bytes.len() - 1] == b'Z'
+        && (!has_seconds || bytes[16] == b':');
+    if !separators_ok {
+        return None;
+    }
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let second = if has_seconds { number(17..19)? } else { 0 };
+    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
+    let datetime = date.and_hms_opt(number(11..13)?, number(14..16)?, second)?;
+    Some(datetime.and_utc())
+}
+
+/// A wire timestamp as a `FromStr` type, for the codecs' string-parsing plumbing.
+pub(crate) struct WireTime(pub(crate) DateTime<Utc>);
+
+impl std::str::FromStr for WireTime {
+    type Err = TimeError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_utc_timestamp(text).map(WireTime)
+    }
+}
+
+/// Renders a UTC wire timestamp with seconds (`2020-08-03T08:54:23Z`); sub-second digits are
+/// dropped. The result implements `Display` without allocating.
+pub fn format_utc_timestamp(time: DateTime<Utc>) -> impl fmt::Display {
+    WireTimestamp(time)
+}
+
+struct WireTimestamp(DateTime<Utc>);
+
+impl fmt::Display for WireTimestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+/// Whether a task created at `created` can still be queried at `now`: at most [`QUERY_WINDOW`]
+/// old, inclusive at exactly 72 hours.
+///
+/// A creation time in the future (clock skew between the caller and the service) counts as
+/// queryable: the task exists and is certainly not older than three days.
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use cdn_task_core::{is_queryable, QUERY_WINDOW};
+/// let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+/// assert!(is_queryable(now - QUERY_WINDOW, now));
+/// assert!(!is_queryable(now - QUERY_WINDOW - TimeDelta::seconds(1), now));
+/// ```
+pub fn is_queryable(created: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    created >= oldest_queryable(now)
+}
+
+/// The oldest creation time still queryable at `now`.
+pub fn oldest_queryable(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - QUERY_WINDOW
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn parses_both_documented_forms() {
+        let expected = Utc.with_ymd_and_hms(2020, 8, 3, 8, 54, 23).unwrap();
+        assert_eq!(parse_utc_timestamp("2020-08-03T08:54:23Z"), Ok(expected));
+        let no_seconds = Utc.with_ymd_and_hms(2020, 8, 3, 8, 54, 0).unwrap();
+        assert_eq!(parse_utc_timestamp("2020-08-03T08:54Z"), Ok(no_seconds));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in [
+            "",
+            "2020-08-03",
+            "2020-08-03T08:54:23",
+            "2020-08-03T08:54:23+08:00",
+            "2020-08-03T08:54:23.5Z",
+            "2020-13-03T08:54:23Z",
+            "2020-02-30T08:54:23Z",
+            "2020-08-03T24:00:00Z",
+            "2020-08-03 08:54:23Z",
+            "202a-08-03T08:54:23Z",
+            "2020-08-03T08:54:6 Z",
+            "２０２０-08-03T08:54Z",
+        ] {
+            assert!(parse_utc_timestamp(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn formats_with_seconds() {
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(format_utc_timestamp(t).to_string(), "2026-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn window_is_inclusive_at_72_hours_and_open_to_the_future() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
+        assert!(is_queryable(now, now));
+        assert!(is_queryable(now + TimeDelta::hours(1), now));
+        assert!(is_queryable(now - TimeDelta::hours(72), now));
+        assert!(!is_queryable(
+            now - TimeDelta::hours(72) - TimeDelta::nanoseconds(1),
+            now
+        ));
+    }
+}
