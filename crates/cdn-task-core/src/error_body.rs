@@ -1,6 +1,6 @@
 //! The service's error body: what it says when it says no.
 
-use crate::codec::xml::{XmlReader, XmlWriter, required, set_once};
+use crate::codec::xml::{XmlWriter, decode_flat, required};
 use crate::codec::{DecodeError, WireBody, json};
 use crate::error_code::ErrorCode;
 use std::fmt;
@@ -83,27 +83,12 @@ impl WireBody for ServiceErrorBody {
     }
 
     fn decode_xml(body: &[u8]) -> Result<Self, DecodeError> {
-        let mut xml = XmlReader::open(body, XML_ROOT)?;
+        let [request_id, host_id, code, message, recommend] = decode_flat(
+            body,
+            XML_ROOT,
+            ["RequestId", "HostId", "Code", "Message", "Recommend"],
+        )?;
         let container = || format!("<{XML_ROOT}>");
-        let (mut request_id, mut host_id, mut code, mut message, mut recommend) =
-            (None, None, None, None, None);
-        while let Some(child) = xml.next_child()? {
-            let offset = child.offset;
-            let slot = match child.name() {
-                b"RequestId" => (&mut request_id, "RequestId"),
-                b"HostId" => (&mut host_id, "HostId"),
-                b"Code" => (&mut code, "Code"),
-                b"Message" => (&mut message, "Message"),
-                b"Recommend" => (&mut recommend, "Recommend"),
-                _ => {
-                    xml.skip(&child)?;
-                    continue;
-                }
-            };
-            let text = xml.text(&child)?.into_owned();
-            set_once(slot.0, text, slot.1, container, offset)?;
-        }
-        xml.finish()?;
         let code: String = required(code, "Code", container)?;
         Ok(ServiceErrorBody {
             request_id: required(request_id, "RequestId", container)?,
@@ -121,14 +106,15 @@ impl WireBody for ServiceErrorBody {
     }
 
     fn encode_xml(&self) -> String {
-        let mut xml = XmlWriter::new(XML_ROOT);
-        xml.text_element("RequestId", &self.request_id);
-        xml.text_element("HostId", &self.host_id);
-        xml.text_element("Code", self.code.as_str());
-        xml.text_element("Message", &self.message);
+        let mut fields = vec![
+            ("RequestId", self.request_id.as_str()),
+            ("HostId", &self.host_id),
+            ("Code", self.code.as_str()),
+            ("Message", &self.message),
+        ];
         if let Some(recommend) = &self.recommend {
-            xml.text_element("Recommend", recommend);
+            fields.push(("Recommend", recommend));
         }
-        xml.finish(XML_ROOT)
+        XmlWriter::flat(XML_ROOT, &fields)
     }
 }

@@ -41,6 +41,7 @@
 mod codec;
 mod error_body;
 mod error_code;
+mod operations;
 mod process;
 mod rate_limit;
 mod request;
@@ -54,6 +55,11 @@ mod wire_str;
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
 pub use error_body::{HOST_ID, ServiceErrorBody};
 pub use error_code::ErrorCode;
+pub use operations::{
+    CreateTasksResponse, CreatedTaskKind, DescribeRefreshQuota, MAX_DIRECTORIES_PER_CALL,
+    MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths, PreloadArea, PushObjectCache, Quota,
+    RefreshObjectCaches, RefreshQuota, RefreshType,
+};
 pub use process::{Process, ProcessError};
 pub use rate_limit::RateLimit;
 pub use request::{

@@ -213,6 +213,34 @@ fn utf8(bytes: &[u8], offset: u64) -> Result<&str, DecodeError> {
     })
 }
 
+/// Decodes a flat document: root `root` whose children are text elements. Returns the text of
+/// each of `fields` (`None` when absent); unknown children are skipped; a repeated field is an error.
+pub(crate) fn decode_flat<const N: usize>(
+    body: &[u8],
+    root: &'static str,
+    fields: [&'static str; N],
+) -> Result<[Option<String>; N], DecodeError> {
+    let mut xml = XmlReader::open(body, root)?;
+    let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
+    while let Some(child) = xml.next_child()? {
+        match fields.iter().position(|field| field.as_bytes() == child.name()) {
+            Some(index) => {
+                let text = xml.text(&child)?.into_owned();
+                set_once(
+                    &mut values[index],
+                    text,
+                    fields[index],
+                    || format!("<{root}>"),
+                    child.offset,
+                )?;
+            }
+            None => xml.skip(&child)?,
+        }
+    }
+    xml.finish()?;
+    Ok(values)
+}
+
 /// Stores `value` into `slot`, refusing a second occurrence of the field.
 pub(crate) fn set_once<T>(
     slot: &mut Option<T>,
@@ -271,6 +299,15 @@ impl XmlWriter {
         self.out.push_str("</");
         self.out.push_str(name);
         self.out.push('>');
+    }
+
+    /// Writes one `<name>text</name>` per pair, then closes the root: a whole flat document.
+    pub(crate) fn flat(root: &str, fields: &[(&str, &str)]) -> String {
+        let mut xml = XmlWriter::new(root);
+        for (name, text) in fields {
+            xml.text_element(name, text);
+        }
+        xml.finish(root)
     }
 
     /// Writes `<name>text</name>`, escaping the text.
