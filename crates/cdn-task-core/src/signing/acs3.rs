@@ -396,3 +396,127 @@ pub(crate) fn verify_acs3(
         parameters,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIG: &str = "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0";
+
+    fn header(fields: &str) -> String {
+        format!("ACS3-HMAC-SHA256 {fields}")
+    }
+
+    fn incomplete_detail(header: &str) -> String {
+        match parse_authorization(header) {
+            Err(VerifyError::Incomplete { detail }) => detail,
+            other => panic!("{header:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_what_the_signers_write() {
+        let text = header(&format!(
+            "Credential=id,SignedHeaders=host;x-acs-date,Signature={SIG}"
+        ));
+        let parsed = parse_authorization(&text).unwrap();
+        assert_eq!(
+            parsed,
+            Acs3Authorization {
+                access_key_id: "id".into(),
+                signed_headers: vec!["host".into(), "x-acs-date".into()],
+                signature: SIG.into(),
+            }
+        );
+        assert_eq!(parsed.to_string(), text);
+        // Field order is free, spaces around the separators are tolerated.
+        let loose = format!("ACS3-HMAC-SHA256  Signature={SIG} , SignedHeaders=host,  Credential=id ");
+        assert_eq!(parse_authorization(&loose).unwrap().signed_headers, ["host"]);
+    }
+
+    #[test]
+    fn garbage_is_incomplete_never_a_panic() {
+        let ok_fields = format!("Credential=id,SignedHeaders=host;x-acs-date,Signature={SIG}");
+        let cases = [
+            String::new(),
+            " ".into(),
+            "ACS3-HMAC-SHA256".into(),
+            "ACS3-HMAC-SHA256 ".into(),
+            format!("ACS3-HMAC-SHA256{ok_fields}"),
+            format!("ACS3-HMAC-SHA256X {ok_fields}"),
+            format!("ACS3-HMAC-SHA1 {ok_fields}"),
+            format!("acs3-hmac-sha256 {ok_fields}"),
+            format!("Bearer {ok_fields}"),
+            header(&format!("SignedHeaders=host,Signature={SIG}")),
+            header("Credential=id,SignedHeaders=host"),
+            header(&format!("Credential=id,Signature={SIG}")),
+            header(&format!(
+                "Credential=id,Credential=id,SignedHeaders=host,Signature={SIG}"
+            )),
+            header(&format!(
+                "Credential=id,SignedHeaders=host,SignedHeaders=host,Signature={SIG}"
+            )),
+            header(&format!("{ok_fields},Signature={SIG}")),
+            header(&format!("{ok_fields},Region=cn")),
+            header(&format!("{ok_fields},")),
+            header(&format!("{ok_fields} junk")),
+            header(&format!("{ok_fields}\u{0}")),
+            header(&format!(",{ok_fields}")),
+            header(&format!("Credential=,SignedHeaders=host,Signature={SIG}")),
+            header(&format!("Credential=a b,SignedHeaders=host,Signature={SIG}")),
+            header(&format!("credential=id,SignedHeaders=host,Signature={SIG}")),
+            header(&format!("Credential id,SignedHeaders=host,Signature={SIG}")),
+            header(&format!("Credential=id,SignedHeaders=x-acs-date,Signature={SIG}")),
+            header(&format!("Credential=id,SignedHeaders=,Signature={SIG}")),
+            header(&format!(
+                "Credential=id,SignedHeaders=host;;x-acs-date,Signature={SIG}"
+            )),
+            header(&format!("Credential=id,SignedHeaders=host;,Signature={SIG}")),
+            header(&format!("Credential=id,SignedHeaders=Host,Signature={SIG}")),
+            header(&format!(
+                "Credential=id,SignedHeaders=x-acs-date;host,Signature={SIG}"
+            )),
+            header(&format!("Credential=id,SignedHeaders=host;host,Signature={SIG}")),
+            header(&format!("Credential=id,SignedHeaders=host x,Signature={SIG}")),
+            header("Credential=id,SignedHeaders=host,Signature="),
+            header(&format!(
+                "Credential=id,SignedHeaders=host,Signature={}",
+                &SIG[1..]
+            )),
+            header(&format!("Credential=id,SignedHeaders=host,Signature={SIG}0")),
+            header(&format!(
+                "Credential=id,SignedHeaders=host,Signature={}",
+                SIG.to_uppercase()
+            )),
+            header(&format!(
+                "Credential=id,SignedHeaders=host,Signature={}",
+                "g".repeat(64)
+            )),
+            header("Credential=id,SignedHeaders=host,Signature=é"),
+        ];
+        for case in &cases {
+            let detail = incomplete_detail(case);
+            assert!(!detail.is_empty());
+        }
+    }
+
+    #[test]
+    fn details_say_what_is_wrong() {
+        let ok = format!("Credential=id,SignedHeaders=host,Signature={SIG}");
+        assert!(incomplete_detail(&header(&format!("{ok},Credential=x"))).contains("more than once"));
+        assert!(
+            incomplete_detail(&header(&format!("Credential=id,SignedHeaders=x,Signature={SIG}")))
+                .contains("host")
+        );
+        assert!(incomplete_detail(&header("Credential=id,SignedHeaders=host")).contains("Signature"));
+        assert!(incomplete_detail(&header(&format!("{ok},Foo=bar"))).contains("Foo"));
+    }
+
+    #[test]
+    fn canonical_headers_trim_values() {
+        let (canonical, signed) = acs3_canonical_headers(&[("a", "\t x y \t"), ("b", "")]);
+        assert_eq!(canonical, "a:x y\nb:\n");
+        assert_eq!(signed, "a;b");
+        assert_eq!(acs3_canonical_headers(&[]), (String::new(), String::new()));
+    }
+}

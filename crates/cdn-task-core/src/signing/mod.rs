@@ -196,3 +196,6 @@ impl ApiRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
