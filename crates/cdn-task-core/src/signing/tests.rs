@@ -650,3 +650,44 @@ fn debug_output_and_errors_never_show_the_secret_or_the_token() {
     };
     assert_no_token(&format!("{signed:?}"));
 }
+
+/// A request whose signature covers an `x-acs-content-sha256` that is not the body's hash (the
+/// client hashed something else, yet signed the real body's hash): refused all the same.
+#[test]
+fn acs3_content_sha256_must_be_the_body_hash_even_when_signed() {
+    let body = b"TaskId=1";
+    let sign_with = |claimed: &str| {
+        let headers = [
+            ("host", "cdn.aliyuncs.com"),
+            ("x-acs-content-sha256", claimed),
+            ("x-acs-date", "2026-11-29T12:00:00Z"),
+            ("x-acs-signature-nonce", "n"),
+        ];
+        let (canonical_headers, signed_headers) = acs3_canonical_headers(&headers);
+        let canonical = acs3_canonical_request(
+            "POST",
+            "/",
+            "",
+            &canonical_headers,
+            &signed_headers,
+            &hex_sha256(body),
+        );
+        let signature = acs3_signature(SECRET, &acs3_string_to_sign(&canonical));
+        let authorization =
+            format!("ACS3-HMAC-SHA256 Credential={ID},SignedHeaders={signed_headers},Signature={signature}");
+        let mut sent: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        sent.push(("authorization".into(), authorization));
+        Wire {
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: sent,
+            body: body.to_vec(),
+        }
+    };
+    assert!(sign_with(&hex_sha256(body)).verify().is_ok());
+    assert_mismatch(&sign_with(&hex_sha256(b"")));
+}
