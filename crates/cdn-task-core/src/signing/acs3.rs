@@ -378,21 +378,21 @@ pub(crate) fn verify_acs3(
     let string_to_sign = acs3_string_to_sign(&canonical);
     let expected = acs3_signature(&secret, &string_to_sign);
     let signature_ok = signatures_equal(&expected, &authorization.signature);
-    if !(signature_ok && content_sha256.trim_ascii() == body_hash) {
+    if !(signature_ok && content_sha256 == body_hash) {
         return Err(VerifyError::SignatureMismatch { string_to_sign });
     }
 
     let mut parameters = Vec::with_capacity(2 + query.len() + form.len());
-    parameters.extend(action.map(|action| ("Action".to_owned(), action.trim_ascii().to_owned())));
-    parameters.extend(version.map(|version| ("Version".to_owned(), version.trim_ascii().to_owned())));
+    parameters.extend(action.map(|action| ("Action".to_owned(), action.to_owned())));
+    parameters.extend(version.map(|version| ("Version".to_owned(), version.to_owned())));
     parameters.extend(query);
     parameters.extend(form);
     Ok(VerifiedRequest {
         scheme: SignatureVersion::Acs3,
         access_key_id: authorization.access_key_id,
-        security_token: security_token.map(|token| token.trim_ascii().to_owned()),
+        security_token: security_token.map(str::to_owned),
         timestamp,
-        nonce: nonce.trim_ascii().to_owned(),
+        nonce: nonce.to_owned(),
         parameters,
     })
 }

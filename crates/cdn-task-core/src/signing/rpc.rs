@@ -71,6 +71,7 @@ pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
 /// and, when `content_type` is `application/x-www-form-urlencoded`, the body's parameters. A form
 /// body that does not parse is sent but not signed: the service refuses it anyway
 /// (`InvalidParameter`). The returned query is every query parameter, sorted, then `Signature`.
+/// `input.query` holds the API parameters only: a signing parameter in it would be sent twice.
 ///
 /// ```
 /// use cdn_task_core::signing::{sign_rpc, Credentials, SigningInput};

@@ -141,10 +141,10 @@ impl VerifyError {
 /// The scheme: an `Authorization` header starting `ACS3-HMAC-SHA256` means ACS3; otherwise the
 /// RPC scheme, whose `Signature` may be in the query or, with
 /// `Content-Type: application/x-www-form-urlencoded`, in the body; neither is
-/// [`VerifyError::Incomplete`]. Checks, in order: the signing fields' presence and shape
-/// (`Incomplete`), the query and form body (`MalformedParameters`), the timestamp's format
-/// (`TimestampFormat`), the AccessKeyId (`AccessKeyNotFound`), then the signature, compared in
-/// constant time (`SignatureMismatch`).
+/// [`VerifyError::Incomplete`]. Checks, in order: the ACS3 `Authorization` header's shape
+/// (`Incomplete`), the query and form body (`MalformedParameters`), the signing fields' presence
+/// and shape (`Incomplete`), the timestamp's format (`TimestampFormat`), the AccessKeyId
+/// (`AccessKeyNotFound`), then the signature, compared in constant time (`SignatureMismatch`).
 ///
 /// - RPC: `AccessKeyId`, `Signature`, `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`,
 ///   `SignatureNonce` and `Timestamp` are required, each once; the signed set is the query plus
