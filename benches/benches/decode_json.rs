@@ -7,8 +7,8 @@ use cdn_task_benches::baselines::{BorrowedResponse, BorrowedTask, PlainResponse,
 use cdn_task_benches::fixtures::{self, PAGE_TASK_COUNT};
 use cdn_task_benches::ratios::OURS;
 use cdn_task_core::{DescribeRefreshTaskByIdResponse, Task, WireBody};
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use std::hint::black_box;
 use std::time::Duration;
@@ -19,13 +19,25 @@ fn decode_json(c: &mut Criterion) {
         let body = fixtures::json_body(tasks);
         let input = fixtures::label(tasks);
         group.throughput(Throughput::Bytes(body.len() as u64));
-        bench(&mut group, OURS, &input, &body, DescribeRefreshTaskByIdResponse::decode_json);
+        bench(
+            &mut group,
+            OURS,
+            &input,
+            &body,
+            DescribeRefreshTaskByIdResponse::decode_json,
+        );
         bench_baselines::<PlainResponse, BorrowedResponse<'_>>(&mut group, &input, &body);
     }
     let page = fixtures::task_page_json(PAGE_TASK_COUNT);
     let input = format!("page of {PAGE_TASK_COUNT}");
     group.throughput(Throughput::Bytes(page.len() as u64));
-    bench(&mut group, OURS, &input, &page, serde_json::from_slice::<TaskPage<Task>>);
+    bench(
+        &mut group,
+        OURS,
+        &input,
+        &page,
+        serde_json::from_slice::<TaskPage<Task>>,
+    );
     bench_baselines::<TaskPage<PlainTask>, TaskPage<BorrowedTask<'_>>>(&mut group, &input, &page);
     group.finish();
 }
@@ -36,9 +48,27 @@ where
     Plain: for<'de> Deserialize<'de>,
     Borrowed: Deserialize<'a>,
 {
-    bench(group, "serde_json Value", input, body, serde_json::from_slice::<serde_json::Value>);
-    bench(group, "serde_json String struct", input, body, serde_json::from_slice::<Plain>);
-    bench(group, "serde_json &str struct", input, body, serde_json::from_slice::<Borrowed>);
+    bench(
+        group,
+        "serde_json Value",
+        input,
+        body,
+        serde_json::from_slice::<serde_json::Value>,
+    );
+    bench(
+        group,
+        "serde_json String struct",
+        input,
+        body,
+        serde_json::from_slice::<Plain>,
+    );
+    bench(
+        group,
+        "serde_json &str struct",
+        input,
+        body,
+        serde_json::from_slice::<Borrowed>,
+    );
 }
 
 fn bench<'a, T, E>(
@@ -48,7 +78,10 @@ fn bench<'a, T, E>(
     body: &'a str,
     decode: impl Fn(&'a [u8]) -> Result<T, E>,
 ) {
-    assert!(decode(body.as_bytes()).is_ok(), "{function} cannot decode the {input} body");
+    assert!(
+        decode(body.as_bytes()).is_ok(),
+        "{function} cannot decode the {input} body"
+    );
     group.bench_function(BenchmarkId::new(function, input), |b| {
         b.iter(|| decode(black_box(body.as_bytes())))
     });

@@ -17,14 +17,18 @@ fn encode(c: &mut Criterion) {
         let input = fixtures::label(tasks);
 
         let mut json = c.benchmark_group("encode_json");
-        json.bench_function(BenchmarkId::new(OURS, &input), |b| b.iter(|| black_box(&typed).encode_json()));
+        json.bench_function(BenchmarkId::new(OURS, &input), |b| {
+            b.iter(|| black_box(&typed).encode_json())
+        });
         json.bench_function(BenchmarkId::new("serde_json String struct", &input), |b| {
             b.iter(|| serde_json::to_string(black_box(&plain)))
         });
         json.finish();
 
         let mut xml = c.benchmark_group("encode_xml");
-        xml.bench_function(BenchmarkId::new(OURS, &input), |b| b.iter(|| black_box(&typed).encode_xml()));
+        xml.bench_function(BenchmarkId::new(OURS, &input), |b| {
+            b.iter(|| black_box(&typed).encode_xml())
+        });
         xml.bench_function(BenchmarkId::new("quick-xml serde String struct", &input), |b| {
             b.iter(|| quick_xml::se::to_string(black_box(&plain)))
         });

@@ -14,7 +14,11 @@ fn task_id_list(c: &mut Criterion) {
     let mut group = c.benchmark_group("task_id_list");
     for ids in fixtures::TASK_COUNTS {
         let text = fixtures::task_id_list_text(ids);
-        let input = if ids == 1 { "1 ID".to_owned() } else { format!("{ids} IDs") };
+        let input = if ids == 1 {
+            "1 ID".to_owned()
+        } else {
+            format!("{ids} IDs")
+        };
         group.bench_function(BenchmarkId::new(OURS, &input), |b| {
             b.iter(|| black_box(text.as_str()).parse::<TaskIdList>())
         });

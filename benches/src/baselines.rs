@@ -185,7 +185,10 @@ mod tests {
     fn page_decodes_typed_plain_and_borrowed() {
         let json = fixtures::task_page_json(fixtures::PAGE_TASK_COUNT);
         let typed: TaskPage<Task> = serde_json::from_str(&json).unwrap();
-        assert_eq!(typed.tasks.cdn_task, (0..100).map(fixtures::task).collect::<Vec<_>>());
+        assert_eq!(
+            typed.tasks.cdn_task,
+            (0..100).map(fixtures::task).collect::<Vec<_>>()
+        );
         let plain: TaskPage<PlainTask> = serde_json::from_str(&json).unwrap();
         assert_eq!(plain.tasks.cdn_task[7], PlainTask::from(&fixtures::task(7)));
         let borrowed: TaskPage<BorrowedTask<'_>> = serde_json::from_str(&json).unwrap();
@@ -197,9 +200,15 @@ mod tests {
         let typed = fixtures::response(10);
         let plain = PlainResponse::from(&typed);
         let json = serde_json::to_string(&plain).unwrap();
-        assert_eq!(DescribeRefreshTaskByIdResponse::decode_json(json.as_bytes()), Ok(typed.clone()));
+        assert_eq!(
+            DescribeRefreshTaskByIdResponse::decode_json(json.as_bytes()),
+            Ok(typed.clone())
+        );
         let xml = quick_xml::se::to_string(&plain).unwrap();
-        assert_eq!(DescribeRefreshTaskByIdResponse::decode_xml(xml.as_bytes()), Ok(typed));
+        assert_eq!(
+            DescribeRefreshTaskByIdResponse::decode_xml(xml.as_bytes()),
+            Ok(typed)
+        );
     }
 
     #[test]

@@ -3,8 +3,7 @@
 //! every baseline sees the same bytes.
 
 use cdn_task_core::{
-    DescribeRefreshTaskByIdResponse, FailureReason, ObjectType, Process, Task, TaskId, TaskStatus,
-    WireBody,
+    DescribeRefreshTaskByIdResponse, FailureReason, ObjectType, Process, Task, TaskId, TaskStatus, WireBody,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -46,7 +45,9 @@ pub fn task(index: usize) -> Task {
         ),
         _ => (
             ObjectType::File,
-            format!("https://static.example-shop.com/assets/v2.14.3/img/product-{index:04}.webp?w=1280&h=720"),
+            format!(
+                "https://static.example-shop.com/assets/v2.14.3/img/product-{index:04}.webp?w=1280&h=720"
+            ),
         ),
     };
     let (status, process, description) = match index % 5 {
@@ -138,8 +139,16 @@ mod tests {
     #[test]
     fn ten_tasks_cover_every_kind_and_status() {
         let body = response(10);
-        for object_type in [ObjectType::File, ObjectType::Directory, ObjectType::Preload, ObjectType::Regex] {
-            assert!(body.tasks.iter().any(|t| t.object_type == object_type), "{object_type}");
+        for object_type in [
+            ObjectType::File,
+            ObjectType::Directory,
+            ObjectType::Preload,
+            ObjectType::Regex,
+        ] {
+            assert!(
+                body.tasks.iter().any(|t| t.object_type == object_type),
+                "{object_type}"
+            );
         }
         for status in [TaskStatus::Complete, TaskStatus::Refreshing, TaskStatus::Failed] {
             assert!(body.tasks.iter().any(|t| t.status == status), "{status}");

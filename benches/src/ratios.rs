@@ -173,7 +173,12 @@ pub fn format_time(ns: f64) -> String {
     }
 }
 
-fn median_of<'a>(run: &'a [Measurement], group: &str, input: &str, function: &str) -> Option<&'a Measurement> {
+fn median_of<'a>(
+    run: &'a [Measurement],
+    group: &str,
+    input: &str,
+    function: &str,
+) -> Option<&'a Measurement> {
     run.iter()
         .find(|m| m.group == group && m.input == input && m.function == function)
 }
@@ -181,10 +186,13 @@ fn median_of<'a>(run: &'a [Measurement], group: &str, input: &str, function: &st
 /// A Markdown table of the run: every benchmark, its median, and its time as a multiple of the
 /// core's in the same group and input (`x2.00` means twice as long as ours).
 pub fn render_table(run: &[Measurement]) -> String {
-    let mut out = String::from("| group | input | function | median | vs cdn-task |\n|---|---|---|---:|---:|\n");
+    let mut out =
+        String::from("| group | input | function | median | vs cdn-task |\n|---|---|---|---:|---:|\n");
     for m in run {
-        let ratio = median_of(run, &m.group, &m.input, OURS)
-            .map_or_else(|| "—".to_owned(), |ours| format!("x{:.2}", m.median_ns / ours.median_ns));
+        let ratio = median_of(run, &m.group, &m.input, OURS).map_or_else(
+            || "—".to_owned(),
+            |ours| format!("x{:.2}", m.median_ns / ours.median_ns),
+        );
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
@@ -245,8 +253,20 @@ mod tests {
     fn reads_a_run_and_judges_the_targets() {
         let root = tempfile::tempdir().unwrap();
         write_benchmark(root.path(), "decode_xml", OURS, "10 tasks", 1_500.0);
-        write_benchmark(root.path(), "decode_xml", "quick-xml event walk", "10 tasks", 1_000.0);
-        write_benchmark(root.path(), "decode_xml", "quick-xml serde String struct", "10 tasks", 3_000.0);
+        write_benchmark(
+            root.path(),
+            "decode_xml",
+            "quick-xml event walk",
+            "10 tasks",
+            1_000.0,
+        );
+        write_benchmark(
+            root.path(),
+            "decode_xml",
+            "quick-xml serde String struct",
+            "10 tasks",
+            3_000.0,
+        );
         // criterion's own "base" copy and report directories are not results of this run.
         std::fs::create_dir_all(root.path().join("decode_xml/report")).unwrap();
         let run = read_run(root.path()).unwrap();
@@ -255,7 +275,10 @@ mod tests {
         assert_eq!(judge(&TARGETS[1], &run), Verdict::Met(1.5));
         assert_eq!(judge(&TARGETS[2], &run), Verdict::Missed(0.5));
         let table = render_table(&run);
-        assert!(table.contains("| decode_xml | 10 tasks | quick-xml serde String struct | 3.00 µs | x2.00 |"), "{table}");
+        assert!(
+            table.contains("| decode_xml | 10 tasks | quick-xml serde String struct | 3.00 µs | x2.00 |"),
+            "{table}"
+        );
     }
 
     #[test]

@@ -26,14 +26,24 @@ fn main() -> ExitCode {
     let mut missed = false;
     for target in &TARGETS {
         let verdict = match judge(target, &run) {
-            Verdict::Met(ratio) => format!("met (x{ratio:.2} of {}, limit x{:.2})", target.baseline, target.max_ratio),
+            Verdict::Met(ratio) => format!(
+                "met (x{ratio:.2} of {}, limit x{:.2})",
+                target.baseline, target.max_ratio
+            ),
             Verdict::Missed(ratio) => {
                 missed = true;
-                format!("MISSED (x{ratio:.2} of {}, limit x{:.2})", target.baseline, target.max_ratio)
+                format!(
+                    "MISSED (x{ratio:.2} of {}, limit x{:.2})",
+                    target.baseline, target.max_ratio
+                )
             }
             Verdict::NotMeasured => "not measured in this run".to_owned(),
         };
         println!("- {}: {verdict}", target.description);
     }
-    if missed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if missed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
