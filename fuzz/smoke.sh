@@ -31,6 +31,7 @@ dictionary() {
     *_xml) echo dicts/xml.dict ;;
     *_json) echo dicts/json.dict ;;
     create_tasks | refresh_quota) echo target/bodies.dict ;;
+    rpc_parameters | acs3_authorization) echo dicts/signing.dict ;;
   esac
 }
 
