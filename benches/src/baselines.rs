@@ -2,6 +2,8 @@
 //! quick-xml-based decoder. Each decodes the same bytes as the core's decoder.
 
 use cdn_task_core::{DescribeRefreshTaskByIdResponse, Task, format_utc_timestamp};
+use hmac::digest::CtOutput;
+use hmac::{Hmac, Mac};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde::{Deserialize, Serialize};
@@ -150,6 +152,26 @@ pub fn naive_task_ids(text: &str) -> Result<Vec<u64>, std::num::ParseIntError> {
     text.split(',').map(|id| id.trim().parse()).collect()
 }
 
+/// The RPC scheme's cryptography alone: HMAC-SHA1 of `message` under `key` (`secret&`).
+pub fn hmac_sha1(key: &[u8], message: &[u8]) -> Option<CtOutput<Hmac<sha1::Sha1>>> {
+    Some(
+        Hmac::<sha1::Sha1>::new_from_slice(key)
+            .ok()?
+            .chain_update(message)
+            .finalize(),
+    )
+}
+
+/// The ACS3 scheme's last step alone: HMAC-SHA256 of `message` under `key` (the secret).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Option<CtOutput<Hmac<sha2::Sha256>>> {
+    Some(
+        Hmac::<sha2::Sha256>::new_from_slice(key)
+            .ok()?
+            .chain_update(message)
+            .finalize(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +231,28 @@ mod tests {
             DescribeRefreshTaskByIdResponse::decode_xml(xml.as_bytes()),
             Ok(typed)
         );
+    }
+
+    #[test]
+    fn bare_hmacs_give_the_signatures() {
+        use cdn_task_core::signing::{Credentials, SignatureVersion};
+        let request = fixtures::signed_request();
+        let credentials = Credentials::new("testid", "testsecret");
+        let now = chrono::DateTime::from_timestamp(1_795_856_063, 0).unwrap();
+        let rpc = request.sign(SignatureVersion::Rpc, "cdn.aliyuncs.com", &credentials, now, "n");
+        let tag = hmac_sha1(b"testsecret&", rpc.string_to_sign.as_bytes())
+            .unwrap()
+            .into_bytes();
+        use base64::Engine as _;
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD.encode(tag),
+            rpc.signature
+        );
+        let acs3 = request.sign(SignatureVersion::Acs3, "cdn.aliyuncs.com", &credentials, now, "n");
+        let tag = hmac_sha256(b"testsecret", acs3.string_to_sign.as_bytes())
+            .unwrap()
+            .into_bytes();
+        assert_eq!(hex::encode(tag), acs3.signature);
     }
 
     #[test]

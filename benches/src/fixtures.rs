@@ -1,9 +1,10 @@
-//! Realistic bodies: what the service answers for 1 and 10 tasks, and the 100-task page of the
-//! sibling `DescribeRefreshTasks` (`"Tasks":{"CDNTask":[…]}`). Deterministic, so every run and
-//! every baseline sees the same bytes.
+//! Realistic inputs: what the service answers for 1 and 10 tasks, the 100-task page of the
+//! sibling `DescribeRefreshTasks` (`"Tasks":{"CDNTask":[…]}`), `TaskId` parameters and the request
+//! the signing benchmarks sign. Deterministic, so every run and every baseline sees the same bytes.
 
 use cdn_task_core::{
-    DescribeRefreshTaskByIdResponse, FailureReason, ObjectType, Process, Task, TaskId, TaskStatus, WireBody,
+    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType,
+    Process, Task, TaskId, TaskIdList, TaskStatus, WireBody,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -115,6 +116,13 @@ pub fn task_id_list_text(ids: usize) -> String {
         .map(|index| task(index).task_id.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The request signed in the signing benchmarks: `DescribeRefreshTaskById` of the ten fixture IDs.
+pub fn signed_request() -> ApiRequest {
+    let ids = TaskIdList::new((0..10).map(|index| task(index).task_id))
+        .unwrap_or_else(|error| unreachable!("ten distinct IDs: {error}"));
+    ApiRequest::new(&DescribeRefreshTaskById::new(ids), Format::Json)
 }
 
 #[cfg(test)]
