@@ -9,12 +9,15 @@
 //! ```
 //!
 //! Arguments: the decoder (`json`, `json-string`, `json-str`, `json-value`, `xml`, `xml-serde`,
-//! `xml-walk`), the body's task count, the number of iterations.
+//! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape), the body's task
+//! count, the number of iterations.
 #![allow(missing_docs)]
 
-use cdn_task_benches::baselines::{BorrowedResponse, PlainResponse, quick_xml_serde, xml_event_walk};
+use cdn_task_benches::baselines::{
+    BorrowedResponse, PlainResponse, PlainTask, TaskPage, quick_xml_serde, xml_event_walk,
+};
 use cdn_task_benches::fixtures;
-use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
+use cdn_task_core::{DescribeRefreshTaskByIdResponse, Task, WireBody};
 use std::hint::black_box;
 use std::process::ExitCode;
 
@@ -30,7 +33,8 @@ fn main() -> ExitCode {
     };
     let json = fixtures::json_body(tasks);
     let xml = fixtures::xml_body(tasks);
-    let (json, xml) = (json.as_bytes(), xml.as_bytes());
+    let page = fixtures::task_page_json(tasks);
+    let (json, xml, page) = (json.as_bytes(), xml.as_bytes(), page.as_bytes());
     let run: Box<dyn Fn() -> bool> = match decoder.as_str() {
         "json" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_json(black_box(json)).is_ok()),
         "json-string" => Box::new(|| serde_json::from_slice::<PlainResponse>(black_box(json)).is_ok()),
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         "xml" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_xml(black_box(xml)).is_ok()),
         "xml-serde" => Box::new(|| quick_xml_serde(black_box(xml)).is_ok()),
         "xml-walk" => Box::new(|| xml_event_walk(black_box(xml)).is_some()),
+        "page" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
+        "page-string" => Box::new(|| serde_json::from_slice::<TaskPage<PlainTask>>(black_box(page)).is_ok()),
         other => {
             eprintln!("unknown decoder {other:?}");
             return ExitCode::from(2);
