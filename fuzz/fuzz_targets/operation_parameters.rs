@@ -5,7 +5,15 @@
 use libfuzzer_sys::fuzz_target;
 
 /// Parameter names the operations read, so the fuzzer reaches them without guessing.
-const NAMES: [&str; 7] = ["TaskId", "ObjectPath", "ObjectType", "Force", "Area", "L2Preload", "Action"];
+const NAMES: [&str; 7] = [
+    "TaskId",
+    "ObjectPath",
+    "ObjectType",
+    "Force",
+    "Area",
+    "L2Preload",
+    "Action",
+];
 
 fuzz_target!(|pairs: Vec<(cdn_task_fuzz::Word, String)>| {
     let pairs: Vec<(&str, &str)> = pairs

@@ -13,7 +13,11 @@ fuzz_target!(|raw: &str| {
             cdn_task_fuzz::check_operations(&borrowed);
         }
         Err(ParameterParseError::BadEscape { offset }) => {
-            assert_eq!(raw.as_bytes().get(offset), Some(&b'%'), "{raw:?}: offset {offset}");
+            assert_eq!(
+                raw.as_bytes().get(offset),
+                Some(&b'%'),
+                "{raw:?}: offset {offset}"
+            );
         }
         Err(_) => {}
     }

@@ -7,16 +7,25 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     if let Ok(list) = text.parse::<TaskIdList>() {
-        assert!((1..=MAX_IDS_PER_CALL).contains(&list.len()), "{list:?} has {} IDs", list.len());
+        assert!(
+            (1..=MAX_IDS_PER_CALL).contains(&list.len()),
+            "{list:?} has {} IDs",
+            list.len()
+        );
         for (index, id) in list.ids().iter().enumerate() {
             assert!(!list.ids()[..index].contains(id), "{list:?} repeats {id}");
             assert!(
-                text.split(',').any(|element| element.trim_matches(' ') == id.as_str()),
+                text.split(',')
+                    .any(|element| element.trim_matches(' ') == id.as_str()),
                 "{id} is not an element of {text:?}"
             );
         }
         let canonical = list.to_string();
-        assert_eq!(canonical.parse::<TaskIdList>().as_ref(), Ok(&list), "{canonical:?}");
+        assert_eq!(
+            canonical.parse::<TaskIdList>().as_ref(),
+            Ok(&list),
+            "{canonical:?}"
+        );
         assert_eq!(TaskIdList::new(list.ids().iter().copied()).as_ref(), Ok(&list));
     }
     if let Ok(id) = text.parse::<TaskId>() {

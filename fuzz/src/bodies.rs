@@ -3,8 +3,8 @@
 
 use arbitrary::Arbitrary;
 use cdn_task_core::{
-    CreateTasksResponse, CreatedTaskKind, DescribeRefreshTaskByIdResponse, ErrorCode, Format,
-    Process, Quota, RefreshQuota, ServiceErrorBody, Task, TaskId, WireBody,
+    CreateTasksResponse, CreatedTaskKind, DescribeRefreshTaskByIdResponse, ErrorCode, Format, Process, Quota,
+    RefreshQuota, ServiceErrorBody, Task, TaskId, WireBody,
 };
 use chrono::{DateTime, Utc};
 use std::fmt::Debug;
@@ -23,10 +23,19 @@ pub fn assert_round_trips<T: WireBody + PartialEq + Debug>(value: &T) {
         let encoded = value.encode(format);
         match T::decode(format, encoded.as_bytes()) {
             Ok(decoded) => {
-                assert_eq!(&decoded, value, "{format} round trip changed the value; encoded: {encoded:?}");
-                assert_eq!(decoded.encode(format), encoded, "{format} encoding is not canonical");
+                assert_eq!(
+                    &decoded, value,
+                    "{format} round trip changed the value; encoded: {encoded:?}"
+                );
+                assert_eq!(
+                    decoded.encode(format),
+                    encoded,
+                    "{format} encoding is not canonical"
+                );
             }
-            Err(error) => panic!("{format} encoding does not decode: {error}\nvalue: {value:?}\nencoded: {encoded:?}"),
+            Err(error) => {
+                panic!("{format} encoding does not decode: {error}\nvalue: {value:?}\nencoded: {encoded:?}")
+            }
         }
     }
 }
@@ -82,7 +91,8 @@ impl ArbTaskId {
         let digits = self.number.to_string();
         let zeros = usize::from(self.leading_zeros % 20).min(20 - digits.len());
         let text = format!("{}{digits}", "0".repeat(zeros));
-        text.parse().unwrap_or_else(|error| panic!("built an invalid task ID {text:?}: {error}"))
+        text.parse()
+            .unwrap_or_else(|error| panic!("built an invalid task ID {text:?}: {error}"))
     }
 }
 
@@ -116,7 +126,8 @@ impl ArbTask {
             self.task_id.build(),
             self.object_path.clone(),
             self.object_type.parse(&["file", "directory", "preload", "regex"]),
-            self.status.parse(&["Complete", "Pending", "Refreshing", "Failed"]),
+            self.status
+                .parse(&["Complete", "Pending", "Refreshing", "Failed"]),
             Process::from_basis_points(self.process % 10_001).unwrap_or(Process::ZERO),
             wire_time(self.created),
             // The wire form of "no reason" is the empty string, which is `None`.
@@ -232,8 +243,7 @@ impl ArbSibling {
                 }
             }
             ArbSibling::Quota { request_id, numbers } => {
-                let [url, directory, preload, regex] =
-                    numbers.map(|(quota, remain)| Quota { quota, remain });
+                let [url, directory, preload, regex] = numbers.map(|(quota, remain)| Quota { quota, remain });
                 assert_round_trips(&RefreshQuota {
                     request_id: request_id.clone(),
                     url,

@@ -24,12 +24,20 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// query string parses back to them sorted by name, then value.
 pub fn check_query_encoding(pairs: &[(String, String)]) {
     let encoded = encode_form(pairs);
-    assert_eq!(parse_parameters(&encoded).as_deref(), Ok(pairs), "query {encoded:?}");
+    assert_eq!(
+        parse_parameters(&encoded).as_deref(),
+        Ok(pairs),
+        "query {encoded:?}"
+    );
     let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let canonical = canonical_query(&borrowed);
     let mut sorted = pairs.to_vec();
     sorted.sort();
-    assert_eq!(parse_parameters(&canonical), Ok(sorted), "canonical query {canonical:?}");
+    assert_eq!(
+        parse_parameters(&canonical),
+        Ok(sorted),
+        "canonical query {canonical:?}"
+    );
 }
 
 /// What a request carries in its body.
@@ -135,7 +143,11 @@ struct Wire {
 /// `text` kept to the characters `keep` allows, or `fallback` if nothing is left.
 fn only(text: &str, keep: impl Fn(char) -> bool, fallback: &str) -> String {
     let kept: String = text.chars().filter(|&c| keep(c)).take(32).collect();
-    if kept.is_empty() { fallback.to_owned() } else { kept }
+    if kept.is_empty() {
+        fallback.to_owned()
+    } else {
+        kept
+    }
 }
 
 fn api_parameters(pairs: &[(String, String)]) -> Vec<(String, String)> {
@@ -156,15 +168,27 @@ fn encode_form(pairs: &[(String, String)]) -> String {
 
 impl ArbSigning {
     fn scheme(&self) -> SignatureVersion {
-        if self.rpc { SignatureVersion::Rpc } else { SignatureVersion::Acs3 }
+        if self.rpc {
+            SignatureVersion::Rpc
+        } else {
+            SignatureVersion::Acs3
+        }
     }
 
     fn host(&self) -> String {
-        only(&self.host, |c| c.is_ascii_alphanumeric() || ".-:".contains(c), "cdn.aliyuncs.com")
+        only(
+            &self.host,
+            |c| c.is_ascii_alphanumeric() || ".-:".contains(c),
+            "cdn.aliyuncs.com",
+        )
     }
 
     fn access_key_id(&self) -> String {
-        only(&self.access_key_id, |c| c.is_ascii_alphanumeric() || c == '.', "testid")
+        only(
+            &self.access_key_id,
+            |c| c.is_ascii_alphanumeric() || c == '.',
+            "testid",
+        )
     }
 
     /// The STS token, as a real one looks: printable ASCII, no space at either end.
@@ -178,7 +202,11 @@ impl ArbSigning {
     }
 
     fn action(&self) -> String {
-        only(&self.action, |c| c.is_ascii_alphabetic(), "DescribeRefreshTaskById")
+        only(
+            &self.action,
+            |c| c.is_ascii_alphabetic(),
+            "DescribeRefreshTaskById",
+        )
     }
 
     fn version(&self) -> String {
@@ -206,7 +234,11 @@ impl ArbSigning {
             ArbBody::Form(pairs) => (encode_form(&api_parameters(pairs)).into_bytes(), Some(FORM)),
             ArbBody::Bytes(bytes, json) => (
                 bytes.clone(),
-                Some(if *json { "application/json" } else { "application/octet-stream" }),
+                Some(if *json {
+                    "application/json"
+                } else {
+                    "application/octet-stream"
+                }),
             ),
         }
     }
@@ -249,7 +281,11 @@ impl ArbSigning {
     }
 
     fn verify(&self, wire: &Wire) -> Result<VerifiedRequest, VerifyError> {
-        let headers: Vec<(&str, &str)> = wire.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = wire
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let received = ReceivedRequest {
             method: &wire.method,
             path: &wire.path,
@@ -298,7 +334,10 @@ impl ArbSigning {
         }
         let result = self.verify(&edited);
         if edited == wire {
-            assert!(result.is_ok(), "an unedited request no longer verifies: {result:?}");
+            assert!(
+                result.is_ok(),
+                "an unedited request no longer verifies: {result:?}"
+            );
         }
     }
 }
