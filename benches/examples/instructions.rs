@@ -1,4 +1,4 @@
-//! Runs one decoder on a fixture body a given number of times, for an instruction-count profile
+//! Runs one decoder (or encoder) on a fixture body a given number of times, for an instruction-count profile
 //! that does not depend on what else the machine is doing:
 //!
 //! ```sh
@@ -9,8 +9,8 @@
 //! ```
 //!
 //! Arguments: the decoder (`json`, `json-string`, `json-str`, `json-value`, `xml`, `xml-serde`,
-//! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape), the body's task
-//! count, the number of iterations.
+//! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape; `encode-json`,
+//! `encode-xml`), the body's task count, the number of iterations.
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
     let json = fixtures::json_body(tasks);
     let xml = fixtures::xml_body(tasks);
     let page = fixtures::task_page_json(tasks);
+    let typed = fixtures::response(tasks);
     let (json, xml, page) = (json.as_bytes(), xml.as_bytes(), page.as_bytes());
     let run: Box<dyn Fn() -> bool> = match decoder.as_str() {
         "json" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_json(black_box(json)).is_ok()),
@@ -44,6 +45,8 @@ fn main() -> ExitCode {
         "xml-serde" => Box::new(|| quick_xml_serde(black_box(xml)).is_ok()),
         "xml-walk" => Box::new(|| xml_event_walk(black_box(xml)).is_some()),
         "page" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
+        "encode-json" => Box::new(|| !black_box(&typed).encode_json().is_empty()),
+        "encode-xml" => Box::new(|| !black_box(&typed).encode_xml().is_empty()),
         "page-string" => Box::new(|| serde_json::from_slice::<TaskPage<PlainTask>>(black_box(page)).is_ok()),
         other => {
             eprintln!("unknown decoder {other:?}");
