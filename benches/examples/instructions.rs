@@ -10,14 +10,16 @@
 //!
 //! Arguments: the decoder (`json`, `json-string`, `json-str`, `json-value`, `xml`, `xml-serde`,
 //! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape; `encode-json`,
-//! `encode-xml`), the body's task count, the number of iterations.
+//! `encode-xml`; `sign-rpc`, `sign-acs3` for the signing fixture, whatever the count), the body's
+//! task count, the number of iterations.
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{
     BorrowedResponse, PlainResponse, PlainTask, TaskPage, quick_xml_serde, xml_event_walk,
 };
 use cdn_task_benches::fixtures;
-use cdn_task_core::{DescribeRefreshTaskByIdResponse, Task, WireBody};
+use cdn_task_core::signing::{Credentials, SignatureVersion};
+use cdn_task_core::{DEFAULT_HOST, DescribeRefreshTaskByIdResponse, Task, WireBody};
 use std::hint::black_box;
 use std::process::ExitCode;
 
@@ -35,6 +37,15 @@ fn main() -> ExitCode {
     let xml = fixtures::xml_body(tasks);
     let page = fixtures::task_page_json(tasks);
     let typed = fixtures::response(tasks);
+    let request = fixtures::signed_request();
+    let credentials = Credentials::new("LTAI5tExampleAccessKeyId", "ExampleAccessKeySecret0123456789");
+    let now = chrono::DateTime::from_timestamp(1_795_856_063, 0).unwrap_or_default();
+    let sign = |scheme| {
+        !request
+            .sign(scheme, DEFAULT_HOST, &credentials, now, "nonce")
+            .signature
+            .is_empty()
+    };
     let (json, xml, page) = (json.as_bytes(), xml.as_bytes(), page.as_bytes());
     let run: Box<dyn Fn() -> bool> = match decoder.as_str() {
         "json" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_json(black_box(json)).is_ok()),
@@ -47,6 +58,8 @@ fn main() -> ExitCode {
         "page" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
         "encode-json" => Box::new(|| !black_box(&typed).encode_json().is_empty()),
         "encode-xml" => Box::new(|| !black_box(&typed).encode_xml().is_empty()),
+        "sign-rpc" => Box::new(|| sign(SignatureVersion::Rpc)),
+        "sign-acs3" => Box::new(|| sign(SignatureVersion::Acs3)),
         "page-string" => Box::new(|| serde_json::from_slice::<TaskPage<PlainTask>>(black_box(page)).is_ok()),
         other => {
             eprintln!("unknown decoder {other:?}");
