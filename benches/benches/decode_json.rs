@@ -11,7 +11,6 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use std::hint::black_box;
-use std::time::Duration;
 
 fn decode_json(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_json");
@@ -89,7 +88,7 @@ fn bench<'a, T, E>(
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = cdn_task_benches::criterion_config();
     targets = decode_json
 }
 criterion_main!(benches);

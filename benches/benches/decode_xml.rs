@@ -9,7 +9,6 @@ use cdn_task_benches::ratios::OURS;
 use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 
 fn decode_xml(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_xml");
@@ -36,7 +35,7 @@ fn decode_xml(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = cdn_task_benches::criterion_config();
     targets = decode_xml
 }
 criterion_main!(benches);

@@ -8,7 +8,6 @@ use cdn_task_benches::ratios::OURS;
 use cdn_task_core::WireBody;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 
 fn encode(c: &mut Criterion) {
     for tasks in fixtures::TASK_COUNTS {
@@ -38,7 +37,7 @@ fn encode(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = cdn_task_benches::criterion_config();
     targets = encode
 }
 criterion_main!(benches);

@@ -10,7 +10,6 @@ use cdn_task_core::DEFAULT_HOST;
 use cdn_task_core::signing::{Credentials, ReceivedRequest, SignatureVersion, verify};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 
 const SECRET: &str = "ExampleAccessKeySecret0123456789";
 const BARE_HMAC: &str = "bare HMAC of the string to sign";
@@ -77,7 +76,7 @@ fn signing(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = cdn_task_benches::criterion_config();
     targets = signing
 }
 criterion_main!(benches);

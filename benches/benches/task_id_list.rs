@@ -8,7 +8,6 @@ use cdn_task_benches::ratios::OURS;
 use cdn_task_core::TaskIdList;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 
 fn task_id_list(c: &mut Criterion) {
     let mut group = c.benchmark_group("task_id_list");
@@ -31,7 +30,7 @@ fn task_id_list(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    config = cdn_task_benches::criterion_config();
     targets = task_id_list
 }
 criterion_main!(benches);

@@ -22,3 +22,11 @@
 pub mod baselines;
 pub mod fixtures;
 pub mod ratios;
+
+/// The criterion settings of every group: 1 s of warm-up and 3 s of measurement, so that the whole
+/// suite runs in about three minutes (flags on the command line override them).
+pub fn criterion_config() -> criterion::Criterion {
+    criterion::Criterion::default()
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3))
+}
