@@ -50,10 +50,14 @@ async fn bad_escapes_and_invalid_utf8_are_invalid_parameters() {
         assert!(error.message.contains(location), "{}", error.message);
     }
     // Escapes that decode to invalid UTF-8.
-    let answer = mock.send_raw("GET", "Format=XML&Action=%FF%FE", &[], Vec::new()).await;
+    let answer = mock
+        .send_raw("GET", "Format=XML&Action=%FF%FE", &[], Vec::new())
+        .await;
     answer.expect_error("InvalidParameter", 400, Format::Xml);
     // A form body that is not UTF-8 at all.
-    let answer = mock.send_raw("POST", "Format=JSON", &[FORM], b"TaskId=\xff\xfe".to_vec()).await;
+    let answer = mock
+        .send_raw("POST", "Format=JSON", &[FORM], b"TaskId=\xff\xfe".to_vec())
+        .await;
     let error = answer.expect_error("InvalidParameter", 400, Format::Json);
     assert!(error.message.contains("not UTF-8"), "{}", error.message);
 }
@@ -85,11 +89,16 @@ async fn ten_thousand_parameters_are_handled() {
         Some(FORM.1),
         ("", ""),
     );
-    let response: cdn_task_core::DescribeRefreshTaskByIdResponse = mock.send(&signed).await.decode(Format::Json);
+    let response: cdn_task_core::DescribeRefreshTaskByIdResponse =
+        mock.send(&signed).await.decode(Format::Json);
     assert_eq!(response.tasks.len(), 1);
-    // Unsigned, in the query: refused, not choked on.
-    let flood = form.clone();
-    let answer = mock.send_raw("GET", &flood, &[], Vec::new()).await;
+    // Unsigned: refused, not choked on, in a form body and in a query (as long as URLs go).
+    let answer = mock
+        .send_raw("POST", "", &[FORM], form.clone().into_bytes())
+        .await;
+    answer.expect_error("IncompleteSignature", 400, Format::Json);
+    let half: String = form.split('&').take(5_000).collect::<Vec<_>>().join("&");
+    let answer = mock.send_raw("GET", &half, &[], Vec::new()).await;
     answer.expect_error("IncompleteSignature", 400, Format::Json);
 }
 

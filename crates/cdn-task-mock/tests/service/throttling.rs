@@ -40,12 +40,24 @@ async fn a_burst_over_30_is_throttled_for_that_key_only() {
 
 #[tokio::test]
 async fn the_rate_is_configurable_and_zero_turns_it_off() {
-    let strict = Arc::new(Mock::start(MockConfig { rate_limit: 2, ..config() }).await);
+    let strict = Arc::new(
+        Mock::start(MockConfig {
+            rate_limit: 2,
+            ..config()
+        })
+        .await,
+    );
     let answers = burst(&strict, 10, &Credentials::new(ID, SECRET)).await;
     let passed = answers.iter().filter(|a| a.status == 200).count();
     assert!((2..10).contains(&passed), "{passed} passed");
 
-    let open = Arc::new(Mock::start(MockConfig { rate_limit: 0, ..config() }).await);
+    let open = Arc::new(
+        Mock::start(MockConfig {
+            rate_limit: 0,
+            ..config()
+        })
+        .await,
+    );
     let answers = burst(&open, 100, &Credentials::new(ID, SECRET)).await;
     assert!(answers.iter().all(|a| a.status == 200));
 }
