@@ -119,6 +119,17 @@ async fn get_with_query_and_post_with_form_body_both_work() {
     assert_eq!(get.method, "GET");
     let response: DescribeRefreshTaskByIdResponse = mock.send(&get).await.decode(Format::Json);
     assert_eq!(response.tasks[0].task_id, ids[0]);
+    let get = mock.sign_parts(
+        SignatureVersion::Acs3,
+        "GET",
+        &params[2..],
+        b"",
+        None,
+        ("DescribeRefreshTaskById", "2018-05-10"),
+    );
+    assert_eq!(get.method, "GET");
+    let response: DescribeRefreshTaskByIdResponse = mock.send(&get).await.decode(Format::Json);
+    assert_eq!(response.tasks[0].task_id, ids[0]);
 
     let form = format!("TaskId={id}&Format=JSON");
     let content_type = "application/x-www-form-urlencoded";
