@@ -125,3 +125,41 @@ async fn garbage_does_not_take_the_server_down_or_corrupt_it() {
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].object_path, "http://a.com/keep");
 }
+
+#[tokio::test]
+async fn concurrent_creations_keep_ids_unique_and_quotas_exact() {
+    let mock = std::sync::Arc::new(
+        Mock::start(MockConfig {
+            rate_limit: 0,
+            ..config()
+        })
+        .await,
+    );
+    let mut calls = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let mock = std::sync::Arc::clone(&mock);
+        calls.spawn(async move {
+            let paths: Vec<String> = (0..5).map(|i| format!("http://a.com/{n}/{i}")).collect();
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            mock.refresh(&paths, RefreshType::File).await
+        });
+    }
+    let mut ids: Vec<String> = calls
+        .join_all()
+        .await
+        .concat()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100);
+    let quota: cdn_task_core::RefreshQuota = mock
+        .call(
+            &cdn_task_core::ApiRequest::new(&cdn_task_core::DescribeRefreshQuota, Format::Json),
+            SignatureVersion::Rpc,
+        )
+        .await
+        .decode(Format::Json);
+    assert_eq!(quota.url.remain, 10_000 - 100);
+}
