@@ -18,12 +18,22 @@ const IDS: u64 = 1_000;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = MockServer::start(MockConfig::default()).await?;
     let now = DateTime::<Utc>::from(SystemTime::now());
-    let ids: Vec<TaskId> = (1..=IDS).map(|n| TaskId::try_from(10_000_000 + n)).collect::<Result<_, _>>()?;
+    let ids: Vec<TaskId> = (1..=IDS)
+        .map(|n| TaskId::try_from(10_000_000 + n))
+        .collect::<Result<_, _>>()?;
     let tasks = ids
         .iter()
         .map(|id| {
             let path = format!("http://example.com/{id}");
-            Task::new(*id, path, ObjectType::File, TaskStatus::Complete, Process::COMPLETE, now, None)
+            Task::new(
+                *id,
+                path,
+                ObjectType::File,
+                TaskStatus::Complete,
+                Process::COMPLETE,
+                now,
+                None,
+            )
         })
         .collect();
     server.seed_tasks(None, tasks);

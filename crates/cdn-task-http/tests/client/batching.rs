@@ -8,8 +8,17 @@ use cdn_task_mock::{Fault, FaultConfig, MockConfig};
 async fn twenty_five_ids_in_three_batches_in_input_order_with_not_found() {
     let server = start(MockConfig::default()).await;
     // Seed 20 tasks; ask for 25 IDs (5 unknown), in an order unlike the seed's, with a duplicate.
-    server.seed_tasks(None, (1..=20).map(|n| task(900_000 + n, TaskStatus::Complete)).collect());
-    let asked: Vec<TaskId> = (1..=25u64).rev().map(|n| id(900_000 + n)).chain([id(900_007)]).collect();
+    server.seed_tasks(
+        None,
+        (1..=20)
+            .map(|n| task(900_000 + n, TaskStatus::Complete))
+            .collect(),
+    );
+    let asked: Vec<TaskId> = (1..=25u64)
+        .rev()
+        .map(|n| id(900_000 + n))
+        .chain([id(900_007)])
+        .collect();
     let report = client(&server).describe_all(asked.clone()).await;
 
     assert!(report.is_complete(), "{:?}", report.failed_batches);
@@ -42,7 +51,11 @@ async fn a_failed_batch_is_reported_with_its_ids() {
     assert_eq!(report.failed_ids(), (1..=15).map(id).collect::<Vec<_>>());
     assert_eq!(report.failed_batches[1].ids.to_string(), "11,12,13,14,15");
     for failure in &report.failed_batches {
-        assert!(failure.error.to_string().contains("InternalError"), "{}", failure.error);
+        assert!(
+            failure.error.to_string().contains("InternalError"),
+            "{}",
+            failure.error
+        );
     }
     // Two batches, two attempts each.
     assert_eq!(calls_of(&server, "DescribeRefreshTaskById").len(), 4);

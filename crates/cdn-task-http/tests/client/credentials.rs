@@ -53,22 +53,41 @@ fn the_environment_comes_before_the_profile_file() {
     let env = env_at(home.path())
         .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id")
         .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
-    assert_eq!(DefaultChain::new(env).provide().unwrap().access_key_id(), "env-id");
+    assert_eq!(
+        DefaultChain::new(env).provide().unwrap().access_key_id(),
+        "env-id"
+    );
 }
 
 #[test]
 fn alibaba_cloud_profile_chooses_among_profiles() {
     let home = home_with(PROFILES);
-    let chain = |profile: &str| DefaultChain::new(env_at(home.path()).with_var("ALIBABA_CLOUD_PROFILE", profile));
+    let chain =
+        |profile: &str| DefaultChain::new(env_at(home.path()).with_var("ALIBABA_CLOUD_PROFILE", profile));
     let sts = chain("ci").provide().unwrap();
-    assert_eq!((sts.access_key_id(), sts.security_token()), ("STS.ci", Some("ci-token")));
+    assert_eq!(
+        (sts.access_key_id(), sts.security_token()),
+        ("STS.ci", Some("ci-token"))
+    );
     let current = DefaultChain::new(env_at(home.path())).provide().unwrap();
-    assert_eq!((current.access_key_id(), current.access_key_secret()), (KEY_ID, SECRET));
+    assert_eq!(
+        (current.access_key_id(), current.access_key_secret()),
+        (KEY_ID, SECRET)
+    );
 
     let error = chain("ecs").provide().unwrap_err();
     assert!(matches!(error, CredentialsError::ProfileFile { .. }), "{error:?}");
-    assert!(error.to_string().contains("mode `EcsRamRole` is not supported"), "{error}");
-    assert!(chain("nope").provide().unwrap_err().to_string().contains("no profile named `nope`"));
+    assert!(
+        error.to_string().contains("mode `EcsRamRole` is not supported"),
+        "{error}"
+    );
+    assert!(
+        chain("nope")
+            .provide()
+            .unwrap_err()
+            .to_string()
+            .contains("no profile named `nope`")
+    );
 }
 
 #[test]

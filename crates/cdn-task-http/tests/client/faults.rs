@@ -42,7 +42,14 @@ async fn persistent_500_and_503_are_retried_then_reported_as_service_errors() {
     ] {
         let (error, sent) = persistent(fault, 3, Duration::from_secs(5)).await;
         assert_eq!(sent, 3);
-        let Error::Service { code: got, http_status, retryable, request_id, .. } = &error else {
+        let Error::Service {
+            code: got,
+            http_status,
+            retryable,
+            request_id,
+            ..
+        } = &error
+        else {
             panic!("{error:?}");
         };
         assert_eq!((got, *http_status, *retryable), (&code, status, true));
@@ -62,7 +69,10 @@ async fn a_dropped_connection_is_a_retried_transport_error() {
 async fn a_truncated_body_is_a_retried_transport_error() {
     let (error, sent) = persistent(Fault::TruncatedBody, 3, Duration::from_secs(5)).await;
     assert!(error.is_retryable(), "{error:?}");
-    assert!(matches!(error, Error::Transport { .. } | Error::Decode { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { .. } | Error::Decode { .. }),
+        "{error:?}"
+    );
     assert_eq!(sent, 3);
 }
 
@@ -71,7 +81,10 @@ async fn a_delay_past_the_per_attempt_timeout_is_a_retried_timeout() {
     let timeout = Duration::from_millis(200);
     let started = std::time::Instant::now();
     let (error, _) = persistent(Fault::Delay(Duration::from_millis(700)), 2, timeout).await;
-    assert!(matches!(error, Error::Timeout { after } if after == timeout), "{error:?}");
+    assert!(
+        matches!(error, Error::Timeout { after } if after == timeout),
+        "{error:?}"
+    );
     assert!(error.is_retryable());
     // Each attempt waits out the whole timeout, so two attempts take at least twice as long.
     assert!(started.elapsed() >= timeout * 2, "{:?}", started.elapsed());
@@ -100,7 +113,11 @@ async fn every_fault_kind_now_and_then_is_absorbed_by_retries() {
         let response = client.describe(&ids()).await.unwrap();
         assert_eq!(response.tasks.len(), 1);
     }
-    let faults = server.received().iter().filter(|call| call.fault.is_some()).count();
+    let faults = server
+        .received()
+        .iter()
+        .filter(|call| call.fault.is_some())
+        .count();
     assert!(faults > 0, "no fault was injected: the test proves nothing");
     drop(client);
     server.shutdown().await;

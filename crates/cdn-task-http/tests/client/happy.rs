@@ -8,7 +8,11 @@ use cdn_task_mock::MockConfig;
 async fn refresh_preload_describe_and_quota_in_every_scheme_and_format() {
     for (scheme, format) in COMBINATIONS {
         let server = start(MockConfig::default()).await;
-        let client = builder(&server).signature_version(scheme).format(format).build().unwrap();
+        let client = builder(&server)
+            .signature_version(scheme)
+            .format(format)
+            .build()
+            .unwrap();
         let context = format!("{scheme:?}/{format:?}");
 
         let refreshed = client
@@ -28,21 +32,36 @@ async fn refresh_preload_describe_and_quota_in_every_scheme_and_format() {
         assert_eq!(preloaded.task_ids.len(), 1, "{context}");
 
         let ids = TaskIdList::new(refreshed.task_ids.iter().chain(&preloaded.task_ids).copied()).unwrap();
-        let described = client.describe(&ids).await.unwrap_or_else(|error| panic!("{context}: {error}"));
+        let described = client
+            .describe(&ids)
+            .await
+            .unwrap_or_else(|error| panic!("{context}: {error}"));
         assert_eq!(described.total_count, 3, "{context}");
         assert!(described.missing_ids(&ids).is_empty(), "{context}");
         for task in &described.tasks {
-            assert!(matches!(task.status, TaskStatus::Pending | TaskStatus::Refreshing), "{context}: {task:?}");
+            assert!(
+                matches!(task.status, TaskStatus::Pending | TaskStatus::Refreshing),
+                "{context}: {task:?}"
+            );
         }
-        assert_eq!(described.task(&ids.ids()[0]).unwrap().object_path, "http://example.com/a.js");
+        assert_eq!(
+            described.task(&ids.ids()[0]).unwrap().object_path,
+            "http://example.com/a.js"
+        );
 
-        let quota = client.quota().await.unwrap_or_else(|error| panic!("{context}: {error}"));
+        let quota = client
+            .quota()
+            .await
+            .unwrap_or_else(|error| panic!("{context}: {error}"));
         assert!(quota.url.remain < quota.url.quota, "{context}: {quota:?}");
 
         // The mock saw the scheme and format asked for, once per call.
         let calls = calls_of(&server, "DescribeRefreshTaskById");
         assert_eq!(calls.len(), 1, "{context}");
-        assert_eq!((calls[0].scheme, calls[0].format, calls[0].status), (scheme, format, Some(200)));
+        assert_eq!(
+            (calls[0].scheme, calls[0].format, calls[0].status),
+            (scheme, format, Some(200))
+        );
         assert_eq!(server.received().len(), 4, "{context}");
         drop(client);
         server.shutdown().await;

@@ -22,7 +22,11 @@ async fn a_hundred_concurrent_calls_at_the_default_limit_are_never_throttled() {
     let server = start(MockConfig::default()).await;
     server.seed_tasks(None, vec![task(1, TaskStatus::Complete)]);
     let results = fire(&client(&server), 100).await;
-    let errors: Vec<String> = results.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string).collect();
+    let errors: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(ToString::to_string)
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let calls = calls_of(&server, "DescribeRefreshTaskById");
     assert_eq!(calls.len(), 100, "no call was throttled, so none was repeated");
@@ -46,14 +50,21 @@ async fn throttling_answers_are_retried_until_they_pass() {
         .build()
         .unwrap();
     let results = fire(&client, 45).await;
-    let errors: Vec<String> = results.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string).collect();
+    let errors: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(ToString::to_string)
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let calls = calls_of(&server, "DescribeRefreshTaskById");
     let throttled = calls
         .iter()
         .filter(|call| call.error_code == Some(ErrorCode::ThrottlingUser))
         .count();
-    assert!(throttled > 0, "the mock throttled nothing: the test proves nothing");
+    assert!(
+        throttled > 0,
+        "the mock throttled nothing: the test proves nothing"
+    );
     assert_eq!(calls.len(), 45 + throttled);
     server.shutdown().await;
 }

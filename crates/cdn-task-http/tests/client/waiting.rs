@@ -14,12 +14,26 @@ fn quick(deadline: Duration) -> WaitOptions {
 }
 
 async fn refresh_three(client: &Client) -> Vec<TaskId> {
-    let paths = ["http://example.com/1", "http://example.com/2", "http://example.com/3"];
-    client.refresh(paths, RefreshType::File, false).await.unwrap().task_ids
+    let paths = [
+        "http://example.com/1",
+        "http://example.com/2",
+        "http://example.com/3",
+    ];
+    client
+        .refresh(paths, RefreshType::File, false)
+        .await
+        .unwrap()
+        .task_ids
 }
 
 /// Waits for `ids`, moving the mock's clock on by `step` after every poll.
-async fn wait(server: &MockServer, client: &Client, ids: Vec<TaskId>, options: WaitOptions, step: Duration) -> WaitReport {
+async fn wait(
+    server: &MockServer,
+    client: &Client,
+    ids: Vec<TaskId>,
+    options: WaitOptions,
+    step: Duration,
+) -> WaitReport {
     let clock = server.clock().clone();
     let mut seen_polls = Vec::new();
     let report = client
@@ -30,7 +44,11 @@ async fn wait(server: &MockServer, client: &Client, ids: Vec<TaskId>, options: W
         })
         .await
         .unwrap();
-    assert_eq!(seen_polls, (1..=report.polls).collect::<Vec<_>>(), "progress after every poll");
+    assert_eq!(
+        seen_polls,
+        (1..=report.polls).collect::<Vec<_>>(),
+        "progress after every poll"
+    );
     report
 }
 
@@ -44,12 +62,24 @@ async fn waits_until_every_task_completes() {
     let client = builder(&server).build().unwrap();
     let mut ids = refresh_three(&client).await;
     ids.push(id(424_242)); // unknown: reported not found, not waited for
-    let report = wait(&server, &client, ids.clone(), quick(Duration::from_secs(10)), Duration::from_secs(1)).await;
+    let report = wait(
+        &server,
+        &client,
+        ids.clone(),
+        quick(Duration::from_secs(10)),
+        Duration::from_secs(1),
+    )
+    .await;
 
     assert!(!report.timed_out, "{report:?}");
     let completed: Vec<TaskId> = report.completed.iter().map(|task| task.task_id).collect();
     assert_eq!(completed, ids[..3]);
-    assert!(report.completed.iter().all(|task| task.status == TaskStatus::Complete));
+    assert!(
+        report
+            .completed
+            .iter()
+            .all(|task| task.status == TaskStatus::Complete)
+    );
     assert_eq!(report.not_found, [id(424_242)]);
     assert!(report.failed.is_empty() && report.unfinished.is_empty());
     // Clock at 0 s, 1 s, 2 s at the polls: complete on the third.
@@ -68,7 +98,14 @@ async fn reports_failed_tasks_with_their_reasons() {
     .await;
     let client = builder(&server).build().unwrap();
     let ids = refresh_three(&client).await;
-    let report = wait(&server, &client, ids, quick(Duration::from_secs(10)), Duration::from_secs(1)).await;
+    let report = wait(
+        &server,
+        &client,
+        ids,
+        quick(Duration::from_secs(10)),
+        Duration::from_secs(1),
+    )
+    .await;
 
     assert!(!report.timed_out && !report.all_completed());
     assert_eq!(report.failed.len(), 3, "{report:?}");
@@ -78,7 +115,9 @@ async fn reports_failed_tasks_with_their_reasons() {
         assert!(
             matches!(
                 reason,
-                FailureReason::InternalError | FailureReason::OriginTimeout | FailureReason::OriginReturnStatusCode5xx
+                FailureReason::InternalError
+                    | FailureReason::OriginTimeout
+                    | FailureReason::OriginReturnStatusCode5xx
             ),
             "{reason:?}"
         );
@@ -97,10 +136,21 @@ async fn gives_up_at_the_deadline_after_one_last_poll() {
 
     assert!(report.timed_out, "{report:?}");
     assert!(report.elapsed >= deadline, "{:?}", report.elapsed);
-    assert_eq!(report.unfinished.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ids);
-    assert!(report.unfinished.iter().all(|(_, task)| task.as_ref().is_some_and(|t| t.status == TaskStatus::Pending)));
+    assert_eq!(
+        report.unfinished.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        ids
+    );
+    assert!(
+        report
+            .unfinished
+            .iter()
+            .all(|(_, task)| task.as_ref().is_some_and(|t| t.status == TaskStatus::Pending))
+    );
     assert!(report.polls >= 2, "{report:?}");
-    assert_eq!(calls_of(&server, "DescribeRefreshTaskById").len(), report.polls as usize);
+    assert_eq!(
+        calls_of(&server, "DescribeRefreshTaskById").len(),
+        report.polls as usize
+    );
     server.shutdown().await;
 }
 
@@ -110,7 +160,10 @@ async fn invalid_wait_options_are_refused() {
     let client = builder(&server).build().unwrap();
     let options = WaitOptions::default().intervals(Duration::from_secs(5), Duration::from_secs(1));
     let error = client.wait([id(1)], options, |_| {}).await.unwrap_err();
-    assert!(matches!(error, cdn_task_http::Error::InvalidInput(_)), "{error:?}");
+    assert!(
+        matches!(error, cdn_task_http::Error::InvalidInput(_)),
+        "{error:?}"
+    );
     assert!(server.received().is_empty());
     server.shutdown().await;
 }
