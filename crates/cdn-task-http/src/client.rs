@@ -17,11 +17,11 @@ use std::sync::Arc;
 ///
 /// ```no_run
 /// use cdn_task_http::{Client, Credentials};
-/// # async fn run() -> Result<(), cdn_task_http::Error> {
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::builder()
 ///     .credentials(Credentials::new("LTAI-example", "example-secret"))
 ///     .build()?;
-/// let response = client.describe(&"12345678,23456789".parse().expect("valid IDs")).await?;
+/// let response = client.describe(&"12345678,23456789".parse()?).await?;
 /// for task in &response.tasks {
 ///     println!("{} {} {}", task.task_id, task.status, task.process);
 /// }
@@ -59,8 +59,8 @@ impl Client {
     /// [`describe_all`](Self::describe_all).
     ///
     /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
-    /// let ids: cdn_task_core::TaskIdList = "12345678,23456789".parse().expect("valid IDs");
+    /// # async fn run(client: cdn_task_http::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let ids: cdn_task_core::TaskIdList = "12345678,23456789".parse()?;
     /// let response = client.describe(&ids).await?;
     /// println!("not found: {:?}", response.missing_ids(&ids));
     /// # Ok(())

@@ -49,38 +49,44 @@
 //! # }
 //! ```
 //!
-//! ## Example: describe many tasks
+//! ## Example: any number of tasks, every setting shown
+//!
+//! Run here against an in-process [cdn-task-mock](https://docs.rs/cdn-task-mock), as a test
+//! would.
 //!
 //! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
 //! use cdn_task_core::signing::SignatureVersion;
-//! use cdn_task_core::{Format, TaskId};
+//! use cdn_task_core::{Format, RateLimit, RefreshType, TaskId};
 //! use cdn_task_http::{Client, Credentials, RetryPolicy};
 //! use std::time::Duration;
 //!
 //! let client = Client::builder()
-//!     .endpoint("http://127.0.0.1:8080") // a cdn-task-mock, say
+//!     .endpoint(mock.base_url())
 //!     .credentials(Credentials::new("testid", "testsecret"))
 //!     .signature_version(SignatureVersion::Rpc)
 //!     .format(Format::Xml)
+//!     .connect_timeout(Duration::from_secs(2))
 //!     .timeout(Duration::from_secs(5))
 //!     .retry_policy(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() })
+//!     .rate_limit(Some(RateLimit::per_second(20)))
+//!     .max_concurrency(4)
+//!     .user_agent("deploy-bot/1.0")
 //!     .build()?;
 //! assert!(!format!("{client:?}").contains("testsecret"));
 //!
-//! # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-//! # runtime.block_on(async {
-//! let ids: Vec<TaskId> = (1..=25u64).filter_map(|n| TaskId::try_from(n).ok()).collect();
-//! # if false {
-//! let report = client.describe_all(ids).await;
-//! for task in &report.tasks {
-//!     println!("{} {} {}", task.task_id, task.status, task.process);
-//! }
-//! for failure in &report.failed_batches {
-//!     eprintln!("IDs {} failed: {}", failure.ids, failure.error);
-//! }
+//! let paths: Vec<String> = (1..=12).map(|n| format!("https://example.com/{n}.js")).collect();
+//! let created = client.refresh(paths, RefreshType::File, false).await?;
+//! let unknown: TaskId = "42".parse()?;
+//! // 13 IDs: two calls (ten, then three), results in the order given.
+//! let report = client.describe_all(created.task_ids.iter().copied().chain([unknown])).await;
+//! assert_eq!(report.tasks.iter().map(|task| task.task_id).collect::<Vec<_>>(), created.task_ids);
+//! assert_eq!(report.not_found, [unknown]);
+//! assert!(report.failed_batches.is_empty());
+//! # Ok(())
 //! # }
-//! # });
-//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 /// How to wait: the time budget and the polling interval range.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
 pub struct WaitOptions {
     /// The time budget from the start of the wait; one last poll happens at the deadline.
     pub deadline: Duration,

@@ -3,32 +3,34 @@
 
 use crate::common::{builder, calls_of, client, start, task};
 use cdn_task_core::{ErrorCode, TaskIdList, TaskStatus};
-use cdn_task_http::RetryPolicy;
-use cdn_task_mock::MockConfig;
+use cdn_task_http::{Client, RetryPolicy};
+use cdn_task_mock::{MockConfig, MockServer, ReceivedCall};
 use std::time::Duration;
 
-async fn fire(client: &cdn_task_http::Client, calls: usize) -> Vec<Result<(), cdn_task_http::Error>> {
+/// Fires `calls` describes at once, asserts none failed, and returns the mock's record of them.
+async fn fire_all_ok(server: &MockServer, client: &Client, calls: usize) -> Vec<ReceivedCall> {
     let ids: TaskIdList = "1".parse().unwrap();
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..calls {
         let (client, ids) = (client.clone(), ids.clone());
         set.spawn(async move { client.describe(&ids).await.map(|_| ()) });
     }
-    set.join_all().await
+    let errors: Vec<String> = set
+        .join_all()
+        .await
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|error| error.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    calls_of(server, "DescribeRefreshTaskById")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_calls_at_the_default_limit_are_never_throttled() {
     let server = start(MockConfig::default()).await;
     server.seed_tasks(None, vec![task(1, TaskStatus::Complete)]);
-    let results = fire(&client(&server), 100).await;
-    let errors: Vec<String> = results
-        .iter()
-        .filter_map(|r| r.as_ref().err())
-        .map(ToString::to_string)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    let calls = calls_of(&server, "DescribeRefreshTaskById");
+    let calls = fire_all_ok(&server, &client(&server), 100).await;
     assert_eq!(calls.len(), 100, "no call was throttled, so none was repeated");
     assert!(calls.iter().all(|call| call.status == Some(200)));
     server.shutdown().await;
@@ -49,14 +51,7 @@ async fn throttling_answers_are_retried_until_they_pass() {
         })
         .build()
         .unwrap();
-    let results = fire(&client, 45).await;
-    let errors: Vec<String> = results
-        .iter()
-        .filter_map(|r| r.as_ref().err())
-        .map(ToString::to_string)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    let calls = calls_of(&server, "DescribeRefreshTaskById");
+    let calls = fire_all_ok(&server, &client, 45).await;
     let throttled = calls
         .iter()
         .filter(|call| call.error_code == Some(ErrorCode::ThrottlingUser))
