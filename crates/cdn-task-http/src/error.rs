@@ -36,7 +36,7 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
     /// No complete answer within the per-attempt timeout.
-    #[error("no answer within {after:?}")]
+    #[error("no complete answer within the per-attempt timeout of {after:?}")]
     Timeout {
         /// The per-attempt timeout that ran out.
         after: Duration,
