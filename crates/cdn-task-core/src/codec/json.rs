@@ -1,10 +1,14 @@
-//! JSON plumbing over serde_json: decode errors with line and column, infallible encoding.
+//! JSON plumbing over serde_json: decode errors with line, column and field path; infallible encoding.
 
 use super::{DecodeError, JsonErrorKind};
 
 /// Decodes `body` into `T`, mapping serde_json's error to a [`DecodeError::Json`].
+///
+/// The fast path is plain serde_json; only when it fails is the body decoded again with
+/// serde_path_to_error, to name the field (`Tasks[0].TaskId`) at no cost to the success path.
 pub(crate) fn decode<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> Result<T, DecodeError> {
     serde_json::from_slice(body).map_err(|error| {
+        let path = field_path::<T>(body);
         let kind = match error.classify() {
             serde_json::error::Category::Eof => JsonErrorKind::Truncated,
             serde_json::error::Category::Data => JsonErrorKind::Data,
@@ -12,11 +16,25 @@ pub(crate) fn decode<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> Result
         };
         DecodeError::Json {
             kind,
+            path,
             line: error.line(),
             column: error.column(),
-            detail: error.to_string(),
+            // serde_json's message ends with the position, which the variant carries already.
+            detail: error
+                .to_string()
+                .trim_end_matches(&format!(" at line {} column {}", error.line(), error.column()))
+                .to_owned(),
         }
     })
+}
+
+/// The path of the field where decoding `body` as `T` fails (`.` for the document itself).
+fn field_path<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => ".".to_owned(),
+        Err(error) => error.path().to_string(),
+    }
 }
 
 /// Encodes `value` compactly. The body types have string keys and no floats, so serde_json cannot

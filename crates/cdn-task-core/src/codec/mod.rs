@@ -13,10 +13,12 @@ use crate::request::Format;
 #[non_exhaustive]
 pub enum DecodeError {
     /// The JSON is not well formed, ends early, or does not fit the expected shape.
-    #[error("JSON {kind} at line {line}, column {column}: {detail}")]
+    #[error("JSON {kind} at `{path}` (line {line}, column {column}): {detail}")]
     Json {
         /// What kind of JSON error.
         kind: JsonErrorKind,
+        /// The field where decoding stopped, as a path (`Tasks[0].TaskId`; `.` for the document).
+        path: String,
         /// 1-based line where the parser stopped.
         line: usize,
         /// 1-based column where the parser stopped.

@@ -60,9 +60,9 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
                 Event::Eof => {
-                    return Err(DecodeError::XmlWrongRoot {
-                        expected: root,
-                        found: String::new(),
+                    return Err(DecodeError::XmlSyntax {
+                        offset,
+                        detail: format!("the document has no root element; expected <{root}>"),
                     });
                 }
                 Event::Text(text) if !is_blank(&text) => {

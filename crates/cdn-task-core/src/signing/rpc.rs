@@ -193,19 +193,17 @@ pub(crate) fn verify_rpc(
         });
     }
 
-    let verified = VerifiedRequest {
-        scheme: SignatureVersion::Rpc,
-        access_key_id: access_key_id.to_owned(),
-        security_token: security_token.map(str::to_owned),
-        timestamp,
-        nonce: nonce.to_owned(),
-        parameters: Vec::new(),
-    };
+    let (access_key_id, nonce) = (access_key_id.to_owned(), nonce.to_owned());
+    let security_token = security_token.map(str::to_owned);
     Ok(VerifiedRequest {
+        scheme: SignatureVersion::Rpc,
+        access_key_id,
+        security_token,
+        timestamp,
+        nonce,
         parameters: parameters
             .into_iter()
             .filter(|(name, _)| !SIGNING_PARAMETERS.contains(&name.as_str()))
             .collect(),
-        ..verified
     })
 }
