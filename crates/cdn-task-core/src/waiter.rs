@@ -1,25 +1,5 @@
-//! The polling (waiter) policy: when to poll a set of tasks next, and when to stop.
-//!
-//! A pure state machine with no clock and no randomness. The caller (the HTTP client) owns the
-//! clock and the random source: it passes the elapsed time and a jitter fraction into
-//! [`Waiter::next_step`], sleeps as told, polls, and feeds each poll's answer to
-//! [`Waiter::record`]. The waiter keeps the tallies.
-//!
-//! The schedule, modelled on the AWS SDK waiters (API.md, "How others poll"):
-//! - the first poll is immediate;
-//! - after that, the delay before poll *n* is drawn between `min_interval` and a ceiling that
-//!   starts at `min_interval` and grows by `backoff_factor` after each poll, capped at
-//!   `max_interval` (jitter `0.0` picks the minimum, values towards `1.0` the ceiling);
-//! - a delay that would cross the deadline is cut short: the waiter asks for one last poll *at*
-//!   the deadline ([`WaitStep::FinalPoll`]), exactly once, and then reports
-//!   [`WaitStep::DeadlinePassed`] if tasks are still running;
-//! - once every task is settled it reports [`WaitStep::Done`]; after `Done` or `DeadlinePassed` it
-//!   never asks for another poll.
-//!
-//! A task is settled when its status is terminal (`Complete` or `Failed`) or when the service did
-//! not return it (not found). Not found is settled at once: the service answers a task as soon as
-//! it is created, and an ID it does not return is unknown, someone else's or older than three
-//! days, none of which changes by waiting. An unknown status keeps the task running.
+//! The polling (waiter) policy: when to poll a set of tasks next, and when to stop. A pure state
+//! machine with no clock and no randomness; see [`Waiter`].
 
 use crate::task::{Task, TaskStatus};
 use crate::task_id::TaskId;
@@ -208,7 +188,27 @@ enum Phase {
     Finished(WaitStep),
 }
 
-/// The polling state machine for one set of tasks. See the [module docs](self) for the schedule.
+/// The polling state machine for one set of tasks.
+///
+/// The caller (the HTTP client) owns the clock and the random source: it passes the elapsed time
+/// and a jitter fraction into [`Waiter::next_step`], sleeps as told, polls, and feeds each poll's
+/// answer to [`Waiter::record`]. The waiter keeps the tallies.
+///
+/// The schedule, modelled on the AWS SDK waiters (API.md, "How others poll"):
+/// - the first poll is immediate;
+/// - after that, the delay before poll *n* is drawn between `min_interval` and a ceiling that
+///   starts at `min_interval` and grows by `backoff_factor` after each poll, capped at
+///   `max_interval` (jitter `0.0` picks the minimum, values towards `1.0` the ceiling);
+/// - a delay that would cross the deadline is cut short: the waiter asks for one last poll *at*
+///   the deadline ([`WaitStep::FinalPoll`]), exactly once, and then reports
+///   [`WaitStep::DeadlinePassed`] if tasks are still running;
+/// - once every task is settled it reports [`WaitStep::Done`]; after `Done` or `DeadlinePassed` it
+///   never asks for another poll.
+///
+/// A task is settled when its status is terminal (`Complete` or `Failed`) or when the service did
+/// not return it (not found). Not found is settled at once: the service answers a task as soon as
+/// it is created, and an ID it does not return is unknown, someone else's or older than three
+/// days, none of which changes by waiting. An unknown status keeps the task running.
 ///
 /// ```
 /// use cdn_task_core::{TaskId, WaitPolicy, WaitStep, Waiter};
