@@ -142,7 +142,8 @@ impl ClientBuilder {
 
     /// The client-side rate limit per AccessKeyId, every attempt counted (default 30 calls per
     /// second, the service's limit for `DescribeRefreshTaskById`); `None` turns it off. Calls are
-    /// spread evenly (no bursts), so any one-second window sees at most the limit.
+    /// spread evenly (no bursts), so any one-second window sees at most the limit. Clones of the
+    /// client share the limiter; separately built clients count separately.
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
         self

@@ -11,7 +11,6 @@ pub use environment::Environment;
 pub use profile::ProfileFile;
 
 pub use cdn_task_core::signing::Credentials;
-use std::fmt;
 use std::path::PathBuf;
 
 /// The environment variable holding the AccessKeyId.
@@ -57,7 +56,7 @@ pub trait ProvideCredentials: Send + Sync {
     /// The credentials, or why there are none.
     fn provide(&self) -> Result<Credentials, CredentialsError>;
 
-    /// What this source is, for [`Debug`](fmt::Debug) output (never a secret).
+    /// What this source is, for `Debug` output (never a secret).
     fn describe(&self) -> String;
 }
 
@@ -169,12 +168,6 @@ impl ProvideCredentials for DefaultChain {
 
     fn describe(&self) -> String {
         "default chain (environment, then the aliyun CLI profile file)".to_owned()
-    }
-}
-
-impl fmt::Debug for dyn ProvideCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe())
     }
 }
 

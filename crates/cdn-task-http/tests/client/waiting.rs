@@ -3,10 +3,10 @@
 //! The mock's clock is manual: the progress callback moves it on after each poll, so tasks
 //! progress by polls, not by wall time.
 
-use crate::common::{builder, calls_of, id, start_manual};
-use cdn_task_core::{FailureReason, RefreshType, TaskId, TaskStatus};
-use cdn_task_http::{Client, WaitOptions, WaitReport};
-use cdn_task_mock::{MockConfig, MockServer};
+use crate::common::{builder, calls_of, fast_retries, id, start_manual};
+use cdn_task_core::{ErrorCode, FailureReason, RefreshType, TaskId, TaskStatus};
+use cdn_task_http::{Client, Credentials, Error, WaitOptions, WaitReport};
+use cdn_task_mock::{Fault, FaultConfig, MockConfig, MockServer};
 use std::time::Duration;
 
 fn quick(deadline: Duration) -> WaitOptions {
@@ -165,5 +165,62 @@ async fn invalid_wait_options_are_refused() {
         "{error:?}"
     );
     assert!(server.received().is_empty());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn failing_polls_do_not_end_the_wait_but_are_reported() {
+    let server = start_manual(MockConfig::default()).await;
+    let client = builder(&server).retry_policy(fast_retries(1)).build().unwrap();
+    let ids = refresh_three(&client).await;
+    server.set_faults(FaultConfig::always(Fault::ServiceUnavailable));
+    let report = wait(
+        &server,
+        &client,
+        ids,
+        quick(Duration::from_millis(200)),
+        Duration::ZERO,
+    )
+    .await;
+
+    assert!(report.timed_out, "{report:?}");
+    assert_eq!(report.failed_polls, report.polls);
+    assert!(
+        report.unfinished.iter().all(|(_, task)| task.is_none()),
+        "no poll was answered"
+    );
+    let error = report.last_poll_error.expect("the last failure is kept");
+    assert!(
+        matches!(error, Error::Service { http_status: 503, .. }),
+        "{error:?}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refused_poll_ends_the_wait_with_its_error() {
+    let server = start_manual(MockConfig::default()).await;
+    let ids = refresh_three(&builder(&server).build().unwrap()).await;
+    let wrong = builder(&server)
+        .credentials(Credentials::new("testid", "wrong"))
+        .build()
+        .unwrap();
+    let mut progress_calls = 0;
+    let error = wrong
+        .wait(ids, quick(Duration::from_secs(5)), |_| progress_calls += 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Service {
+                code: ErrorCode::SignatureDoesNotMatch,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(progress_calls, 0);
+    assert_eq!(calls_of(&server, "DescribeRefreshTaskById").len(), 1);
     server.shutdown().await;
 }
