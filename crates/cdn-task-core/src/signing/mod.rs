@@ -1,8 +1,35 @@
 //! Request signing and verification: the RPC scheme (HMAC-SHA1, `SignatureVersion=1.0`) and
 //! ACS3-HMAC-SHA256. Pure functions: the caller passes the time and the nonce in.
 //!
-//! SKELETON: the public API below is the contract the adapters code against; the signing issue
-//! fills in the bodies (and may split this file into submodules) without changing signatures.
+//! - Sign: [`ApiRequest::sign`] signs a request of this crate in one call; [`sign_rpc`] and
+//!   [`sign_acs3`] sign arbitrary request parts ([`SigningInput`]). Both return a
+//!   [`SignedRequest`]: what to send, and the intermediate strings for debugging.
+//! - Verify: [`verify`] checks a [`ReceivedRequest`] of either scheme against a secret lookup and
+//!   returns the [`VerifiedRequest`] (AccessKeyId, timestamp, nonce, API parameters) or a
+//!   [`VerifyError`] that maps to the service's error code. The caller checks the timestamp with
+//!   [`check_clock_skew`] and its own clock, and the nonce against its own memory.
+//! - The building blocks, for tests and debugging: [`percent_encode`], [`parse_parameters`],
+//!   [`canonical_query`], [`rpc_string_to_sign`], [`rpc_signature`], [`acs3_canonical_headers`],
+//!   [`acs3_canonical_request`], [`acs3_string_to_sign`], [`acs3_signature`], [`hex_sha256`],
+//!   [`parse_authorization`].
+//!
+//! Neither the secret nor the STS token appears in any `Debug` output or error of this module.
+
+mod acs3;
+mod credentials;
+mod encoding;
+mod redact;
+mod rpc;
+mod verify;
+
+pub use acs3::{
+    ACS3_ALGORITHM, Acs3Authorization, acs3_canonical_headers, acs3_canonical_request, acs3_signature,
+    acs3_string_to_sign, hex_sha256, parse_authorization, sign_acs3,
+};
+pub use credentials::Credentials;
+pub use encoding::{ParameterParseError, canonical_query, parse_parameters, percent_encode};
+pub use rpc::{RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, rpc_signature, rpc_string_to_sign, sign_rpc};
+pub use verify::{ClockSkewError, ReceivedRequest, VerifiedRequest, VerifyError, check_clock_skew, verify};
 
 use crate::request::ApiRequest;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -10,49 +37,6 @@ use std::fmt;
 
 /// How far a request's timestamp may be from the verifier's clock, either way.
 pub const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(15);
-
-/// An AccessKey pair, with an optional STS security token. `Debug` never shows the secret or the
-/// token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
-}
-
-impl Credentials {
-    /// An AccessKey pair.
-    pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
-        Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
-            security_token: None,
-        }
-    }
-    /// Adds an STS security token.
-    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
-        self.security_token = Some(token.into());
-        self
-    }
-    /// The AccessKeyId (not secret).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-    /// The AccessKey secret. Never log it.
-    pub fn access_key_secret(&self) -> &str {
-        &self.access_key_secret
-    }
-    /// The STS security token, if any. Never log it.
-    pub fn security_token(&self) -> Option<&str> {
-        self.security_token.as_deref()
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!()
-    }
-}
 
 /// The two signature schemes the service accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -64,36 +48,6 @@ pub enum SignatureVersion {
     Rpc,
 }
 
-/// RFC 3986 percent-encoding as the service does it: `A-Z a-z 0-9 - _ . ~` kept, everything else
-/// `%XX` in upper-case hex (space `%20`, `*` `%2A`).
-pub fn percent_encode(text: &str) -> String {
-    todo!()
-}
-
-/// Why a query string or form body could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ParameterParseError {
-    /// A `%` not followed by two hex digits, at this byte offset.
-    #[error("bad percent-escape at byte {offset}")]
-    BadEscape {
-        /// Byte offset.
-        offset: usize,
-    },
-    /// A name or value is not UTF-8 once decoded.
-    #[error("parameter number {index} is not UTF-8 once decoded")]
-    InvalidUtf8 {
-        /// 1-based parameter number.
-        index: usize,
-    },
-}
-
-/// Parses a raw query string or `application/x-www-form-urlencoded` body (`a=1&b=%20x`, `+` is a
-/// space) into decoded (name, value) pairs, in order.
-pub fn parse_parameters(raw: &str) -> Result<Vec<(String, String)>, ParameterParseError> {
-    todo!()
-}
-
 /// What to sign: the parts of the request the caller is about to send.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningInput<'a> {
@@ -101,7 +55,7 @@ pub struct SigningInput<'a> {
     pub method: &'a str,
     /// The host (`cdn.aliyuncs.com`, or `127.0.0.1:8080` for the mock).
     pub host: &'a str,
-    /// The path (`/`).
+    /// The path (`/`), as it goes on the wire (already percent-encoded); empty means `/`.
     pub path: &'a str,
     /// Query parameters, decoded (the signer encodes them). For RPC these include `Action`, `Version`, `Format`.
     pub query: &'a [(&'a str, &'a str)],
@@ -118,6 +72,9 @@ pub struct SigningInput<'a> {
 }
 
 /// Everything an adapter must send, plus the intermediate strings for debugging.
+///
+/// `Debug` redacts the STS token wherever it appears (the `x-acs-security-token` header, the
+/// `SecurityToken` parameter, the canonical string and the string to sign).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     /// `GET` or `POST`.
@@ -139,25 +96,73 @@ pub struct SignedRequest {
     pub signature: String,
 }
 
-impl fmt::Debug for SignedRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!()
+impl SignedRequest {
+    /// The request target: the path, then `?` and the query when there is one (`/?Action=…`).
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
     }
 }
 
-/// Signs with the RPC scheme: adds the common parameters and `Signature` to the query.
-pub fn sign_rpc(input: &SigningInput<'_>) -> SignedRequest {
-    todo!()
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redact::header_value(name, value)))
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &redact::query(&self.query))
+            .field("headers", &headers)
+            .field("body", &redact::Body(&self.body))
+            .field("canonical", &redact::canonical(&self.canonical))
+            .field("string_to_sign", &redact::string_to_sign(&self.string_to_sign))
+            .field("signature", &self.signature)
+            .finish()
+    }
 }
 
-/// Signs with ACS3-HMAC-SHA256: `x-acs-*` headers and `Authorization`.
-pub fn sign_acs3(input: &SigningInput<'_>, action: &str, version: &str) -> SignedRequest {
-    todo!()
+/// The path as sent and signed: as given, `/` when empty.
+fn sent_path(path: &str) -> String {
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    }
 }
 
 impl ApiRequest {
     /// Signs this request for `host` in one call: RPC puts every parameter in the query of a
     /// `POST`; ACS3 sends `Action`/`Version` as headers and the rest in the query of a `POST`.
+    /// The body is empty either way.
+    ///
+    /// ```
+    /// use cdn_task_core::signing::{Credentials, SignatureVersion};
+    /// use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, Format, DEFAULT_HOST};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let request = ApiRequest::new(&DescribeRefreshTaskById::new("12345678".parse()?), Format::Json);
+    /// let credentials = Credentials::new("testid", "testsecret");
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+    ///
+    /// let signed = request.sign(SignatureVersion::Acs3, DEFAULT_HOST, &credentials, now, "nonce-1");
+    /// assert_eq!((signed.method.as_str(), signed.path_and_query().as_str()), ("POST", "/?Format=JSON&TaskId=12345678"));
+    /// let header = |name: &str| signed.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    /// assert_eq!(header("x-acs-action"), Some("DescribeRefreshTaskById"));
+    /// assert_eq!(header("x-acs-date"), Some("2026-11-29T12:00:00Z"));
+    /// assert!(header("authorization").unwrap().starts_with("ACS3-HMAC-SHA256 Credential=testid,"));
+    ///
+    /// let signed = request.sign(SignatureVersion::Rpc, DEFAULT_HOST, &credentials, now, "nonce-1");
+    /// assert!(signed.query.starts_with("AccessKeyId=testid&Action=DescribeRefreshTaskById&Format=JSON&"));
+    /// assert!(signed.query.ends_with(&format!("&Signature={}", cdn_task_core::signing::percent_encode(&signed.signature))));
+    /// assert!(signed.headers.is_empty() && signed.body.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sign(
         &self,
         version: SignatureVersion,
@@ -166,112 +171,31 @@ impl ApiRequest {
         timestamp: DateTime<Utc>,
         nonce: &str,
     ) -> SignedRequest {
-        todo!()
+        let parameters = self.parameters();
+        let input = |query| SigningInput {
+            method: "POST",
+            host,
+            path: "/",
+            query,
+            body: &[],
+            content_type: None,
+            credentials,
+            timestamp,
+            nonce,
+        };
+        match version {
+            SignatureVersion::Rpc => sign_rpc(&input(&parameters)),
+            SignatureVersion::Acs3 => {
+                let query: Vec<(&str, &str)> = parameters
+                    .iter()
+                    .filter(|(name, _)| *name != "Action" && *name != "Version")
+                    .copied()
+                    .collect();
+                sign_acs3(&input(&query), self.action, self.version)
+            }
+        }
     }
 }
 
-/// A request as it arrived, for verification.
-#[derive(Debug, Clone, Copy)]
-pub struct ReceivedRequest<'a> {
-    /// The method.
-    pub method: &'a str,
-    /// The path.
-    pub path: &'a str,
-    /// The raw query string, without `?`.
-    pub query: &'a str,
-    /// Headers as received (names in any case).
-    pub headers: &'a [(&'a str, &'a str)],
-    /// The raw body.
-    pub body: &'a [u8],
-}
-
-/// A request whose signature checked out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedRequest {
-    /// Which scheme it was signed with.
-    pub scheme: SignatureVersion,
-    /// The verified AccessKeyId.
-    pub access_key_id: String,
-    /// The STS token sent, if any.
-    pub security_token: Option<String>,
-    /// The signing time, for the caller's skew check ([`check_clock_skew`]).
-    pub timestamp: DateTime<Utc>,
-    /// The nonce, for the caller's replay check.
-    pub nonce: String,
-    /// The API parameters: query and form body decoded, signing parameters removed, and for ACS3
-    /// `Action` and `Version` from their headers.
-    pub parameters: Vec<(String, String)>,
-}
-
-impl VerifiedRequest {
-    /// The first value of parameter `name`.
-    pub fn parameter(&self, name: &str) -> Option<&str> {
-        self.parameters
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Why a request's signature was refused; each maps to a service error code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// Missing or malformed signing fields (`IncompleteSignature`).
-    #[error("incomplete signature: {detail}")]
-    Incomplete {
-        /// What is missing or malformed.
-        detail: String,
-    },
-    /// The query or form body cannot be parsed (`InvalidParameter`).
-    #[error("malformed parameters: {0}")]
-    MalformedParameters(#[from] ParameterParseError),
-    /// Unknown AccessKeyId (`InvalidAccessKeyId.NotFound`).
-    #[error("access key `{access_key_id}` is not found")]
-    AccessKeyNotFound {
-        /// The AccessKeyId sent.
-        access_key_id: String,
-    },
-    /// The signature does not match (`SignatureDoesNotMatch`).
-    #[error("signature does not match; the string to sign was {string_to_sign:?}")]
-    SignatureMismatch {
-        /// The verifier's string to sign (no secret in it), to help the caller debug.
-        string_to_sign: String,
-    },
-    /// The timestamp is not `yyyy-MM-ddTHH:mm:ssZ` (`InvalidTimeStamp.Format`).
-    #[error("timestamp `{value}` is not well formatted")]
-    TimestampFormat {
-        /// The value sent.
-        value: String,
-    },
-}
-
-impl VerifyError {
-    /// The service error code this maps to.
-    pub fn error_code(&self) -> crate::ErrorCode {
-        todo!()
-    }
-}
-
-/// Verifies a received request of either scheme; `lookup_secret` maps an AccessKeyId to its secret.
-pub fn verify(
-    received: &ReceivedRequest<'_>,
-    lookup_secret: impl Fn(&str) -> Option<String>,
-) -> Result<VerifiedRequest, VerifyError> {
-    todo!()
-}
-
-/// The timestamp is more than [`MAX_CLOCK_SKEW`] from `now` (`InvalidTimeStamp.Expired`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("timestamp {timestamp} is more than 15 minutes from the service's clock ({now})")]
-pub struct ClockSkewError {
-    /// The request's timestamp.
-    pub timestamp: DateTime<Utc>,
-    /// The verifier's clock.
-    pub now: DateTime<Utc>,
-}
-
-/// Checks a verified timestamp against the verifier's clock, both directions, inclusive at 15 minutes.
-pub fn check_clock_skew(timestamp: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ClockSkewError> {
-    todo!()
-}
+#[cfg(test)]
+mod tests;
