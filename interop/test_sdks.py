@@ -16,13 +16,14 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from alibabacloud_cdn20180510 import models as cdn_models
 from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import (
     DescribeRefreshTaskByIdRequest,
 )
 from aliyunsdkcore.request import CommonRequest
 
 from conftest import OWNER, SEEDED, STRANGER
-from sdk_clients import FLAVORS, QUOTA_FIELDS, CoreFlavor, Flavor, SdkError, make_flavor
+from sdk_clients import FLAVORS, QUOTA_FIELDS, CoreFlavor, Flavor, SdkError, V3Flavor, make_flavor
 
 # --- what the API documents (shared/API.md) --------------------------------------------------------
 
@@ -94,20 +95,25 @@ def check_error(error: SdkError, expected: tuple[str, int, str]) -> None:
     assert error.request_id and error.request_id != "None", error
 
 
-def wait_until_done(client: Flavor, ids: list[str]) -> dict[str, list[tuple[str, Decimal]]]:
-    """Polls until every task is Complete; returns what was seen, per task, in order."""
+def wait_until_finished(client: Flavor, ids: list[str]) -> tuple[list[dict], dict[str, list]]:
+    """Polls until every task is Complete or Failed; returns the last tasks and, per task, the
+    (Status, Process) seen at each poll, checking that neither ever goes backwards."""
     seen: dict[str, list[tuple[str, Decimal]]] = {task_id: [] for task_id in ids}
     deadline = time.monotonic() + WAIT_DEADLINE_S
     while True:
         described = client.describe(ids)
         assert [t["TaskId"] for t in described.tasks] == ids, described
         for task in described.tasks:
-            seen[task["TaskId"]].append((task["Status"], process_value(task["Process"])))
-        statuses = {task["Status"] for task in described.tasks}
-        assert "Failed" not in statuses, f"a task failed with --fail-rate 0: {described.tasks}"
-        if statuses == {"Complete"}:
-            return seen
-        assert time.monotonic() < deadline, f"not Complete after {WAIT_DEADLINE_S}s: {seen}"
+            history = seen[task["TaskId"]]
+            history.append((task["Status"], process_value(task["Process"])))
+            ranks = [STATUS_RANK[status] for status, _ in history]
+            assert ranks == sorted(ranks), f"Status went backwards: {history}"
+            if task["Status"] != "Failed":
+                progress = [value for _, value in history]
+                assert progress == sorted(progress), f"Process went backwards: {history}"
+        if all(task["Status"] in ("Complete", "Failed") for task in described.tasks):
+            return described.tasks, seen
+        assert time.monotonic() < deadline, f"not finished after {WAIT_DEADLINE_S}s: {seen}"
         time.sleep(POLL_INTERVAL_S)
 
 
@@ -126,47 +132,56 @@ def client(flavor, mock) -> Flavor:
 # --- creating and describing --------------------------------------------------------------------------
 
 def test_refresh_files_then_describe(client):
-    # `~`, `*`, `?`, `&`, `=` and `%` all take part in both signatures' percent-encoding.
-    paths = [unique_url("a~b*c.jpg?v=1&w=%E4%B8%AD"), unique_url("plain.css")]
+    # `~ * ? & = %` take part in both signatures' percent-encoding; the third path is UTF-8 text.
+    paths = [unique_url("a~b*c.jpg?v=1&w=%E4%B8%AD"), unique_url("plain.css"), unique_url("图片/中文.jpg")]
     start = datetime.now(timezone.utc)
     ids = client.refresh(paths, "File")
-    assert len(ids) == 2 and len(set(ids)) == 2, ids
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
 
     described = client.describe(ids)
     assert described.request_id
-    assert described.total_count == 2
+    assert described.total_count == 3
     assert [t["TaskId"] for t in described.tasks] == ids
     for task_id, path, task in zip(ids, paths, described.tasks):
         check_task(task, task_id=task_id, object_type="file", object_path=path, created_after=start)
 
 
-def test_refresh_directory_reports_directory(client):
-    path = unique_url("static/")
-    [task_id] = client.refresh([path], "Directory")
+@pytest.mark.parametrize(
+    ("object_type", "path", "reported"),
+    [("Directory", "static/", "directory"), ("Regex", r"img/.*\.png$", "regex")],
+    ids=["Directory", "Regex"],
+)
+def test_refresh_other_object_types(client, object_type, path, reported):
+    path = unique_url(path)
+    [task_id] = client.refresh([path], object_type)
     described = client.describe([task_id])
     assert described.total_count == 1
-    check_task(described.tasks[0], task_id=task_id, object_type="directory", object_path=path)
+    check_task(described.tasks[0], task_id=task_id, object_type=reported, object_path=path)
 
 
 def test_push_then_wait_until_complete(client):
     path = unique_url("prefetch.mp4")
     [task_id] = client.push([path])
-    seen = wait_until_done(client, [task_id])[task_id]
-
-    ranks = [STATUS_RANK[status] for status, _ in seen]
-    assert ranks == sorted(ranks), f"status went backwards: {seen}"
-    progress = [value for _, value in seen]
-    assert progress == sorted(progress), f"Process went backwards: {seen}"
-    final = client.describe([task_id]).tasks[0]
+    [final], seen = wait_until_finished(client, [task_id])
     check_task(final, task_id=task_id, object_type="preload", object_path=path)
-    assert final["Status"] == "Complete" and final["Process"] == "100%"
+    assert (final["Status"], final["Process"]) == ("Complete", "100%"), seen
 
 
 def test_refresh_then_wait_until_complete(client):
     ids = client.refresh([unique_url("one.js"), unique_url("two.js")], "File")
-    wait_until_done(client, ids)
-    for task in client.describe(ids).tasks:
-        assert (task["Status"], task["Process"], task["Description"]) == ("Complete", "100%", "")
+    final, seen = wait_until_finished(client, ids)
+    for task in final:
+        assert (task["Status"], task["Process"], task["Description"]) == ("Complete", "100%", ""), seen
+
+
+def test_tasks_fail_with_a_documented_description(flavor, fresh_mock):
+    instance = fresh_mock("--fail-rate", "1")
+    client = make_flavor(flavor, instance.hostport, OWNER)
+    ids = client.push([unique_url("a.jpg")]) + client.refresh([unique_url("b.jpg")], "File")
+    final, seen = wait_until_finished(client, ids)
+    for task in final:
+        assert task["Status"] == "Failed", seen
+        check_task(task, task_id=task["TaskId"], object_type=task["ObjectType"])
 
 
 def test_describe_keeps_the_order_asked_and_skips_unknown_ids(client):
@@ -215,9 +230,22 @@ def test_refresh_quota(client):
     assert int(quota["UrlQuota"]) > 0 and int(quota["DirQuota"]) > 0, quota
 
 
+def test_refresh_quota_counts_what_was_submitted(client):
+    before = client.quota()
+    client.refresh([unique_url("q1.jpg"), unique_url("q2.jpg")], "File")
+    client.refresh([unique_url("qdir/")], "Directory")
+    client.push([unique_url("q3.jpg")])
+    after = client.quota()
+    spent = {kind: int(before[f"{kind}Remain"]) - int(after[f"{kind}Remain"])
+             for kind in ("Url", "Dir", "Preload", "Regex")}
+    assert spent == {"Url": 2, "Dir": 1, "Preload": 1, "Regex": 0}, (before, after)
+
+
 # --- errors the SDKs surface -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("task_ids", [["abc"], ["12345678", "12a"], ["-1"]], ids=str)
+# "中文" is signed as UTF-8 by both schemes; "12 34" travels as `+` in the V3 SDK's query and `%20` in
+# the classic one's: either must verify and then fail validation, not the signature.
+@pytest.mark.parametrize("task_ids", [["abc"], ["12345678", "12a"], ["-1"], ["中文"], ["12 34"]], ids=str)
 def test_malformed_task_id(client, task_ids):
     check_error(client.error_of(lambda: client.describe(task_ids)), MALFORMED)
 
@@ -231,6 +259,18 @@ def test_missing_task_id(client):
     # Both SDKs let a caller leave TaskId unset (the V3 model's validate() requires nothing) and then
     # send the request without it.
     check_error(client.error_of(lambda: client.describe(None)), MISSING)
+
+
+@pytest.mark.parametrize(
+    ("path", "object_type", "code"),
+    [("not-a-url", "File", "InvalidObjectPath.Malformed"),
+     ("http://example.com/a.jpg", "Sideways", "InvalidObjectType.Malformed")],
+    ids=["path", "type"],
+)
+def test_refresh_rejects_malformed_input(client, path, object_type, code):
+    error = client.error_of(lambda: client.refresh([path], object_type))
+    assert (error.code, error.status) == (code, 400), error
+    assert error.request_id and error.request_id != "None", error
 
 
 def test_wrong_secret(flavor, mock):
@@ -287,6 +327,25 @@ def test_classic_sdk_get_request(mock):
     assert request.get_method() == "GET"
     body = json.loads(client.client.do_action_with_exception(request))
     assert [t["TaskId"] for t in body["Tasks"]] == [SEEDED.complete]
+
+
+# --- the V3 SDK only -------------------------------------------------------------------------------------
+
+def test_v3_sdk_optional_flags(mock):
+    # The V3 SDK sends booleans as Python renders them (`True`), RefreshObjectCaches' parameters in a
+    # form body covered by x-acs-content-sha256, and PushObjectCache's in the query.
+    client = V3Flavor(mock.hostport, OWNER)
+    paths = [unique_url("crlf-1.jpg"), unique_url("crlf-2.jpg")]
+    refreshed = client.client.refresh_object_caches(cdn_models.RefreshObjectCachesRequest(
+        object_path="\r\n".join(paths), object_type="File", force=True))
+    pushed = client.client.push_object_cache(cdn_models.PushObjectCacheRequest(
+        object_path=unique_url("l2.jpg"), area="overseas", l_2preload=True,
+        with_header='{"Accept-Encoding":"gzip"}'))
+    ids = refreshed.body.refresh_task_id.split(",") + [pushed.body.push_task_id]
+    described = client.describe(ids)
+    assert [(t["TaskId"], t["ObjectType"]) for t in described.tasks] == list(
+        zip(ids, ["file", "file", "preload"]))
+    assert [t["ObjectPath"] for t in described.tasks[:2]] == paths
 
 
 # --- throttling and shutdown, on private instances ------------------------------------------------------
