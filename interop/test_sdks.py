@@ -7,6 +7,7 @@ typed fields, error codes, HTTP statuses.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import signal
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from alibabacloud_cdn20180510 import models as cdn_models
+from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import (
     DescribeRefreshTaskByIdRequest,
 )
@@ -317,16 +319,28 @@ def test_classic_sdk_lower_case_format(mock, accept_format):
     assert SEEDED.complete.encode() in body
 
 
-def test_classic_sdk_get_request(mock):
-    # CommonRequest sends GET with every parameter in the query, as the product docs show.
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_classic_sdk_common_request(mock, method):
+    # CommonRequest, the classic SDK's generic call: GET with every parameter in the query, as the
+    # product docs show, or POST with the API parameters in a form body (signed along with the query).
     client = CoreFlavor(mock.hostport, OWNER, "JSON")
-    request = CommonRequest(domain=mock.hostport, version="2018-05-10",
-                            action_name="DescribeRefreshTaskById")
-    request.set_protocol_type("http")
-    request.add_query_param("TaskId", SEEDED.complete)
-    assert request.get_method() == "GET"
-    body = json.loads(client.client.do_action_with_exception(request))
-    assert [t["TaskId"] for t in body["Tasks"]] == [SEEDED.complete]
+
+    def call(action, **params):
+        request = CommonRequest(domain=mock.hostport, version="2018-05-10", action_name=action)
+        request.set_protocol_type("http")
+        request.set_method(method)
+        for name, value in params.items():
+            if method == "GET":
+                request.add_query_param(name, value)
+            else:
+                request.add_body_params(name, value)
+        return json.loads(client.client.do_action_with_exception(request))
+
+    path = unique_url("common.jpg")
+    task_id = call("RefreshObjectCaches", ObjectPath=path, ObjectType="File")["RefreshTaskId"]
+    body = call("DescribeRefreshTaskById", TaskId=f"{SEEDED.complete},{task_id}")
+    assert [(t["TaskId"], t["ObjectPath"]) for t in body["Tasks"]] == [
+        (SEEDED.complete, "http://seed.example.com/done.jpg"), (task_id, path)]
 
 
 # --- the V3 SDK only -------------------------------------------------------------------------------------
@@ -346,6 +360,35 @@ def test_v3_sdk_optional_flags(mock):
     assert [(t["TaskId"], t["ObjectType"]) for t in described.tasks] == list(
         zip(ids, ["file", "file", "preload"]))
     assert [t["ObjectPath"] for t in described.tasks[:2]] == paths
+
+
+# The V3 SDK's `*_async` methods send through aiohttp (darabonba/core.py `async_do_action`:
+# `s.request(method, url, data=body, headers=...)` with `body = b''`), and aiohttp adds
+# `Content-Type: application/octet-stream` to every POST after the SDK has signed its headers, so that
+# header is sent but not in SignedHeaders. The mock refuses it (IncompleteSignature, "header
+# `content-type` is sent but not signed": cdn-task-core signing/acs3.rs `verify_acs3`). Strict: when the
+# verifier accepts these requests this test passes, and the marker must go.
+@pytest.mark.xfail(strict=True, raises=AlibabaCloudException,
+                   reason="mock refuses the unsigned Content-Type that aiohttp adds (see README)")
+def test_v3_sdk_async_methods(mock):
+    client = V3Flavor(mock.hostport, OWNER).client
+    path = unique_url("async.jpg")
+
+    async def scenario():
+        refreshed = await client.refresh_object_caches_async(
+            cdn_models.RefreshObjectCachesRequest(object_path=path, object_type="File"))
+        pushed = await client.push_object_cache_async(
+            cdn_models.PushObjectCacheRequest(object_path=unique_url("async-push.jpg")))
+        ids = [refreshed.body.refresh_task_id, pushed.body.push_task_id]
+        described = await client.describe_refresh_task_by_id_async(
+            cdn_models.DescribeRefreshTaskByIdRequest(task_id=",".join(ids)))
+        quota = await client.describe_refresh_quota_async(cdn_models.DescribeRefreshQuotaRequest())
+        return ids, described.body, quota.body
+
+    ids, described, quota = asyncio.run(scenario())
+    assert [(t.task_id, t.object_type) for t in described.tasks] == list(zip(ids, ["file", "preload"]))
+    assert described.tasks[0].object_path == path
+    assert quota.url_quota.isdigit()
 
 
 # --- throttling and shutdown, on private instances ------------------------------------------------------
