@@ -1,4 +1,5 @@
 //! The documented sample bodies (API.md), and variations the service may send, decoded from files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly
 
 use cdn_task_core::{
     DescribeRefreshTaskByIdResponse, ErrorCode, FailureReason, ObjectType, Process, ServiceErrorBody,

@@ -1,5 +1,6 @@
 //! Property tests: encode→decode is identity, parse→render round-trips, and no decoder or parser
 //! panics on any input.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly
 
 use cdn_task_core::{
     CreateTasksResponse, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType, Process,

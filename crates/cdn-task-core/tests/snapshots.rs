@@ -1,4 +1,5 @@
 //! Wire output and user-facing error messages, pinned with insta.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail loudly
 
 use cdn_task_core::{
     CreateTasksResponse, CreatedTaskKind, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
