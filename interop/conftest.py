@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sdk_clients import FLAVORS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"^listening on (http://(127\.0\.0\.1:(\d+)))\s*$")
 STARTUP_TIMEOUT_S = 20.0
@@ -27,6 +29,12 @@ STOP_TIMEOUT_S = 10.0
 # The keys every instance is configured with. `OWNER` creates the tasks; `STRANGER` must not see them.
 OWNER = ("testid", "testsecret")
 STRANGER = ("otherid", "othersecret")
+# One more owner per SDK flavor for the shared instance, so that the suite's creations spread over
+# several keys and stay well under the mock's fixed 50 calls/s per key for RefreshObjectCaches and
+# PushObjectCache (a real user's budget, not something these tests are about).
+FLAVOR_OWNERS = {
+    name: (f"owner-{name}", f"secret-{name}") for name in FLAVORS
+}
 
 # Short so that polling to Complete stays well inside the per-test bound.
 TASK_DURATION = "300ms"
@@ -86,6 +94,7 @@ def start_mock(tmp_dir: Path, *extra_args: str) -> MockProcess:
         "--listen", "127.0.0.1:0",
         "--access-key", f"{OWNER[0]}:{OWNER[1]}",
         "--access-key", f"{STRANGER[0]}:{STRANGER[1]}",
+        *(arg for key in FLAVOR_OWNERS.values() for arg in ("--access-key", f"{key[0]}:{key[1]}")),
         "--task-duration", TASK_DURATION,
         *extra_args,
     ]
@@ -198,9 +207,9 @@ def mock(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("mock")
     seed = tmp / "seed.json"
     write_seed(seed)
-    # The suite calls faster than the service's 30 calls/s per key; throttling has its own test on a
-    # private instance, so this one gets a budget the functional tests never reach.
-    instance = start_mock(tmp, "--seed", str(seed), "--rate-limit", "100000")
+    # The suite describes faster than the service's 30 calls/s per key; throttling has its own test on
+    # a private instance, so this one turns DescribeRefreshTaskById's limit off (`--rate-limit 0`).
+    instance = start_mock(tmp, "--seed", str(seed), "--rate-limit", "0")
     yield instance
     instance.terminate()
 

@@ -24,7 +24,7 @@ from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import (
 )
 from aliyunsdkcore.request import CommonRequest
 
-from conftest import OWNER, SEEDED, STRANGER
+from conftest import FLAVOR_OWNERS, OWNER, SEEDED, STRANGER
 from sdk_clients import FLAVORS, QUOTA_FIELDS, CoreFlavor, Flavor, SdkError, V3Flavor, make_flavor
 
 # --- what the API documents (shared/API.md) --------------------------------------------------------
@@ -128,7 +128,7 @@ def flavor(request) -> str:
 
 @pytest.fixture
 def client(flavor, mock) -> Flavor:
-    return make_flavor(flavor, mock.hostport, OWNER)
+    return make_flavor(flavor, mock.hostport, FLAVOR_OWNERS[flavor])
 
 
 # --- creating and describing --------------------------------------------------------------------------
