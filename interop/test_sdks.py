@@ -18,7 +18,6 @@ from decimal import Decimal
 
 import pytest
 from alibabacloud_cdn20180510 import models as cdn_models
-from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import (
     DescribeRefreshTaskByIdRequest,
 )
@@ -368,8 +367,6 @@ def test_v3_sdk_optional_flags(mock):
 # header is sent but not in SignedHeaders. The mock refuses it (IncompleteSignature, "header
 # `content-type` is sent but not signed": cdn-task-core signing/acs3.rs `verify_acs3`). Strict: when the
 # verifier accepts these requests this test passes, and the marker must go.
-@pytest.mark.xfail(strict=True, raises=AlibabaCloudException,
-                   reason="mock refuses the unsigned Content-Type that aiohttp adds (see README)")
 def test_v3_sdk_async_methods(mock):
     client = V3Flavor(mock.hostport, OWNER).client
     path = unique_url("async.jpg")
