@@ -50,6 +50,10 @@ pub struct MockArgs {
     /// DescribeRefreshTaskById calls per second per AccessKey (0: no throttling).
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub rate_limit: u32,
+    /// Seed for request IDs and task fates, to replay a run exactly (default: a fresh one per run,
+    /// so request IDs differ across restarts as the service's do).
+    #[arg(long, value_name = "N")]
+    pub rng_seed: Option<u64>,
 }
 
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
@@ -73,6 +77,7 @@ impl MockArgs {
             task_duration: self.task_duration,
             fail_rate: self.fail_rate,
             rate_limit: self.rate_limit,
+            seed: self.rng_seed.unwrap_or_else(rand::random),
             seed_tasks,
             ..MockConfig::default()
         })
@@ -172,6 +177,7 @@ impl Default for MockArgs {
                 secret: DEFAULT_ACCESS_KEY_SECRET.to_owned(),
             }],
             seed: None,
+            rng_seed: None,
             task_duration: crate::config::DEFAULT_TASK_DURATION,
             fail_rate: 0.0,
             rate_limit: MockConfig::default().rate_limit,
@@ -286,5 +292,13 @@ mod tests {
             DEFAULT_ACCESS_KEY,
             format!("{DEFAULT_ACCESS_KEY_ID}:{DEFAULT_ACCESS_KEY_SECRET}")
         );
+    }
+
+    #[test]
+    fn rng_seed_is_fresh_per_run_unless_given() {
+        let fresh = || MockArgs::default().into_config().unwrap().seed;
+        assert_ne!(fresh(), fresh(), "two runs drew the same seed");
+        let fixed = parse(&["--rng-seed", "7"]).unwrap().into_config().unwrap();
+        assert_eq!(fixed.seed, 7);
     }
 }
