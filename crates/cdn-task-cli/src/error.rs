@@ -32,3 +32,26 @@ pub enum CliError {
     #[error("cannot write to standard output: {0}")]
     Output(std::io::Error),
 }
+
+/// `message` on one line: line breaks and other control characters become spaces. (The
+/// service's `SignatureDoesNotMatch` message carries the server's string to sign over two lines.)
+pub fn one_line(message: &impl std::fmt::Display) -> String {
+    message
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_flattened_to_one_line() {
+        assert_eq!(
+            one_line(&"not matched. server string to sign is:ACS3-HMAC-SHA256\nabc\r\n(request ID R)"),
+            "not matched. server string to sign is:ACS3-HMAC-SHA256 abc  (request ID R)"
+        );
+    }
+}

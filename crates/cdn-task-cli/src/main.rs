@@ -35,7 +35,7 @@ async fn main() -> ExitCode {
     match commands::run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => {
-            eprintln!("cdn-task: error: {error}");
+            eprintln!("cdn-task: error: {}", error::one_line(&error));
             error.outcome().into()
         }
     }

@@ -4,6 +4,7 @@
 //! They draw through [`ProgressDrawTarget::stderr`], which indicatif hides when stderr is not a
 //! terminal (its `is_hidden` is `!term.is_term()`), so CI logs and pipes get no bars.
 
+use crate::error::one_line;
 use cdn_task_core::{TaskId, TaskProgress, WaitCounts};
 use cdn_task_http::WaitProgress;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -68,7 +69,7 @@ impl WaitBars {
             bar.set_message(message);
         }
         if let Some(error) = progress.poll_error {
-            self.note(&format!("poll {} failed (the wait goes on): {error}", counts.polls));
+            self.note(&format!("poll {} failed (the wait goes on): {}", counts.polls, one_line(error)));
         }
     }
 
