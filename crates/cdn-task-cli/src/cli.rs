@@ -280,7 +280,9 @@ mod tests {
     fn top_level_timeout_and_wait_timeout_are_distinct_flags() {
         let cli = parse(&["--timeout", "5s", "wait", "--timeout", "10m", "1"]).unwrap();
         assert_eq!(cli.global.timeout, Some(Duration::from_secs(5)));
-        let Command::Wait(wait) = cli.command else { panic!("not wait") };
+        let Command::Wait(wait) = cli.command else {
+            panic!("not wait")
+        };
         assert_eq!(wait.wait.deadline, Duration::from_secs(600));
         // The per-request timeout is not accepted after the command (only the wait deadline is).
         assert!(parse(&["describe", "--timeout", "5s", "1"]).is_err());
@@ -288,8 +290,16 @@ mod tests {
 
     #[test]
     fn global_flags_go_before_or_after_the_command() {
-        let cli = parse(&["describe", "1", "--endpoint", "http://127.0.0.1:9", "--signature-version", "v1", "-vv"])
-            .unwrap();
+        let cli = parse(&[
+            "describe",
+            "1",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--signature-version",
+            "v1",
+            "-vv",
+        ])
+        .unwrap();
         assert_eq!(cli.global.endpoint, "http://127.0.0.1:9");
         assert_eq!(cli.global.signature_version, SignatureArg::V1);
         assert_eq!(cli.global.verbose, 2);
@@ -305,13 +315,19 @@ mod tests {
         assert_eq!(cli.global.signature_version, SignatureArg::V3);
         assert_eq!(cli.global.response_format, ResponseFormat::Json);
         assert_eq!(cli.global.timeout, None);
-        let Command::Refresh(refresh) = cli.command else { panic!("not refresh") };
+        let Command::Refresh(refresh) = cli.command else {
+            panic!("not refresh")
+        };
         assert_eq!(refresh.kind, RefreshKind::File);
         assert!(!refresh.force && !refresh.then.wait);
         let wait = refresh.then.options;
         assert_eq!(
             (wait.deadline, wait.min_interval, wait.max_interval),
-            (Duration::from_secs(600), Duration::from_secs(1), Duration::from_secs(30))
+            (
+                Duration::from_secs(600),
+                Duration::from_secs(1),
+                Duration::from_secs(30)
+            )
         );
         assert_eq!(refresh.then.output.output, OutputFormat::Table);
     }
@@ -319,10 +335,14 @@ mod tests {
     #[test]
     fn value_names_are_the_documented_ones() {
         let cli = parse(&["refresh", "--type", "ignore-params", "--force", "--wait", "x"]).unwrap();
-        let Command::Refresh(refresh) = cli.command else { panic!("not refresh") };
+        let Command::Refresh(refresh) = cli.command else {
+            panic!("not refresh")
+        };
         assert_eq!(RefreshType::from(refresh.kind), RefreshType::IgnoreParams);
         let cli = parse(&["preload", "--area", "overseas", "u"]).unwrap();
-        let Command::Preload(preload) = cli.command else { panic!("not preload") };
+        let Command::Preload(preload) = cli.command else {
+            panic!("not preload")
+        };
         assert_eq!(preload.area.map(PreloadArea::from), Some(PreloadArea::Overseas));
         assert!(parse(&["preload", "--area", "mars", "u"]).is_err());
         assert!(parse(&["--signature-version", "v2", "demo"]).is_err());
@@ -342,6 +362,9 @@ mod tests {
         };
         let options = args.options().unwrap();
         assert_eq!(options.deadline, Duration::from_secs(60));
-        assert_eq!((options.min_interval, options.max_interval), (args.min_interval, args.max_interval));
+        assert_eq!(
+            (options.min_interval, options.max_interval),
+            (args.min_interval, args.max_interval)
+        );
     }
 }

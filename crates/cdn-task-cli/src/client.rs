@@ -30,8 +30,9 @@ pub fn settings(global: &GlobalArgs) -> ClientBuilder {
 pub fn connect(global: &GlobalArgs) -> Result<Client, Error> {
     let builder = settings(global).endpoint(&global.endpoint);
     let builder = match &global.profile {
-        Some(profile) => builder
-            .credentials_provider(ProfileFile::new(Environment::from_process()).with_profile(profile)),
+        Some(profile) => {
+            builder.credentials_provider(ProfileFile::new(Environment::from_process()).with_profile(profile))
+        }
         None => builder,
     };
     builder.build()

@@ -75,10 +75,9 @@ impl CliError {
                 Outcome::InvalidInput
             }
             CliError::Client(error) => Outcome::of_client_error(error),
-            CliError::LastPollFailed(_)
-            | CliError::Mock(_)
-            | CliError::DemoMock(_)
-            | CliError::Output(_) => Outcome::ServiceError,
+            CliError::LastPollFailed(_) | CliError::Mock(_) | CliError::DemoMock(_) | CliError::Output(_) => {
+                Outcome::ServiceError
+            }
         }
     }
 }
@@ -143,7 +142,10 @@ mod tests {
         assert_eq!(CliError::from(transport).outcome(), Outcome::ServiceError);
         let credentials = cdn_task_http::Error::Credentials(CredentialsError::NotFound { looked_at: vec![] });
         assert_eq!(CliError::from(credentials).outcome(), Outcome::ServiceError);
-        assert_eq!(CliError::LastPollFailed(service_error()).outcome(), Outcome::ServiceError);
+        assert_eq!(
+            CliError::LastPollFailed(service_error()).outcome(),
+            Outcome::ServiceError
+        );
         let output = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         assert_eq!(CliError::Output(output).outcome(), Outcome::ServiceError);
     }

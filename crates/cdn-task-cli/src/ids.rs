@@ -65,11 +65,16 @@ mod tests {
         );
         let error = parse(&["abc"]).unwrap_err();
         assert!(
-            error.to_string().starts_with("invalid task ID at position 1 of argument 1: "),
+            error
+                .to_string()
+                .starts_with("invalid task ID at position 1 of argument 1: "),
             "{error}"
         );
         let error = parse(&["1,,2"]).unwrap_err();
-        assert_eq!(error.to_string(), "invalid task ID at position 2 of argument 1: task ID is empty");
+        assert_eq!(
+            error.to_string(),
+            "invalid task ID at position 2 of argument 1: task ID is empty"
+        );
         assert_eq!(parse(&["1,"]).unwrap_err().position, 2);
         assert_eq!(parse(&[""]).unwrap_err().position, 1);
     }

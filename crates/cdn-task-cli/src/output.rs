@@ -75,10 +75,7 @@ impl TaskReport {
             .chain(report.unfinished.iter().filter_map(|(_, task)| task.as_ref()))
             .map(|task| (task.task_id, task))
             .collect();
-        let tasks: Vec<Task> = ids
-            .iter()
-            .filter_map(|id| latest.remove(id).cloned())
-            .collect();
+        let tasks: Vec<Task> = ids.iter().filter_map(|id| latest.remove(id).cloned()).collect();
         TaskReport {
             total_count: tasks.len(),
             tasks,
@@ -107,7 +104,15 @@ impl TaskReport {
     }
 
     fn table(&self) -> String {
-        let header = ["TASK ID", "STATUS", "PROCESS", "TYPE", "CREATED (UTC)", "PATH", "REASON"];
+        let header = [
+            "TASK ID",
+            "STATUS",
+            "PROCESS",
+            "TYPE",
+            "CREATED (UTC)",
+            "PATH",
+            "REASON",
+        ];
         let rows: Vec<[String; 7]> = self
             .tasks
             .iter()
@@ -119,7 +124,10 @@ impl TaskReport {
                     task.object_type.to_string(),
                     cdn_task_core::format_utc_timestamp(task.creation_time).to_string(),
                     task.object_path.clone(),
-                    task.description.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    task.description
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                 ]
             })
             .collect();
@@ -229,7 +237,12 @@ mod tests {
             total_count: 2,
             tasks: vec![
                 task("1001", TaskStatus::Complete, "100%", None),
-                task("1002", TaskStatus::Failed, "37.5%", Some(FailureReason::OriginTimeout)),
+                task(
+                    "1002",
+                    TaskStatus::Failed,
+                    "37.5%",
+                    Some(FailureReason::OriginTimeout),
+                ),
             ],
             not_found: vec!["9".parse().unwrap()],
             request_ids: Some(vec!["R-1".into()]),

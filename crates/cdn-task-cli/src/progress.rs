@@ -35,7 +35,9 @@ impl WaitBars {
         let multi = MultiProgress::with_draw_target(target);
         let overall = multi.add(
             ProgressBar::new(ids.len() as u64)
-                .with_style(style("{spinner:.cyan} {elapsed:>4} [{bar:30.cyan/blue}] {pos}/{len} settled  {msg}"))
+                .with_style(style(
+                    "{spinner:.cyan} {elapsed:>4} [{bar:30.cyan/blue}] {pos}/{len} settled  {msg}",
+                ))
                 .with_message("polling"),
         );
         overall.enable_steady_tick(Duration::from_millis(120));
@@ -54,14 +56,17 @@ impl WaitBars {
         } else {
             Vec::new()
         };
-        WaitBars { multi, overall, tasks }
+        WaitBars {
+            multi,
+            overall,
+            tasks,
+        }
     }
 
     /// Shows the state after a poll.
     pub fn update(&self, progress: &WaitProgress<'_>) {
         let counts = progress.counts;
-        self.overall
-            .set_position((counts.total - counts.pending) as u64);
+        self.overall.set_position((counts.total - counts.pending) as u64);
         self.overall.set_message(counts_message(&counts));
         for (bar, (_, state)) in self.tasks.iter().zip(progress.tasks) {
             let (position, message) = task_state(state);
@@ -69,7 +74,11 @@ impl WaitBars {
             bar.set_message(message);
         }
         if let Some(error) = progress.poll_error {
-            self.note(&format!("poll {} failed (the wait goes on): {}", counts.polls, one_line(error)));
+            self.note(&format!(
+                "poll {} failed (the wait goes on): {}",
+                counts.polls,
+                one_line(error)
+            ));
         }
     }
 
@@ -146,13 +155,20 @@ mod tests {
 
     #[test]
     fn task_bars_follow_process_and_status() {
-        assert_eq!(task_state(&TaskProgress::Unseen), (0, "waiting for an answer".into()));
+        assert_eq!(
+            task_state(&TaskProgress::Unseen),
+            (0, "waiting for an answer".into())
+        );
         assert_eq!(task_state(&TaskProgress::NotFound), (0, "not found".into()));
         let running = TaskProgress::Running(task(TaskStatus::Refreshing, "37.5%", None));
         assert_eq!(task_state(&running), (3750, "Refreshing 37.5%".into()));
         let complete = TaskProgress::Complete(task(TaskStatus::Complete, "100%", None));
         assert_eq!(task_state(&complete), (10_000, "Complete 100%".into()));
-        let failed = TaskProgress::Failed(task(TaskStatus::Failed, "100%", Some(FailureReason::OriginTimeout)));
+        let failed = TaskProgress::Failed(task(
+            TaskStatus::Failed,
+            "100%",
+            Some(FailureReason::OriginTimeout),
+        ));
         assert_eq!(task_state(&failed), (10_000, "Failed: Origin Timeout".into()));
     }
 
@@ -166,7 +182,10 @@ mod tests {
             pending: 2,
             polls: 3,
         };
-        assert_eq!(counts_message(&counts), "2 complete, 1 failed, 2 running · poll 3");
+        assert_eq!(
+            counts_message(&counts),
+            "2 complete, 1 failed, 2 running · poll 3"
+        );
     }
 
     #[test]
@@ -175,7 +194,10 @@ mod tests {
         let bars = WaitBars::new(&ids, false);
         assert!(bars.multi.is_hidden());
         assert_eq!(bars.tasks.len(), 1);
-        let tasks = [(ids[0], TaskProgress::Complete(task(TaskStatus::Complete, "100%", None)))];
+        let tasks = [(
+            ids[0],
+            TaskProgress::Complete(task(TaskStatus::Complete, "100%", None)),
+        )];
         bars.update(&WaitProgress {
             elapsed: Duration::from_secs(1),
             counts: WaitCounts {

@@ -46,5 +46,12 @@ async fn finish(
         ids.join(","),
         created.request_id
     );
-    wait_for(client, &created.task_ids, options, then.output.output, global.verbose == 0).await
+    wait_for(
+        client,
+        &created.task_ids,
+        options,
+        then.output.output,
+        global.verbose == 0,
+    )
+    .await
 }

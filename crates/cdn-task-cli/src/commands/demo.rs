@@ -48,13 +48,18 @@ async fn against(mock: &MockServer, global: &GlobalArgs) -> Result<Outcome, CliE
         .build()?;
     let refreshed = client
         .refresh(
-            ["https://example.com/index.html", "https://example.com/static/app.js"],
+            [
+                "https://example.com/index.html",
+                "https://example.com/static/app.js",
+            ],
             RefreshType::File,
             false,
         )
         .await?;
     eprintln!("demo: refresh created {}", join(&refreshed.task_ids));
-    let preloaded = client.preload(["https://example.com/video/intro.mp4"], None).await?;
+    let preloaded = client
+        .preload(["https://example.com/video/intro.mp4"], None)
+        .await?;
     eprintln!("demo: prefetch created {}", join(&preloaded.task_ids));
     let ids: Vec<_> = refreshed.task_ids.into_iter().chain(preloaded.task_ids).collect();
     wait_for(&client, &ids, WAIT, OutputFormat::Table, global.verbose == 0).await

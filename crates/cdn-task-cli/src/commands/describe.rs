@@ -15,7 +15,11 @@ pub async fn run(global: &GlobalArgs, args: &DescribeArgs) -> Result<Outcome, Cl
     let report = client.describe_all(ids).await;
     let mut outcome = Outcome::Success;
     for failure in &report.failed_batches {
-        eprintln!("cdn-task: describe failed for {}: {}", failure.ids, one_line(&failure.error));
+        eprintln!(
+            "cdn-task: describe failed for {}: {}",
+            failure.ids,
+            one_line(&failure.error)
+        );
         outcome = Outcome::of_client_error(&failure.error);
     }
     if !report.request_ids.is_empty() {

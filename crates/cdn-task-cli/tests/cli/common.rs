@@ -20,7 +20,8 @@ pub struct Run {
 impl Run {
     /// stdout as JSON.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {self:?}"))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {self:?}"))
     }
 
     /// Asserts the exit code, showing everything when it differs.
@@ -78,7 +79,9 @@ impl Setup {
 
     /// Creates `count` refresh tasks through the binary and returns their IDs.
     pub async fn refresh(&self, count: usize) -> Vec<String> {
-        let paths: Vec<String> = (0..count).map(|n| format!("https://example.com/{n}.js")).collect();
+        let paths: Vec<String> = (0..count)
+            .map(|n| format!("https://example.com/{n}.js"))
+            .collect();
         let mut args = vec!["refresh"];
         args.extend(paths.iter().map(String::as_str));
         let run = self.run(&args).await;

@@ -7,7 +7,15 @@ use std::time::Duration;
 async fn refresh_prints_ids_or_json_and_the_type_reaches_the_service() {
     let setup = Setup::quick().await;
     let run = setup
-        .run(&["refresh", "--type", "directory", "--force", "--output", "json", "https://example.com/static/"])
+        .run(&[
+            "refresh",
+            "--type",
+            "directory",
+            "--force",
+            "--output",
+            "json",
+            "https://example.com/static/",
+        ])
         .await;
     run.expect_code(0);
     let created = run.json();
@@ -45,7 +53,9 @@ async fn refresh_wait_reports_the_finished_tasks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preload_prints_ids_and_waits() {
     let setup = Setup::new(Duration::from_millis(500), 0.0).await;
-    let run = setup.run(&["preload", "--area", "overseas", "https://example.com/v.mp4"]).await;
+    let run = setup
+        .run(&["preload", "--area", "overseas", "https://example.com/v.mp4"])
+        .await;
     run.expect_code(0);
     assert_eq!(run.stdout.lines().count(), 1, "{run:?}");
     let run = setup

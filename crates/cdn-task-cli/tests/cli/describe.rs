@@ -9,7 +9,9 @@ async fn json_in_input_order_with_not_found_and_request_ids() {
     let setup = Setup::quick().await;
     let ids = setup.refresh(2).await;
     let argument = format!("{},42", ids[1]);
-    let run = setup.run(&["describe", &argument, &ids[0], "--output", "json"]).await;
+    let run = setup
+        .run(&["describe", &argument, &ids[0], "--output", "json"])
+        .await;
     run.expect_code(0);
     let report = run.json();
     assert_eq!(report["TotalCount"], 2);
@@ -31,17 +33,31 @@ async fn table_by_default_with_rpc_signatures_and_xml() {
     let ids = setup.refresh(1).await;
     setup.mock.clear_received();
     let run = setup
-        .run(&["describe", &ids[0], "7", "--signature-version", "v1", "--response-format", "xml"])
+        .run(&[
+            "describe",
+            &ids[0],
+            "7",
+            "--signature-version",
+            "v1",
+            "--response-format",
+            "xml",
+        ])
         .await;
     run.expect_code(0);
     let mut lines = run.stdout.lines();
     assert!(lines.next().unwrap().starts_with("TASK ID  "), "{run:?}");
     let row = lines.next().unwrap();
-    assert!(row.starts_with(&ids[0]) && row.contains("https://example.com/0.js"), "{row}");
+    assert!(
+        row.starts_with(&ids[0]) && row.contains("https://example.com/0.js"),
+        "{row}"
+    );
     assert_eq!(lines.next(), Some("not found: 7"));
     let calls = describe_calls(&setup.mock);
     assert_eq!(calls.len(), 1);
-    assert_eq!((calls[0].scheme, calls[0].format), (SignatureVersion::Rpc, Format::Xml));
+    assert_eq!(
+        (calls[0].scheme, calls[0].format),
+        (SignatureVersion::Rpc, Format::Xml)
+    );
     assert_eq!(calls[0].status, Some(200));
 }
 

@@ -36,7 +36,15 @@ async fn usage_errors_are_exit_2() {
     }
     // Flags the parser accepts but the polling policy refuses: exit 2, before anything is created.
     let run = setup
-        .run(&["refresh", "--wait", "--min-interval", "5s", "--max-interval", "1s", "https://example.com/"])
+        .run(&[
+            "refresh",
+            "--wait",
+            "--min-interval",
+            "5s",
+            "--max-interval",
+            "1s",
+            "https://example.com/",
+        ])
         .await;
     run.expect_code(2);
     assert!(run.stderr.contains("invalid wait flags"), "{run:?}");
@@ -44,7 +52,9 @@ async fn usage_errors_are_exit_2() {
     let run = setup.run(&["refresh", "--type", "regex", "a.*", "b.*"]).await;
     run.expect_code(2);
     assert!(setup.mock.received().is_empty(), "{:?}", setup.mock.received());
-    let run = setup.run(&["--endpoint", "ftp://example.com", "describe", "1"]).await;
+    let run = setup
+        .run(&["--endpoint", "ftp://example.com", "describe", "1"])
+        .await;
     run.expect_code(2);
     assert!(run.stderr.contains("endpoint"), "{run:?}");
 }
@@ -59,7 +69,10 @@ async fn a_wrong_secret_is_exit_3_with_code_message_and_request_id() {
     assert!(run.stdout.is_empty(), "{run:?}");
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{run:?}");
-    assert!(lines[0].starts_with("cdn-task: describe failed for 1: "), "{run:?}");
+    assert!(
+        lines[0].starts_with("cdn-task: describe failed for 1: "),
+        "{run:?}"
+    );
     assert!(lines[0].contains("SignatureDoesNotMatch"), "{run:?}");
     let request_id = describe_calls(&setup.mock)[0].request_id.clone().unwrap();
     assert!(lines[0].contains(&format!("request ID {request_id}")), "{run:?}");
@@ -90,7 +103,10 @@ async fn no_credentials_is_exit_3_and_a_profile_supplies_them() {
     command.args(["--endpoint", &setup.mock.base_url(), "describe", "1"]);
     let run = run(command).await;
     run.expect_code(3);
-    assert!(run.stderr.contains("no Alibaba Cloud credentials found"), "{run:?}");
+    assert!(
+        run.stderr.contains("no Alibaba Cloud credentials found"),
+        "{run:?}"
+    );
 
     std::fs::create_dir(setup.home.path().join(".aliyun")).unwrap();
     std::fs::write(

@@ -22,7 +22,10 @@ async fn demo_runs_with_nothing_set_up() {
     assert_eq!(rows.len(), 3, "{run:?}");
     assert!(rows.iter().all(|row| row.contains(" Complete ")), "{run:?}");
     assert!(rows[2].contains(" preload "), "{run:?}");
-    assert!(run.stderr.starts_with("demo: mock service at http://127.0.0.1:"), "{run:?}");
+    assert!(
+        run.stderr.starts_with("demo: mock service at http://127.0.0.1:"),
+        "{run:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,14 +35,25 @@ async fn completions_for_bash_know_the_commands() {
     command.args(["completions", "bash"]);
     let run = run(command).await;
     run.expect_code(0);
-    assert!(run.stdout.contains("describe") && run.stdout.contains("--signature-version"), "{run:?}");
+    assert!(
+        run.stdout.contains("describe") && run.stdout.contains("--signature-version"),
+        "{run:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mock_serves_the_command_and_stops_on_sigterm() {
     let home = tempfile::tempdir().unwrap();
     let mut child = clean_command(home.path())
-        .args(["mock", "--listen", "127.0.0.1:0", "--access-key", "ci:ci-secret", "--task-duration", "500ms"])
+        .args([
+            "mock",
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key",
+            "ci:ci-secret",
+            "--task-duration",
+            "500ms",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -63,11 +77,25 @@ async fn mock_serves_the_command_and_stops_on_sigterm() {
     command
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "ci")
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ci-secret")
-        .args(["--endpoint", &base_url, "refresh", "--wait", "--min-interval", "100ms", "https://example.com/"]);
+        .args([
+            "--endpoint",
+            &base_url,
+            "refresh",
+            "--wait",
+            "--min-interval",
+            "100ms",
+            "https://example.com/",
+        ]);
     run(command).await.expect_code(0);
 
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {

@@ -21,7 +21,13 @@ async fn completes_with_exit_0_json_in_input_order_and_no_bars_off_a_terminal() 
     run.expect_code(0);
     let report = run.json();
     assert_eq!(task_ids(&report), reversed);
-    assert!(report["Tasks"].as_array().unwrap().iter().all(|task| task["Status"] == "Complete"));
+    assert!(
+        report["Tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|task| task["Status"] == "Complete")
+    );
     assert_eq!(report["TimedOut"], false);
     assert!(report["Polls"].as_u64().unwrap() >= 2, "{report}");
     assert!(report.get("RequestIds").is_none());
@@ -71,7 +77,9 @@ async fn the_deadline_is_exit_4_with_the_latest_state() {
 async fn a_deadline_reached_while_the_service_fails_is_exit_3() {
     let setup = Setup::new(Duration::from_secs(600), 0.0).await;
     let ids = setup.refresh(1).await;
-    setup.mock.set_faults(FaultConfig::always(Fault::ServiceUnavailable));
+    setup
+        .mock
+        .set_faults(FaultConfig::always(Fault::ServiceUnavailable));
     let mut args = vec!["wait", "--timeout", "500ms", &ids[0]];
     args.extend(FAST);
     let run = setup.run(&args).await;
