@@ -105,6 +105,16 @@ impl Intake {
     }
 }
 
+/// The pairs of a query that can be decoded, skipping those that cannot: enough to answer a
+/// malformed request in the format it asked for.
+fn readable_query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter_map(|pair| parse_parameters(pair).ok())
+        .flatten()
+        .collect()
+}
+
 fn declared_length(headers: &HeaderMap) -> Option<usize> {
     headers
         .get(header::CONTENT_LENGTH)?
@@ -141,9 +151,8 @@ impl Prelude {
             SignatureVersion::Rpc
         };
         let (parameters, malformed) = match (malformed, intake.parameters()) {
-            (Some(earlier), _) => (parse_parameters(&intake.query).unwrap_or_default(), Some(earlier)),
             (None, Ok(parameters)) => (parameters, None),
-            (None, Err(problem)) => (parse_parameters(&intake.query).unwrap_or_default(), Some(problem)),
+            (Some(problem), _) | (None, Err(problem)) => (readable_query_pairs(&intake.query), Some(problem)),
         };
         let lookup = |name: &str| {
             parameters
@@ -233,8 +242,9 @@ mod tests {
                 ..
             })
         ));
-        // The format still comes from the readable query.
+        // The format still comes from the readable query, even next to a bad pair.
         assert_eq!(bad_form.format, Format::Json);
+        assert_eq!(bad_query.format, Format::Json);
         let mut not_utf8 = intake("", &[FORM], "");
         not_utf8.body = Bytes::from_static(b"a=\xff\xfe");
         assert_eq!(

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 pub const MAX_RECORDED_CALLS: usize = 10_000;
 
 /// One request the mock received, and how it answered.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceivedCall {
     /// The HTTP method.

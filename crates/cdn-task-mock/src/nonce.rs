@@ -39,7 +39,10 @@ impl NonceCache {
         nonce: &str,
         now: DateTime<Utc>,
     ) -> Result<(), NonceReplayed> {
-        self.forget_older_than(now - NONCE_WINDOW);
+        self.forget_older_than(
+            now.checked_sub_signed(NONCE_WINDOW)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        );
         let key = (access_key_id.to_owned(), nonce.to_owned());
         if self.seen.contains_key(&key) {
             return Err(NonceReplayed);

@@ -1,12 +1,15 @@
 //! The tasks the mock knows: who owns them, how they progress, which IDs are next.
 
 use crate::progress::{Fate, stage_at};
-use cdn_task_core::{ObjectType, Task, TaskId, TaskIdList, is_queryable};
+use cdn_task_core::{ObjectType, QUERY_WINDOW, Task, TaskId, TaskIdList, is_queryable};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashMap;
 
 /// The first task ID handed out (nine digits, like the documented examples).
 const FIRST_TASK_ID: u64 = 100_000_001;
+
+/// Below this many tasks the store never prunes.
+const PRUNE_FLOOR: usize = 4_096;
 
 /// Every task, by ID.
 #[derive(Debug)]
@@ -14,6 +17,9 @@ pub(crate) struct TaskStore {
     tasks: HashMap<TaskId, Entry>,
     next_id: u64,
     duration: TimeDelta,
+    /// Created tasks past the query window are dropped when the store reaches this size, so a
+    /// long-running mock stays bounded (amortized: the mark doubles past what remains).
+    prune_at: usize,
 }
 
 #[derive(Debug)]
@@ -43,6 +49,7 @@ impl TaskStore {
             tasks: HashMap::new(),
             next_id: FIRST_TASK_ID,
             duration,
+            prune_at: PRUNE_FLOOR,
         }
     }
 
@@ -68,6 +75,9 @@ impl TaskStore {
         fates: Vec<Fate>,
         now: DateTime<Utc>,
     ) -> Vec<TaskId> {
+        if self.tasks.len() >= self.prune_at {
+            self.forget_expired(now);
+        }
         let mut ids = Vec::with_capacity(paths.len());
         for (path, fate) in paths.iter().zip(fates) {
             let id = self.allocate_id();
@@ -87,6 +97,18 @@ impl TaskStore {
             ids.push(id);
         }
         ids
+    }
+
+    /// Drops created tasks no caller can see any more (older than the query window at `now`).
+    /// Seeded tasks stay.
+    fn forget_expired(&mut self, now: DateTime<Utc>) {
+        if let Some(oldest) = now.checked_sub_signed(QUERY_WINDOW) {
+            self.tasks.retain(|_, entry| match &entry.record {
+                Record::Seeded(_) => true,
+                Record::Created { created, .. } => *created >= oldest,
+            });
+        }
+        self.prune_at = (self.tasks.len() * 2).max(PRUNE_FLOOR);
     }
 
     fn allocate_id(&mut self) -> TaskId {
@@ -227,6 +249,24 @@ mod tests {
                 .describe("alice", &asked, edge + TimeDelta::seconds(1))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn expired_created_tasks_are_forgotten_once_the_store_is_large() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        store.seed(None, vec![seeded("1", t0() - TimeDelta::days(30))]);
+        let paths: Vec<String> = (0..PRUNE_FLOOR).map(|n| format!("http://a/{n}")).collect();
+        let fates = vec![Fate::Complete; paths.len()];
+        let old = store.create("a", &paths, &ObjectType::File, fates, t0());
+        let later = t0() + TimeDelta::days(4);
+        let fresh = store.create("a", &paths[..1], &ObjectType::File, vec![Fate::Complete], later);
+        assert_eq!(
+            store.tasks.len(),
+            2,
+            "only the seeded task and the fresh one remain"
+        );
+        assert!(store.tasks.contains_key(&fresh[0]) && !store.tasks.contains_key(&old[0]));
+        assert_eq!(store.prune_at, PRUNE_FLOOR);
     }
 
     #[test]

@@ -31,7 +31,9 @@ fn spawn(args: &[&str]) -> Running {
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = sender.send(line);
     });
-    let line = receiver.recv_timeout(Duration::from_secs(15)).expect("no first line within 15 s");
+    let line = receiver
+        .recv_timeout(Duration::from_secs(15))
+        .expect("no first line within 15 s");
     let base_url = line
         .trim_end()
         .strip_prefix("listening on ")
@@ -44,7 +46,13 @@ fn spawn(args: &[&str]) -> Running {
 
 fn signal_and_wait(mut running: Running, signal: &str) -> ExitStatus {
     let pid = running.child.id().to_string();
-    assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(status) = running.child.try_wait().unwrap() {
@@ -61,7 +69,13 @@ fn signal_and_wait(mut running: Running, signal: &str) -> ExitStatus {
 async fn describe(base_url: &str, ids: &str, credentials: &Credentials) -> DescribeRefreshTaskByIdResponse {
     let host = base_url.trim_start_matches("http://");
     let request = ApiRequest::new(&DescribeRefreshTaskById::new(ids.parse().unwrap()), Format::Json);
-    let signed = request.sign(SignatureVersion::Acs3, host, credentials, chrono::DateTime::from(std::time::SystemTime::now()), "n1");
+    let signed = request.sign(
+        SignatureVersion::Acs3,
+        host,
+        credentials,
+        chrono::DateTime::from(std::time::SystemTime::now()),
+        "n1",
+    );
     let mut http = reqwest::Client::new().post(format!("{base_url}{}?{}", signed.path, signed.query));
     for (name, value) in &signed.headers {
         if name != "host" {
@@ -90,7 +104,12 @@ async fn serves_the_seed_to_a_configured_key_and_stops_on_sigterm() {
         "--rate-limit",
         "5",
     ]);
-    let response = describe(&running.base_url, "4242", &Credentials::new("alice", "wonderland")).await;
+    let response = describe(
+        &running.base_url,
+        "4242",
+        &Credentials::new("alice", "wonderland"),
+    )
+    .await;
     assert_eq!(response.tasks.len(), 1);
     assert_eq!(response.tasks[0].object_path, "http://example.com/seeded.js");
     assert!(signal_and_wait(running, "-TERM").success());

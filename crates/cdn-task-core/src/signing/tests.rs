@@ -405,11 +405,7 @@ fn acs3_missing_or_unsigned_headers_are_incomplete() {
     // Signed but not sent.
     incomplete(&acs3().without_header("x-acs-action"));
     // Sent but not signed.
-    for (name, value) in [
-        ("x-acs-extra", "1"),
-        ("X-Acs-Security-Token", "t"),
-        ("Content-Type", "application/json"),
-    ] {
+    for (name, value) in [("x-acs-extra", "1"), ("X-Acs-Security-Token", "t")] {
         let detail = incomplete(&acs3().with_header(name, value));
         assert!(detail.contains(&name.to_ascii_lowercase()), "{detail}");
     }
@@ -690,4 +686,29 @@ fn acs3_content_sha256_must_be_the_body_hash_even_when_signed() {
     };
     assert!(sign_with(&hex_sha256(body)).verify().is_ok());
     assert_mismatch(&sign_with(&hex_sha256(b"")));
+}
+
+#[test]
+fn acs3_content_type_must_be_signed_only_when_there_is_a_body() {
+    // The official Python SDK's async path adds an unsigned content type to an empty POST.
+    let empty = acs3().with_header("Content-Type", "application/octet-stream");
+    assert_eq!(empty.verify().unwrap().access_key_id, ID);
+    let mut with_body = acs3().with_header("Content-Type", "application/json");
+    with_body.body = b"{}".to_vec();
+    let detail = incomplete(&with_body);
+    assert!(detail.contains("content-type"), "{detail}");
+}
+
+#[test]
+fn acs3_other_algorithms_are_named_not_mistaken_for_rpc() {
+    let authorization = acs3()
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap()
+        .1
+        .clone();
+    let sm3 = authorization.replacen("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3", 1);
+    let detail = incomplete(&acs3().replace_header("authorization", &sm3));
+    assert!(detail.contains("`ACS3-HMAC-SM3` is not supported"), "{detail}");
 }

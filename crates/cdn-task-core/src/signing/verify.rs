@@ -138,7 +138,8 @@ impl VerifyError {
 
 /// Verifies a received request of either scheme; `lookup_secret` maps an AccessKeyId to its secret.
 ///
-/// The scheme: an `Authorization` header starting `ACS3-HMAC-SHA256` means ACS3; otherwise the
+/// The scheme: an `Authorization` header starting `ACS3-HMAC-SHA256` means ACS3 (another `ACS3-`
+/// algorithm is [`VerifyError::Incomplete`], naming it); otherwise the
 /// RPC scheme, whose `Signature` may be in the query or, with
 /// `Content-Type: application/x-www-form-urlencoded`, in the body; neither is
 /// [`VerifyError::Incomplete`]. Checks, in order: the ACS3 `Authorization` header's shape
@@ -151,7 +152,7 @@ impl VerifyError {
 ///   the form body. The path is not signed (the scheme signs `/`).
 /// - ACS3: the `Authorization` header is parsed strictly ([`parse_authorization`]) and its
 ///   `SignedHeaders` list is what is checked, never a fixed list; `host` must be signed, and
-///   so must every `x-acs-*` header and `content-type` that were sent; `x-acs-date`,
+///   so must every `x-acs-*` header sent, and `content-type` when there is a body; `x-acs-date`,
 ///   `x-acs-signature-nonce` and `x-acs-content-sha256` are required and the last must be the
 ///   body's hash.
 ///
@@ -199,15 +200,25 @@ pub fn verify(
 ) -> Result<VerifiedRequest, VerifyError> {
     let headers = Headers(received.headers);
     let mut authorizations = headers.all("authorization");
-    let acs3 = authorizations.clone().find(|value| {
-        value
-            .trim_start_matches([' ', '\t'])
-            .starts_with(acs3::ACS3_ALGORITHM)
-    });
+    let acs3 = authorizations
+        .clone()
+        .find(|value| value.trim_start_matches([' ', '\t']).starts_with("ACS3-"));
     match acs3 {
         Some(authorization) => {
             if authorizations.nth(1).is_some() {
                 return Err(incomplete("header `authorization` is sent more than once"));
+            }
+            let algorithm = authorization
+                .trim_start_matches([' ', '\t'])
+                .split([' ', '\t'])
+                .next();
+            if algorithm != Some(acs3::ACS3_ALGORITHM) {
+                // ACS3-HMAC-SM3, ACS3-RSA-SHA256, …: say so rather than fall through to RPC.
+                return Err(incomplete(format!(
+                    "signature algorithm `{}` is not supported; use {}",
+                    crate::task_id::quote(algorithm.unwrap_or_default()),
+                    acs3::ACS3_ALGORITHM
+                )));
             }
             acs3::verify_acs3(received, authorization, lookup_secret)
         }

@@ -1,9 +1,11 @@
 //! Shared helpers: a started mock, signing with the core, sending with reqwest or raw TCP.
 
-use cdn_task_core::signing::{Credentials, SignatureVersion, SignedRequest, SigningInput, sign_acs3, sign_rpc};
+use cdn_task_core::signing::{
+    Credentials, SignatureVersion, SignedRequest, SigningInput, sign_acs3, sign_rpc,
+};
 use cdn_task_core::{
-    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, ObjectPaths, PushObjectCache,
-    RefreshObjectCaches, RefreshType, ServiceErrorBody, Task, TaskId, WireBody,
+    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, ObjectPaths,
+    PushObjectCache, RefreshObjectCaches, RefreshType, ServiceErrorBody, Task, TaskId, WireBody,
 };
 use cdn_task_mock::{MockClock, MockConfig, MockServer};
 use chrono::{DateTime, TimeZone, Utc};
@@ -68,13 +70,17 @@ impl Answer {
     pub fn expect_error(&self, code: &str, status: u16, format: Format) -> ServiceErrorBody {
         assert_eq!(self.status, status, "{}", self.text());
         assert_eq!(self.content_type, format.content_type(), "{}", self.text());
-        let body = ServiceErrorBody::decode(format, &self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()));
+        let body =
+            ServiceErrorBody::decode(format, &self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()));
         assert_eq!(body.code.as_str(), code, "{}", self.text());
         assert_request_id_shape(&body.request_id);
         assert_eq!(self.request_id_header.as_deref(), Some(body.request_id.as_str()));
         assert_eq!(body.host_id, "cdn.aliyuncs.com");
         let recommend = body.recommend.as_deref().unwrap_or_default();
-        assert!(recommend.contains(code) && recommend.contains(&body.request_id), "{recommend}");
+        assert!(
+            recommend.contains(code) && recommend.contains(&body.request_id),
+            "{recommend}"
+        );
         assert!(!body.message.is_empty());
         body
     }
@@ -83,9 +89,14 @@ impl Answer {
 /// `E0C2EF95-B1EC-4C93-855E-2059A7DA2B7B`: upper-case hex in UUID groups.
 pub fn assert_request_id_shape(id: &str) {
     let groups: Vec<&str> = id.split('-').collect();
-    assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{id}");
+    assert_eq!(
+        groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12],
+        "{id}"
+    );
     assert!(
-        id.chars().all(|c| c == '-' || c.is_ascii_digit() || ('A'..='F').contains(&c)),
+        id.chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || ('A'..='F').contains(&c)),
         "{id}"
     );
 }
@@ -94,7 +105,10 @@ impl Mock {
     pub async fn start(config: MockConfig) -> Mock {
         Mock {
             server: MockServer::start(config).await.unwrap(),
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
             nonces: AtomicU64::new(0),
         }
     }
@@ -116,7 +130,12 @@ impl Mock {
         self.sign_as(request, scheme, &Credentials::new(ID, SECRET))
     }
 
-    pub fn sign_as(&self, request: &ApiRequest, scheme: SignatureVersion, credentials: &Credentials) -> SignedRequest {
+    pub fn sign_as(
+        &self,
+        request: &ApiRequest,
+        scheme: SignatureVersion,
+        credentials: &Credentials,
+    ) -> SignedRequest {
         request.sign(scheme, &self.host(), credentials, self.now(), &self.nonce())
     }
 
@@ -172,7 +191,13 @@ impl Mock {
     }
 
     /// Sends anything, unsigned.
-    pub async fn send_raw(&self, method: &str, query: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Answer {
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        query: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Answer {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut request = self.http.request(method, self.url("/", query));
         for (name, value) in headers {
@@ -203,8 +228,10 @@ impl Mock {
     /// Creates refresh tasks as `testid`; returns their IDs.
     pub async fn refresh(&self, paths: &[&str], kind: RefreshType) -> Vec<TaskId> {
         let request = ApiRequest::new(&refresh_op(paths, kind), Format::Json);
-        let response: cdn_task_core::CreateTasksResponse =
-            self.call(&request, SignatureVersion::Rpc).await.decode(Format::Json);
+        let response: cdn_task_core::CreateTasksResponse = self
+            .call(&request, SignatureVersion::Rpc)
+            .await
+            .decode(Format::Json);
         response.task_ids
     }
 
@@ -271,7 +298,10 @@ pub async fn raw_exchange(server: &MockServer, request: &[u8]) -> (Vec<u8>, bool
 
 /// A whole HTTP/1.1 request with `Connection: close` around a signed request.
 pub fn raw_request(host: &str, signed: &SignedRequest) -> Vec<u8> {
-    let mut head = format!("{} {}?{} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n", signed.method, signed.path, signed.query);
+    let mut head = format!(
+        "{} {}?{} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n",
+        signed.method, signed.path, signed.query
+    );
     for (name, value) in &signed.headers {
         if name != "host" {
             head.push_str(&format!("{name}: {value}\r\n"));

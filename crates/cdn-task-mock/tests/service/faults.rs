@@ -72,7 +72,10 @@ async fn drop_connection_closes_without_a_byte() {
     assert!(received.is_empty(), "{:?}", String::from_utf8_lossy(&received));
     let calls = mock.server.received();
     assert_eq!(calls.len(), 1);
-    assert_eq!((calls[0].status, calls[0].fault.clone()), (None, Some(Fault::DropConnection)));
+    assert_eq!(
+        (calls[0].status, calls[0].fault.clone()),
+        (None, Some(Fault::DropConnection))
+    );
     // An HTTP client sees a transport error.
     let url = format!("{}/?Format=JSON", mock.server.base_url());
     let error = reqwest::get(url).await.unwrap_err();
@@ -85,10 +88,22 @@ async fn drop_connection_closes_without_a_byte() {
 #[tokio::test]
 async fn truncated_body_declares_more_than_it_sends() {
     let mock = Mock::start(config()).await;
-    let ids = mock.refresh(&["http://example.com/a-long-enough-path/file.js"], RefreshType::File).await;
+    let ids = mock
+        .refresh(
+            &["http://example.com/a-long-enough-path/file.js"],
+            RefreshType::File,
+        )
+        .await;
     mock.server.set_faults(FaultConfig::always(Fault::TruncatedBody));
-    let request = ApiRequest::new(&DescribeRefreshTaskById::new(joined(&ids).parse().unwrap()), Format::Json);
-    let (received, _) = raw_exchange(&mock.server, &raw_request(&mock.host(), &mock.sign(&request, SignatureVersion::Rpc))).await;
+    let request = ApiRequest::new(
+        &DescribeRefreshTaskById::new(joined(&ids).parse().unwrap()),
+        Format::Json,
+    );
+    let (received, _) = raw_exchange(
+        &mock.server,
+        &raw_request(&mock.host(), &mock.sign(&request, SignatureVersion::Rpc)),
+    )
+    .await;
     let (head, body) = split_response(&received);
     assert!(head.starts_with("http/1.1 200"), "{head}");
     let declared: usize = head
@@ -98,7 +113,11 @@ async fn truncated_body_declares_more_than_it_sends() {
         .trim()
         .parse()
         .unwrap();
-    assert!(!body.is_empty() && body.len() < declared, "{} of {declared}", body.len());
+    assert!(
+        !body.is_empty() && body.len() < declared,
+        "{} of {declared}",
+        body.len()
+    );
     assert_eq!(body.len(), declared / 2);
     // An HTTP client cannot read the body.
     let answer = reqwest::Client::new()
@@ -123,7 +142,11 @@ async fn a_share_of_requests_gets_faults_deterministically_per_seed() {
         .await;
         let mut statuses = Vec::new();
         for _ in 0..30 {
-            statuses.push(mock.describe("1", Format::Json, SignatureVersion::Rpc).await.status);
+            statuses.push(
+                mock.describe("1", Format::Json, SignatureVersion::Rpc)
+                    .await
+                    .status,
+            );
         }
         statuses
     };

@@ -50,10 +50,14 @@ async fn bad_escapes_and_invalid_utf8_are_invalid_parameters() {
         assert!(error.message.contains(location), "{}", error.message);
     }
     // Escapes that decode to invalid UTF-8.
-    let answer = mock.send_raw("GET", "Format=XML&Action=%FF%FE", &[], Vec::new()).await;
+    let answer = mock
+        .send_raw("GET", "Format=XML&Action=%FF%FE", &[], Vec::new())
+        .await;
     answer.expect_error("InvalidParameter", 400, Format::Xml);
     // A form body that is not UTF-8 at all.
-    let answer = mock.send_raw("POST", "Format=JSON", &[FORM], b"TaskId=\xff\xfe".to_vec()).await;
+    let answer = mock
+        .send_raw("POST", "Format=JSON", &[FORM], b"TaskId=\xff\xfe".to_vec())
+        .await;
     let error = answer.expect_error("InvalidParameter", 400, Format::Json);
     assert!(error.message.contains("not UTF-8"), "{}", error.message);
 }
@@ -85,11 +89,16 @@ async fn ten_thousand_parameters_are_handled() {
         Some(FORM.1),
         ("", ""),
     );
-    let response: cdn_task_core::DescribeRefreshTaskByIdResponse = mock.send(&signed).await.decode(Format::Json);
+    let response: cdn_task_core::DescribeRefreshTaskByIdResponse =
+        mock.send(&signed).await.decode(Format::Json);
     assert_eq!(response.tasks.len(), 1);
-    // Unsigned, in the query: refused, not choked on.
-    let flood = form.clone();
-    let answer = mock.send_raw("GET", &flood, &[], Vec::new()).await;
+    // Unsigned: refused, not choked on, in a form body and in a query (as long as URLs go).
+    let answer = mock
+        .send_raw("POST", "", &[FORM], form.clone().into_bytes())
+        .await;
+    answer.expect_error("IncompleteSignature", 400, Format::Json);
+    let half: String = form.split('&').take(5_000).collect::<Vec<_>>().join("&");
+    let answer = mock.send_raw("GET", &half, &[], Vec::new()).await;
     answer.expect_error("IncompleteSignature", 400, Format::Json);
 }
 
@@ -115,4 +124,42 @@ async fn garbage_does_not_take_the_server_down_or_corrupt_it() {
     let tasks = mock.tasks(&joined(&ids)).await;
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].object_path, "http://a.com/keep");
+}
+
+#[tokio::test]
+async fn concurrent_creations_keep_ids_unique_and_quotas_exact() {
+    let mock = std::sync::Arc::new(
+        Mock::start(MockConfig {
+            rate_limit: 0,
+            ..config()
+        })
+        .await,
+    );
+    let mut calls = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let mock = std::sync::Arc::clone(&mock);
+        calls.spawn(async move {
+            let paths: Vec<String> = (0..5).map(|i| format!("http://a.com/{n}/{i}")).collect();
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            mock.refresh(&paths, RefreshType::File).await
+        });
+    }
+    let mut ids: Vec<String> = calls
+        .join_all()
+        .await
+        .concat()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100);
+    let quota: cdn_task_core::RefreshQuota = mock
+        .call(
+            &cdn_task_core::ApiRequest::new(&cdn_task_core::DescribeRefreshQuota, Format::Json),
+            SignatureVersion::Rpc,
+        )
+        .await
+        .decode(Format::Json);
+    assert_eq!(quota.url.remain, 10_000 - 100);
 }

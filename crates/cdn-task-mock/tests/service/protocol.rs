@@ -3,13 +3,16 @@
 use crate::common::*;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{
-    ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskByIdResponse, Format, RefreshQuota, RefreshType, TaskStatus,
+    API_VERSION, ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskByIdResponse, Format, RefreshQuota,
+    RefreshType, TaskStatus,
 };
 
 #[tokio::test]
 async fn both_schemes_in_both_formats_describe_a_created_task() {
     let mock = Mock::start(config()).await;
-    let ids = mock.refresh(&["http://example.com/a.jpg?x=1&y=2"], RefreshType::File).await;
+    let ids = mock
+        .refresh(&["http://example.com/a.jpg?x=1&y=2"], RefreshType::File)
+        .await;
     let mut request_ids = Vec::new();
     for scheme in BOTH_SCHEMES {
         for format in BOTH_FORMATS {
@@ -22,7 +25,10 @@ async fn both_schemes_in_both_formats_describe_a_created_task() {
             assert_eq!(task.object_path, "http://example.com/a.jpg?x=1&y=2");
             assert_eq!(task.status, TaskStatus::Pending);
             assert_request_id_shape(&response.request_id);
-            assert_eq!(answer.request_id_header.as_deref(), Some(response.request_id.as_str()));
+            assert_eq!(
+                answer.request_id_header.as_deref(),
+                Some(response.request_id.as_str())
+            );
             request_ids.push(response.request_id);
         }
     }
@@ -30,7 +36,10 @@ async fn both_schemes_in_both_formats_describe_a_created_task() {
     request_ids.dedup();
     assert_eq!(request_ids.len(), 4, "every answer has a fresh RequestId");
     let schemes: Vec<SignatureVersion> = mock.server.received().iter().skip(1).map(|c| c.scheme).collect();
-    assert_eq!(schemes, [BOTH_SCHEMES[0], BOTH_SCHEMES[0], BOTH_SCHEMES[1], BOTH_SCHEMES[1]]);
+    assert_eq!(
+        schemes,
+        [BOTH_SCHEMES[0], BOTH_SCHEMES[0], BOTH_SCHEMES[1], BOTH_SCHEMES[1]]
+    );
 }
 
 #[tokio::test]
@@ -39,7 +48,11 @@ async fn format_defaults_to_xml_for_rpc_and_json_for_acs3() {
     let rpc = mock.sign_parts(
         SignatureVersion::Rpc,
         "POST",
-        &[("Action", "DescribeRefreshTaskById"), ("Version", "2018-05-10"), ("TaskId", "1")],
+        &[
+            ("Action", "DescribeRefreshTaskById"),
+            ("Version", "2018-05-10"),
+            ("TaskId", "1"),
+        ],
         b"",
         None,
         ("", ""),
@@ -75,18 +88,26 @@ async fn format_defaults_to_xml_for_rpc_and_json_for_acs3() {
     let bad = mock.sign_parts(
         SignatureVersion::Rpc,
         "GET",
-        &[("Action", "DescribeRefreshTaskById"), ("Version", "2018-05-10"), ("TaskId", "x")],
+        &[
+            ("Action", "DescribeRefreshTaskById"),
+            ("Version", "2018-05-10"),
+            ("TaskId", "x"),
+        ],
         b"",
         None,
         ("", ""),
     );
-    mock.send(&bad).await.expect_error("InvalidTaskId.Malformed", 400, Format::Xml);
+    mock.send(&bad)
+        .await
+        .expect_error("InvalidTaskId.Malformed", 400, Format::Xml);
 }
 
 #[tokio::test]
 async fn get_with_query_and_post_with_form_body_both_work() {
     let mock = Mock::start(config()).await;
-    let ids = mock.refresh(&["http://example.com/"], RefreshType::Directory).await;
+    let ids = mock
+        .refresh(&["http://example.com/"], RefreshType::Directory)
+        .await;
     let id = ids[0].to_string();
     let params = [
         ("Action", "DescribeRefreshTaskById"),
@@ -95,6 +116,17 @@ async fn get_with_query_and_post_with_form_body_both_work() {
         ("TaskId", id.as_str()),
     ];
     let get = mock.sign_parts(SignatureVersion::Rpc, "GET", &params, b"", None, ("", ""));
+    assert_eq!(get.method, "GET");
+    let response: DescribeRefreshTaskByIdResponse = mock.send(&get).await.decode(Format::Json);
+    assert_eq!(response.tasks[0].task_id, ids[0]);
+    let get = mock.sign_parts(
+        SignatureVersion::Acs3,
+        "GET",
+        &params[2..],
+        b"",
+        None,
+        ("DescribeRefreshTaskById", "2018-05-10"),
+    );
     assert_eq!(get.method, "GET");
     let response: DescribeRefreshTaskByIdResponse = mock.send(&get).await.decode(Format::Json);
     assert_eq!(response.tasks[0].task_id, ids[0]);
@@ -123,13 +155,17 @@ async fn get_with_query_and_post_with_form_body_both_work() {
 #[tokio::test]
 async fn quota_reports_daily_allowances_minus_usage() {
     let mock = Mock::start(config()).await;
-    mock.refresh(&["http://a.com/1", "http://a.com/2"], RefreshType::File).await;
+    mock.refresh(&["http://a.com/1", "http://a.com/2"], RefreshType::File)
+        .await;
     mock.refresh(&["http://a.com/3"], RefreshType::IgnoreParams).await;
     mock.refresh(&["http://a.com/d/"], RefreshType::Directory).await;
     mock.push(&["http://a.com/big.bin"]).await;
     for format in BOTH_FORMATS {
         let quota: RefreshQuota = mock
-            .call(&ApiRequest::new(&DescribeRefreshQuota, format), SignatureVersion::Acs3)
+            .call(
+                &ApiRequest::new(&DescribeRefreshQuota, format),
+                SignatureVersion::Acs3,
+            )
             .await
             .decode(format);
         assert_eq!((quota.url.quota, quota.url.remain), (10_000, 9_997));
@@ -138,9 +174,14 @@ async fn quota_reports_daily_allowances_minus_usage() {
         assert_eq!((quota.preload.quota, quota.preload.remain), (1_000, 999));
     }
     // A new day (by the mock's clock) starts afresh.
-    mock.server.clock().advance(std::time::Duration::from_secs(86_400));
+    mock.server
+        .clock()
+        .advance(std::time::Duration::from_secs(86_400));
     let quota: RefreshQuota = mock
-        .call(&ApiRequest::new(&DescribeRefreshQuota, Format::Json), SignatureVersion::Rpc)
+        .call(
+            &ApiRequest::new(&DescribeRefreshQuota, Format::Json),
+            SignatureVersion::Rpc,
+        )
         .await
         .decode(Format::Json);
     assert_eq!(quota.url.remain, 10_000);
@@ -150,8 +191,15 @@ async fn quota_reports_daily_allowances_minus_usage() {
 async fn received_calls_are_recorded() {
     let mock = Mock::start(config()).await;
     mock.describe("1", Format::Json, SignatureVersion::Acs3).await;
-    mock.describe("x1", Format::Xml, SignatureVersion::Rpc).await;
-    mock.send_raw("GET", "Action=DescribeRefreshTaskById", &[], Vec::new()).await;
+    let malformed = ApiRequest {
+        action: "DescribeRefreshTaskById",
+        version: API_VERSION,
+        format: Format::Xml,
+        operation_parameters: vec![("TaskId", "x1".to_owned())],
+    };
+    mock.call(&malformed, SignatureVersion::Rpc).await;
+    mock.send_raw("GET", "Action=DescribeRefreshTaskById", &[], Vec::new())
+        .await;
     let calls = mock.server.received();
     assert_eq!(calls.len(), 3);
     assert_eq!(calls[0].action.as_deref(), Some("DescribeRefreshTaskById"));
@@ -161,7 +209,10 @@ async fn received_calls_are_recorded() {
     assert_eq!(calls[0].format, Format::Json);
     assert_eq!(calls[0].error_code, None);
     assert_eq!(calls[1].status, Some(400));
-    assert_eq!(calls[1].error_code.as_ref().map(|c| c.as_str()), Some("InvalidTaskId.Malformed"));
+    assert_eq!(
+        calls[1].error_code.as_ref().map(|c| c.as_str()),
+        Some("InvalidTaskId.Malformed")
+    );
     assert_eq!(calls[1].format, Format::Xml);
     assert_eq!(calls[2].access_key_id, None, "not verified");
     assert_eq!(calls[2].action.as_deref(), Some("DescribeRefreshTaskById"));

@@ -3,8 +3,8 @@
 use crate::common::*;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{
-    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType, Process,
-    RefreshType, Task, TaskId, TaskStatus,
+    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType,
+    Process, RefreshType, Task, TaskId, TaskStatus,
 };
 use cdn_task_mock::MockConfig;
 use std::time::Duration;
@@ -16,7 +16,9 @@ async fn tasks_progress_to_complete_on_the_mock_clock() {
         ..config()
     })
     .await;
-    let ids = mock.refresh(&["http://example.com/a.js"], RefreshType::File).await;
+    let ids = mock
+        .refresh(&["http://example.com/a.js"], RefreshType::File)
+        .await;
     let id = joined(&ids);
     let stage = |task: &Task| (task.status.clone(), task.process.to_string());
 
@@ -26,17 +28,31 @@ async fn tasks_progress_to_complete_on_the_mock_clock() {
     assert_eq!(task.description, None);
 
     mock.server.clock().advance(Duration::from_millis(2_500));
-    assert_eq!(stage(&mock.tasks(&id).await[0]), (TaskStatus::Refreshing, "25%".into()));
+    assert_eq!(
+        stage(&mock.tasks(&id).await[0]),
+        (TaskStatus::Refreshing, "25%".into())
+    );
     mock.server.clock().advance(Duration::from_millis(5_000));
-    assert_eq!(stage(&mock.tasks(&id).await[0]), (TaskStatus::Refreshing, "75%".into()));
+    assert_eq!(
+        stage(&mock.tasks(&id).await[0]),
+        (TaskStatus::Refreshing, "75%".into())
+    );
     mock.server.clock().advance(Duration::from_millis(2_500));
     let done = &mock.tasks(&id).await[0];
     assert_eq!(stage(done), (TaskStatus::Complete, "100%".into()));
     assert_eq!(done.description, None);
     // The wire form of a finished task, as a client sees it.
     let answer = mock.describe(&id, Format::Json, SignatureVersion::Rpc).await;
-    assert!(answer.text().contains(r#""Description":"","#), "{}", answer.text());
-    assert!(answer.text().contains(r#""CreationTime":"2026-06-01T00:00:00Z""#), "{}", answer.text());
+    assert!(
+        answer.text().contains(r#""Description":"","#),
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.text().contains(r#""CreationTime":"2026-06-01T00:00:00Z""#),
+        "{}",
+        answer.text()
+    );
 }
 
 #[tokio::test]
@@ -53,7 +69,12 @@ async fn with_fail_rate_one_tasks_fail_with_a_documented_reason_deterministicall
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         let ids = mock.refresh(&paths, RefreshType::File).await;
         mock.server.clock().advance(Duration::from_secs(1));
-        assert!(mock.tasks(&joined(&ids)).await.iter().all(|t| t.status == TaskStatus::Refreshing));
+        assert!(
+            mock.tasks(&joined(&ids))
+                .await
+                .iter()
+                .all(|t| t.status == TaskStatus::Refreshing)
+        );
         mock.server.clock().advance(Duration::from_secs(1));
         let tasks = mock.tasks(&joined(&ids)).await;
         let mut reasons = Vec::new();
@@ -63,14 +84,18 @@ async fn with_fail_rate_one_tasks_fail_with_a_documented_reason_deterministicall
             assert!(
                 matches!(
                     reason,
-                    FailureReason::InternalError | FailureReason::OriginTimeout | FailureReason::OriginReturnStatusCode5xx
+                    FailureReason::InternalError
+                        | FailureReason::OriginTimeout
+                        | FailureReason::OriginReturnStatusCode5xx
                 ),
                 "{reason:?}"
             );
             reasons.push(reason);
         }
         // In XML too: the Description carries the documented spelling.
-        let xml = mock.describe(&joined(&ids), Format::Xml, SignatureVersion::Rpc).await;
+        let xml = mock
+            .describe(&joined(&ids), Format::Xml, SignatureVersion::Rpc)
+            .await;
         let response: DescribeRefreshTaskByIdResponse = xml.decode(Format::Xml);
         assert_eq!(response.tasks, tasks);
         reasons_per_run.push(reasons);
@@ -95,7 +120,9 @@ async fn the_three_day_window_is_inclusive_at_72_hours() {
 #[tokio::test]
 async fn callers_see_their_own_tasks_and_seeded_ones_in_the_order_asked() {
     let mock = Mock::start(config()).await;
-    let mine = mock.refresh(&["http://a.com/1", "http://a.com/2"], RefreshType::File).await;
+    let mine = mock
+        .refresh(&["http://a.com/1", "http://a.com/2"], RefreshType::File)
+        .await;
     let other = Credentials::new(OTHER_ID, OTHER_SECRET);
     let theirs: cdn_task_core::CreateTasksResponse = mock
         .send(&mock.sign_as(
@@ -117,10 +144,16 @@ async fn callers_see_their_own_tasks_and_seeded_ones_in_the_order_asked() {
         )
     };
     mock.server.seed_tasks(None, vec![seeded("7", "http://shared/")]);
-    mock.server.seed_tasks(Some(OTHER_ID), vec![seeded("8", "http://private/")]);
+    mock.server
+        .seed_tasks(Some(OTHER_ID), vec![seeded("8", "http://private/")]);
 
     let asked = format!("{},404,7,{},{},8", mine[1], theirs.task_ids[0], mine[0]);
-    let seen: Vec<String> = mock.tasks(&asked).await.iter().map(|t| t.task_id.to_string()).collect();
+    let seen: Vec<String> = mock
+        .tasks(&asked)
+        .await
+        .iter()
+        .map(|t| t.task_id.to_string())
+        .collect();
     assert_eq!(seen, [mine[1].to_string(), "7".into(), mine[0].to_string()]);
 
     let request = ApiRequest::new(&DescribeRefreshTaskById::new(asked.parse().unwrap()), Format::Xml);
@@ -137,17 +170,28 @@ async fn callers_see_their_own_tasks_and_seeded_ones_in_the_order_asked() {
 async fn object_types_and_increasing_ids() {
     let mock = Mock::start(config()).await;
     let mut ids: Vec<TaskId> = Vec::new();
-    for kind in [RefreshType::File, RefreshType::IgnoreParams, RefreshType::Directory, RefreshType::Regex] {
+    for kind in [
+        RefreshType::File,
+        RefreshType::IgnoreParams,
+        RefreshType::Directory,
+        RefreshType::Regex,
+    ] {
         ids.extend(mock.refresh(&["http://a.com/x"], kind).await);
     }
-    ids.extend(mock.push(&["http://a.com/big.bin", "http://a.com/big2.bin"]).await);
+    ids.extend(
+        mock.push(&["http://a.com/big.bin", "http://a.com/big2.bin"])
+            .await,
+    );
     let types: Vec<String> = mock
         .tasks(&joined(&ids))
         .await
         .iter()
         .map(|t| t.object_type.to_string())
         .collect();
-    assert_eq!(types, ["file", "file", "directory", "regex", "preload", "preload"]);
+    assert_eq!(
+        types,
+        ["file", "file", "directory", "regex", "preload", "preload"]
+    );
     let numbers: Vec<u64> = ids.iter().map(|id| id.as_str().parse().unwrap()).collect();
     assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
 }
@@ -165,5 +209,8 @@ async fn seeded_tasks_follow_the_window_by_their_creation_time() {
     mock.server.seed_tasks(None, seed);
     let tasks = mock.tasks("11,12").await;
     assert_eq!(tasks.len(), 1);
-    assert_eq!((tasks[0].task_id.as_str(), tasks[0].process.to_string()), ("11", "40%".into()));
+    assert_eq!(
+        (tasks[0].task_id.as_str(), tasks[0].process.to_string()),
+        ("11", "40%".into())
+    );
 }
