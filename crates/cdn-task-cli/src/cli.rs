@@ -73,7 +73,8 @@ pub enum Command {
     Preload(PreloadArgs),
     /// Run the service emulator (the same flags as the cdn-task-mock program).
     Mock(MockArgs),
-    /// Try it with nothing set up: a local mock, a refresh, a prefetch, a wait.
+    /// Try it with nothing set up: an in-process mock, a refresh, a prefetch, a wait (ignores
+    /// --endpoint, --profile and any credentials).
     Demo,
     /// Print shell completions.
     Completions {

@@ -25,13 +25,20 @@ mod output;
 mod progress;
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // Usage errors exit 2 (clap's default), --help and --version exit 0.
     let cli = cli::Cli::parse();
-    init_tracing(cli.global.verbose);
+    // `cdn-task mock` logs its requests at info, as the cdn-task-mock program does.
+    let serving = matches!(cli.command, cli::Command::Mock(_));
+    init_tracing(if serving {
+        cli.global.verbose.max(1)
+    } else {
+        cli.global.verbose
+    });
     match commands::run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => {
@@ -54,6 +61,7 @@ fn init_tracing(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(filter)
         .init();
 }

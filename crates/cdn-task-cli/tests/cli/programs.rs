@@ -2,7 +2,7 @@
 
 use crate::common::{Setup, clean_command, run};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,6 +41,18 @@ async fn completions_for_bash_know_the_commands() {
     );
 }
 
+/// A child process, killed if the test ends before it does.
+struct Guard(Option<Child>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mock_serves_the_command_and_stops_on_sigterm() {
     let home = tempfile::tempdir().unwrap();
@@ -59,16 +71,16 @@ async fn mock_serves_the_command_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let mut guard = Guard(Some(child));
+    let first_line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = sender.send(line);
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
     });
-    let line = tokio::task::spawn_blocking(move || receiver.recv_timeout(Duration::from_secs(15)))
+    let line = tokio::time::timeout(Duration::from_secs(15), first_line)
         .await
+        .expect("no first line within 15 s")
         .unwrap()
-        .expect("no first line within 15 s");
+        .unwrap();
     let base_url = line.trim_end().strip_prefix("listening on ").unwrap().to_owned();
     assert!(base_url.starts_with("http://127.0.0.1:"), "{line}");
 
@@ -88,6 +100,7 @@ async fn mock_serves_the_command_and_stops_on_sigterm() {
         ]);
     run(command).await.expect_code(0);
 
+    let mut child = guard.0.take().unwrap();
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -96,22 +109,14 @@ async fn mock_serves_the_command_and_stops_on_sigterm() {
             .unwrap()
             .success()
     );
-    let status = tokio::task::spawn_blocking(move || {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("cdn-task mock did not stop within 10 s of SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(20));
+    let exited = tokio::task::spawn_blocking(move || child.wait());
+    match tokio::time::timeout(Duration::from_secs(10), exited).await {
+        Ok(status) => assert!(status.unwrap().unwrap().success()),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("cdn-task mock did not stop within 10 s of SIGTERM");
         }
-    })
-    .await
-    .unwrap();
-    assert!(status.success(), "{status:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
