@@ -36,6 +36,7 @@ pub struct Cli {
 /// `preload` have their own `--timeout` (the wait deadline):
 /// `cdn-task --timeout 5s wait --timeout 10m ID`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The service's base URL (http://127.0.0.1:PORT for a mock).
     #[arg(long, global = true, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
@@ -101,12 +102,12 @@ pub struct WaitCommand {
     /// Task IDs; each argument may be a comma-separated list.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
-    /// How to wait.
-    #[command(flatten)]
-    pub wait: WaitArgs,
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArg,
+    /// How to wait (last: its help heading applies to the flags after it).
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 /// `refresh PATH...`
@@ -146,16 +147,17 @@ pub struct ThenWait {
     /// Wait for the created tasks, as `wait` does (the wait flags apply only with --wait).
     #[arg(long)]
     pub wait: bool,
-    /// How to wait.
-    #[command(flatten)]
-    pub options: WaitArgs,
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArg,
+    /// How to wait (last: its help heading applies to the flags after it).
+    #[command(flatten)]
+    pub options: WaitArgs,
 }
 
 /// The wait flags.
 #[derive(Debug, Clone, Copy, Args)]
+#[command(next_help_heading = "Wait options")]
 pub struct WaitArgs {
     /// Give up waiting after this long (exit 4), e.g. 90s, 10m.
     #[arg(long = "timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
