@@ -30,7 +30,11 @@ pub enum RunError {
 
 /// Starts the mock with `args`, writes `listening on http://HOST:PORT` as the first line of `out`
 /// (flushed), serves until SIGINT or SIGTERM (Ctrl-C elsewhere), then stops gracefully.
+///
+/// The signal handlers are installed before the line is written, so a signal sent as soon as
+/// the line is read stops the mock cleanly instead of killing it.
 pub async fn run(args: MockArgs, mut out: impl Write) -> Result<(), RunError> {
+    let signals = ShutdownSignals::install().map_err(RunError::Signal)?;
     let addr = args.listen;
     let config = args.into_config()?;
     let server = MockServer::bind(addr, config)
@@ -39,26 +43,48 @@ pub async fn run(args: MockArgs, mut out: impl Write) -> Result<(), RunError> {
     writeln!(out, "listening on {}", server.base_url())
         .and_then(|()| out.flush())
         .map_err(RunError::Output)?;
-    let signalled = shutdown_signal().await;
+    signals.received().await;
     server.shutdown().await;
-    signalled.map_err(RunError::Signal)
-}
-
-/// Waits for SIGINT or SIGTERM.
-#[cfg(unix)]
-async fn shutdown_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = interrupt.recv() => {}
-    }
     Ok(())
 }
 
-/// Waits for Ctrl-C.
+/// SIGINT and SIGTERM, listened for from installation on.
+#[cfg(unix)]
+struct ShutdownSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl ShutdownSignals {
+    fn install() -> std::io::Result<ShutdownSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(ShutdownSignals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn received(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
+/// Ctrl-C, where there are no Unix signals.
 #[cfg(not(unix))]
-async fn shutdown_signal() -> std::io::Result<()> {
-    tokio::signal::ctrl_c().await
+struct ShutdownSignals;
+
+#[cfg(not(unix))]
+impl ShutdownSignals {
+    fn install() -> std::io::Result<ShutdownSignals> {
+        Ok(ShutdownSignals)
+    }
+
+    async fn received(self) {
+        // An error here means Ctrl-C cannot be listened for: stop rather than run unstoppable.
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -78,6 +78,12 @@ fn injected(code: ErrorCode, prelude: &Prelude, request_id: &str) -> Reply {
 
 /// Everything between reading a request and answering it. Synchronous: no lock can be held
 /// across an await. Fills in what it learns about the caller in `call`.
+///
+/// The order of checks is the mock's choice (the docs give none): routing, readable parameters,
+/// the signature (the core checks its fields, the timestamp's format, the key, then the
+/// signature), skew, nonce, `Version`, `Action`, throttling, then the action's own validation.
+/// So an unauthenticated caller learns nothing about versions or actions, and a throttled call
+/// has already been authenticated.
 fn process(
     shared: &Shared,
     intake: &Intake,
@@ -115,6 +121,7 @@ fn process(
         .nonces
         .check_and_record(&verified.access_key_id, &verified.nonce, now)
         .map_err(|_| Failure::code(ErrorCode::SignatureNonceUsed))?;
+    // A missing Version or Action is `MissingParameter` naming it (the docs do not say).
     let version = verified
         .parameter("Version")
         .ok_or_else(|| Failure::missing("Version"))?;
