@@ -60,22 +60,35 @@ async fn usage_errors_are_exit_2() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_secret_is_exit_3_with_code_message_and_request_id() {
+async fn a_wrong_secret_is_exit_3_with_a_line_per_failed_batch() {
     let setup = Setup::quick().await;
-    let mut command = setup.command(&["describe", "1"]);
+    // Eleven IDs: two batches, two calls refused, a line for each.
+    let mut command = setup.command(&["describe", "1,2,3,4,5,6,7,8,9,10,11"]);
     command.env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong-secret");
     let run = run(command).await;
     run.expect_code(3);
     assert!(run.stdout.is_empty(), "{run:?}");
     let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{run:?}");
+    assert_eq!(lines.len(), 2, "{run:?}");
     assert!(
-        lines[0].starts_with("cdn-task: describe failed for 1: "),
+        lines[0].starts_with("cdn-task: describe failed for 1,2,3,4,5,6,7,8,9,10: "),
         "{run:?}"
     );
-    assert!(lines[0].contains("SignatureDoesNotMatch"), "{run:?}");
-    let request_id = describe_calls(&setup.mock)[0].request_id.clone().unwrap();
-    assert!(lines[0].contains(&format!("request ID {request_id}")), "{run:?}");
+    assert!(
+        lines[1].starts_with("cdn-task: describe failed for 11: "),
+        "{run:?}"
+    );
+    let calls = describe_calls(&setup.mock);
+    assert_eq!(calls.len(), 2);
+    for line in lines {
+        assert!(line.contains("SignatureDoesNotMatch (HTTP 400)"), "{line}");
+        assert!(
+            calls
+                .iter()
+                .any(|call| line.ends_with(&format!("(request ID {})", call.request_id.as_deref().unwrap()))),
+            "{line}"
+        );
+    }
     assert!(!run.stderr.contains("wrong-secret"));
 }
 
