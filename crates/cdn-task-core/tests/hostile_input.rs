@@ -17,8 +17,8 @@ use cdn_task_core::signing::{
 };
 use cdn_task_core::{
     ApiRequest, CreateTasksResponse, DecodeError, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
-    Format, JsonErrorKind, ObjectPaths, Operation, Process, RefreshQuota, ServiceErrorBody, TaskId, TaskIdList,
-    WireBody, parse_utc_timestamp,
+    Format, JsonErrorKind, ObjectPaths, Operation, Process, RefreshQuota, ServiceErrorBody, TaskId,
+    TaskIdList, WireBody, parse_utc_timestamp,
 };
 use chrono::{TimeZone, Utc};
 use std::fmt::Display;
@@ -128,11 +128,17 @@ fn decoders() -> Vec<Decoder> {
 }
 
 fn xml_decoders() -> Vec<Decoder> {
-    decoders().into_iter().filter(|d| d.format == Format::Xml).collect()
+    decoders()
+        .into_iter()
+        .filter(|d| d.format == Format::Xml)
+        .collect()
 }
 
 fn json_decoders() -> Vec<Decoder> {
-    decoders().into_iter().filter(|d| d.format == Format::Json).collect()
+    decoders()
+        .into_iter()
+        .filter(|d| d.format == Format::Json)
+        .collect()
 }
 
 /// Feeds `body` to `decoder` under the bound; returns the typed result, error message checked.
@@ -167,7 +173,10 @@ const XML_TASK_FIELDS: &str = "<CreationTime>2026-01-01T00:00:00Z</CreationTime>
 fn a_hundred_thousand_nested_unknown_elements_are_skipped_without_recursion() {
     let depth = 100_000;
     for (name, nested) in [
-        ("same names", format!("{}{}", repeat("<u>", depth), repeat("</u>", depth))),
+        (
+            "same names",
+            format!("{}{}", repeat("<u>", depth), repeat("</u>", depth)),
+        ),
         (
             "distinct names",
             (0..depth).map(|n| format!("<u{n}>")).collect::<String>()
@@ -196,7 +205,10 @@ fn a_hundred_thousand_nested_unknown_elements_are_skipped_without_recursion() {
         assert_eq!(response.tasks[0].object_path, "http://example.com/a", "{name}");
         // Inside the root of every other body: a typed result either way, never a crash.
         for decoder in xml_decoders() {
-            let body = format!("<{root}><RequestId>R</RequestId>{nested}</{root}>", root = decoder.root);
+            let body = format!(
+                "<{root}><RequestId>R</RequestId>{nested}</{root}>",
+                root = decoder.root
+            );
             match feed(decoder, name, body.into_bytes()) {
                 Ok(()) => {}
                 Err(DecodeError::MissingField { .. }) => {}
@@ -244,13 +256,22 @@ fn unterminated_documents_are_syntax_errors() {
             ("open elements", format!("<{root}>{}", repeat("<u>", depth))),
             ("open text", format!("<{root}><RequestId>{}", "a".repeat(MIB))),
             ("open comment", format!("<{root}><!--{}", "-".repeat(MIB))),
-            ("open CDATA", format!("<{root}><RequestId><![CDATA[{}", "]".repeat(MIB))),
+            (
+                "open CDATA",
+                format!("<{root}><RequestId><![CDATA[{}", "]".repeat(MIB)),
+            ),
             ("open attribute", format!("<{root} a=\"{}", "x".repeat(MIB))),
             ("open tag", format!("<{root}{}", " ".repeat(MIB))),
-            ("open processing instruction", format!("<{root}><?pi {}", "?".repeat(MIB))),
+            (
+                "open processing instruction",
+                format!("<{root}><?pi {}", "?".repeat(MIB)),
+            ),
             ("a megabyte of <", "<".repeat(MIB)),
             ("only the root's start", format!("<{root}>")),
-            ("mismatched end tags", format!("<{root}>{}{}", repeat("<a>", depth), repeat("</b>", depth))),
+            (
+                "mismatched end tags",
+                format!("<{root}>{}{}", repeat("<a>", depth), repeat("</b>", depth)),
+            ),
         ];
         for (case, body) in cases {
             let error = refused(decoder, case, body.into_bytes());
@@ -337,7 +358,10 @@ fn dtds_are_refused_so_no_entity_is_ever_expanded() {
             );
             let message = error.to_string();
             // Nothing of the file or the expansion leaks into the error.
-            assert!(!message.contains("root:") && !message.contains("lollol"), "{message}");
+            assert!(
+                !message.contains("root:") && !message.contains("lollol"),
+                "{message}"
+            );
         }
     }
 }
@@ -356,7 +380,17 @@ fn a_dtd_after_the_root_is_content_after_the_root() {
 fn undeclared_and_invalid_entity_references_are_syntax_errors() {
     for decoder in xml_decoders() {
         let root = decoder.root;
-        for reference in ["&lol9;", "&xxe;", "&;", "&#;", "&#x;", "&#xD800;", "&#1114112;", "&#xFFFFFFFFFF;", "&amp"] {
+        for reference in [
+            "&lol9;",
+            "&xxe;",
+            "&;",
+            "&#;",
+            "&#x;",
+            "&#xD800;",
+            "&#1114112;",
+            "&#xFFFFFFFFFF;",
+            "&amp",
+        ] {
             let body = format!("<{root}><RequestId>a{reference}b</RequestId></{root}>");
             let error = refused(decoder, reference, body.into_bytes());
             assert!(
@@ -379,7 +413,10 @@ fn a_million_predefined_entities_decode_linearly() {
         DescribeRefreshTaskByIdResponse::decode_xml(body.as_bytes())
     })
     .unwrap();
-    assert!(response.request_id == repeat("&<>", MIB / 4), "entities decoded wrong");
+    assert!(
+        response.request_id == repeat("&<>", MIB / 4),
+        "entities decoded wrong"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,11 +427,49 @@ fn invalid_utf8_is_a_typed_error_in_every_position() {
     for decoder in xml_decoders() {
         let root = decoder.root;
         let cases: [(&str, Vec<u8>); 5] = [
-            ("in text", [format!("<{root}><RequestId>").as_bytes(), b"\xff\xfe", format!("</RequestId></{root}>").as_bytes()].concat()),
-            ("in CDATA", [format!("<{root}><RequestId><![CDATA[").as_bytes(), b"a\xc3\x28", format!("]]></RequestId></{root}>").as_bytes()].concat()),
-            ("a cut multi-byte character", [format!("<{root}><RequestId>").as_bytes(), b"\xe2\x82", format!("</RequestId></{root}>").as_bytes()].concat()),
-            ("overlong encoding", [format!("<{root}><RequestId>").as_bytes(), b"\xc0\xaf", format!("</RequestId></{root}>").as_bytes()].concat()),
-            ("UTF-16 with a BOM", "\u{feff}<Error/>".encode_utf16().flat_map(u16::to_le_bytes).collect()),
+            (
+                "in text",
+                [
+                    format!("<{root}><RequestId>").as_bytes(),
+                    b"\xff\xfe",
+                    format!("</RequestId></{root}>").as_bytes(),
+                ]
+                .concat(),
+            ),
+            (
+                "in CDATA",
+                [
+                    format!("<{root}><RequestId><![CDATA[").as_bytes(),
+                    b"a\xc3\x28",
+                    format!("]]></RequestId></{root}>").as_bytes(),
+                ]
+                .concat(),
+            ),
+            (
+                "a cut multi-byte character",
+                [
+                    format!("<{root}><RequestId>").as_bytes(),
+                    b"\xe2\x82",
+                    format!("</RequestId></{root}>").as_bytes(),
+                ]
+                .concat(),
+            ),
+            (
+                "overlong encoding",
+                [
+                    format!("<{root}><RequestId>").as_bytes(),
+                    b"\xc0\xaf",
+                    format!("</RequestId></{root}>").as_bytes(),
+                ]
+                .concat(),
+            ),
+            (
+                "UTF-16 with a BOM",
+                "\u{feff}<Error/>"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect(),
+            ),
         ];
         for (case, body) in cases {
             let error = refused(decoder, case, body);
@@ -417,7 +492,13 @@ fn invalid_utf8_is_a_typed_error_in_every_position() {
         ] {
             let error = refused(decoder, case, body);
             assert!(
-                matches!(error, DecodeError::Json { kind: JsonErrorKind::Syntax, .. }),
+                matches!(
+                    error,
+                    DecodeError::Json {
+                        kind: JsonErrorKind::Syntax,
+                        ..
+                    }
+                ),
                 "{} {case}: {error:?}",
                 decoder.name
             );
@@ -434,11 +515,21 @@ fn a_megabyte_of_open_brackets_is_a_typed_json_error() {
         for (case, body) in [
             ("a megabyte of [", "[".repeat(MIB)),
             ("a megabyte of {\"a\":", repeat("{\"a\":", MIB / 5)),
-            ("a megabyte of [ inside Tasks", format!("{{\"RequestId\":\"R\",\"Tasks\":{}", "[".repeat(MIB))),
-            ("a megabyte of [ in an unknown field", format!("{{\"RequestId\":\"R\",\"X\":{}", "[".repeat(MIB))),
+            (
+                "a megabyte of [ inside Tasks",
+                format!("{{\"RequestId\":\"R\",\"Tasks\":{}", "[".repeat(MIB)),
+            ),
+            (
+                "a megabyte of [ in an unknown field",
+                format!("{{\"RequestId\":\"R\",\"X\":{}", "[".repeat(MIB)),
+            ),
         ] {
             let error = refused(decoder, case, body.into_bytes());
-            assert!(matches!(error, DecodeError::Json { .. }), "{} {case}: {error:?}", decoder.name);
+            assert!(
+                matches!(error, DecodeError::Json { .. }),
+                "{} {case}: {error:?}",
+                decoder.name
+            );
         }
     }
 }
@@ -470,14 +561,32 @@ fn json_oddities_are_typed_errors() {
     let huge_number = "9".repeat(MIB);
     for decoder in json_decoders() {
         for (case, body) in [
-            ("duplicate field", r#"{"RequestId":"a","RequestId":"b","TotalCount":0}"#.to_owned()),
+            (
+                "duplicate field",
+                r#"{"RequestId":"a","RequestId":"b","TotalCount":0}"#.to_owned(),
+            ),
             ("NaN", r#"{"RequestId":"R","TotalCount":NaN}"#.to_owned()),
-            ("a megabyte number", format!(r#"{{"RequestId":"R","TotalCount":{huge_number}}}"#)),
+            (
+                "a megabyte number",
+                format!(r#"{{"RequestId":"R","TotalCount":{huge_number}}}"#),
+            ),
             ("a megabyte of whitespace", " ".repeat(MIB)),
-            ("a megabyte of nulls in an array", format!("[{}null]", "null,".repeat(MIB / 5))),
-            ("trailing garbage", r#"{"RequestId":"R","TotalCount":0} x"#.to_owned()),
-            ("two documents", r#"{"RequestId":"R","TotalCount":0}{"RequestId":"R","TotalCount":0}"#.to_owned()),
-            ("a comment", r#"{"RequestId":"R", /* x */ "TotalCount":0}"#.to_owned()),
+            (
+                "a megabyte of nulls in an array",
+                format!("[{}null]", "null,".repeat(MIB / 5)),
+            ),
+            (
+                "trailing garbage",
+                r#"{"RequestId":"R","TotalCount":0} x"#.to_owned(),
+            ),
+            (
+                "two documents",
+                r#"{"RequestId":"R","TotalCount":0}{"RequestId":"R","TotalCount":0}"#.to_owned(),
+            ),
+            (
+                "a comment",
+                r#"{"RequestId":"R", /* x */ "TotalCount":0}"#.to_owned(),
+            ),
         ] {
             refused(decoder, case, body.into_bytes());
         }
@@ -491,7 +600,11 @@ fn json_oddities_are_typed_errors() {
 fn a_megabyte_string_where_a_number_is_expected_gives_a_short_error() {
     let huge = "a".repeat(MIB);
     let body = format!(r#"{{"RequestId":"R","Tasks":[],"TotalCount":"{huge}"}}"#);
-    refused(json_decoders()[0], "a megabyte string as TotalCount", body.into_bytes());
+    refused(
+        json_decoders()[0],
+        "a megabyte string as TotalCount",
+        body.into_bytes(),
+    );
 }
 
 #[test]
@@ -506,14 +619,20 @@ fn megabyte_strings_in_fields_that_parse_them_give_short_errors() {
         fields[field] = serde_json::Value::String(value.to_owned());
         serde_json::json!({"RequestId": "R", "Tasks": [fields], "TotalCount": 1}).to_string()
     };
-    for (field, value) in [("TaskId", &digits), ("TaskId", &huge), ("Process", &huge), ("CreationTime", &huge)] {
+    for (field, value) in [
+        ("TaskId", &digits),
+        ("TaskId", &huge),
+        ("Process", &huge),
+        ("CreationTime", &huge),
+    ] {
         let error = refused(json_decoders()[0], field, task(field, value).into_bytes());
         assert!(error.to_string().contains(field), "{error}");
     }
     // The same in XML.
     for (field, value) in [("TaskId", &digits), ("Process", &huge), ("CreationTime", &huge)] {
         let fields = XML_TASK_FIELDS.replace(
-            &XML_TASK_FIELDS[XML_TASK_FIELDS.find(&format!("<{field}>")).unwrap()..XML_TASK_FIELDS.find(&format!("</{field}>")).unwrap()],
+            &XML_TASK_FIELDS[XML_TASK_FIELDS.find(&format!("<{field}>")).unwrap()
+                ..XML_TASK_FIELDS.find(&format!("</{field}>")).unwrap()],
             &format!("<{field}>{value}"),
         );
         let body = format!(
@@ -523,7 +642,9 @@ fn megabyte_strings_in_fields_that_parse_them_give_short_errors() {
         let error = refused(xml_decoders()[0], field, body.into_bytes());
         assert!(matches!(error, DecodeError::InvalidField { .. }), "{error:?}");
     }
-    let body = format!("<DescribeRefreshTaskByIdResponse><RequestId>R</RequestId><TotalCount>{digits}</TotalCount></DescribeRefreshTaskByIdResponse>");
+    let body = format!(
+        "<DescribeRefreshTaskByIdResponse><RequestId>R</RequestId><TotalCount>{digits}</TotalCount></DescribeRefreshTaskByIdResponse>"
+    );
     refused(xml_decoders()[0], "a megabyte TotalCount", body.into_bytes());
 }
 
@@ -594,7 +715,9 @@ fn floods_of_skippable_markup_decode() {
     assert_eq!(response.request_id, "R");
     let body = format!(
         r#"{{{}"RequestId":"R","Tasks":[],"TotalCount":0}}"#,
-        (0..100_000).map(|n| format!(r#""k{n}":{n},"#)).collect::<String>()
+        (0..100_000)
+            .map(|n| format!(r#""k{n}":{n},"#))
+            .collect::<String>()
     );
     let response = bounded("a hundred thousand unknown keys", move || {
         DescribeRefreshTaskByIdResponse::decode_json(body.as_bytes())
@@ -627,46 +750,82 @@ fn text_parsers_give_short_typed_errors_on_megabyte_inputs() {
         let error = err("TaskId", bounded("TaskId", move || owned.parse::<TaskId>()));
         short("TaskId", error);
         let owned = text.clone();
-        let error = err("TaskIdList", bounded("TaskIdList", move || owned.parse::<TaskIdList>()));
+        let error = err(
+            "TaskIdList",
+            bounded("TaskIdList", move || owned.parse::<TaskIdList>()),
+        );
         short("TaskIdList", error);
         let owned = format!("{text}%");
         let error = err("Process", bounded("Process", move || owned.parse::<Process>()));
         short("Process", error);
         let owned = text.clone();
-        let error = err("timestamp", bounded("timestamp", move || parse_utc_timestamp(&owned)));
+        let error = err(
+            "timestamp",
+            bounded("timestamp", move || parse_utc_timestamp(&owned)),
+        );
         short("timestamp", error);
     }
     // Two hundred thousand distinct IDs in one list: too many, counted, without quadratic work.
     let many: String = (1..=200_000).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
-    let error = err("200,000 IDs", bounded("200,000 IDs", move || many.parse::<TaskIdList>()));
+    let error = err(
+        "200,000 IDs",
+        bounded("200,000 IDs", move || many.parse::<TaskIdList>()),
+    );
     assert!(short("200,000 IDs", error).to_string().contains("200000"));
     // The same ID a million times is one ID.
     let same = repeat("7,", MIB / 2) + "7";
-    assert_eq!(bounded("one ID repeated", move || same.parse::<TaskIdList>()).unwrap().len(), 1);
+    assert_eq!(
+        bounded("one ID repeated", move || same.parse::<TaskIdList>())
+            .unwrap()
+            .len(),
+        1
+    );
     // An operation rebuilt from a megabyte parameter.
-    let error = err("from_parameters", bounded("from_parameters", move || {
-        DescribeRefreshTaskById::from_parameters(|_| Some(digits.as_str()))
-    }));
+    let error = err(
+        "from_parameters",
+        bounded("from_parameters", move || {
+            DescribeRefreshTaskById::from_parameters(|_| Some(digits.as_str()))
+        }),
+    );
     short("from_parameters", error);
     // A hundred thousand object paths, or one of a megabyte.
     let paths: Vec<String> = (0..100_000).map(|n| format!("http://e.com/{n}")).collect();
-    short("ObjectPaths", err("paths", bounded("paths", move || ObjectPaths::new(paths, 1000))));
+    short(
+        "ObjectPaths",
+        err("paths", bounded("paths", move || ObjectPaths::new(paths, 1000))),
+    );
     let path = vec![format!("http://e.com/ {}", "x".repeat(MIB))];
-    short("ObjectPaths", err("path", bounded("path", move || ObjectPaths::new(path, 1000))));
+    short(
+        "ObjectPaths",
+        err("path", bounded("path", move || ObjectPaths::new(path, 1000))),
+    );
 }
 
 #[test]
 fn query_parser_handles_floods_and_garbage() {
-    let flood: String = (0..10_000).map(|n| format!("P{n}=v{n}")).collect::<Vec<_>>().join("&");
+    let flood: String = (0..10_000)
+        .map(|n| format!("P{n}=v{n}"))
+        .collect::<Vec<_>>()
+        .join("&");
     let pairs = bounded("10,000 parameters", move || parse_parameters(&flood)).unwrap();
     assert_eq!(pairs.len(), 10_000);
     assert_eq!(pairs[9_999], ("P9999".to_owned(), "v9999".to_owned()));
     let percents = "%".repeat(MIB);
-    short("a megabyte of %", err("%", bounded("%", move || parse_parameters(&percents))));
+    short(
+        "a megabyte of %",
+        err("%", bounded("%", move || parse_parameters(&percents))),
+    );
     let ampersands = "&".repeat(MIB);
-    assert!(bounded("&", move || parse_parameters(&ampersands)).unwrap().is_empty());
+    assert!(
+        bounded("&", move || parse_parameters(&ampersands))
+            .unwrap()
+            .is_empty()
+    );
     let bad_utf8 = repeat("%FF", MIB / 3);
-    short("%FF", err("%FF", bounded("%FF", move || parse_parameters(&bad_utf8))));
+    short(
+        "%FF",
+        err("%FF", bounded("%FF", move || parse_parameters(&bad_utf8))),
+    );
 }
 
 #[test]
@@ -674,12 +833,27 @@ fn authorization_parser_refuses_megabyte_headers() {
     let signature = "0".repeat(64);
     for header in [
         format!("ACS3-HMAC-SHA256 {}", ",".repeat(MIB)),
-        format!("ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host,Signature={}", "0".repeat(MIB)),
-        format!("ACS3-HMAC-SHA256 Credential=a,SignedHeaders={},Signature={signature}", repeat("a;", MIB / 2)),
+        format!(
+            "ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host,Signature={}",
+            "0".repeat(MIB)
+        ),
+        format!(
+            "ACS3-HMAC-SHA256 Credential=a,SignedHeaders={},Signature={signature}",
+            repeat("a;", MIB / 2)
+        ),
         format!("ACS3-HMAC-SHA256 {}", repeat("Credential=a,", MIB / 13)),
-        format!("ACS3-HMAC-SHA256 Credential=a b{},SignedHeaders=host,Signature={signature}", "c".repeat(MIB)),
+        format!(
+            "ACS3-HMAC-SHA256 Credential=a b{},SignedHeaders=host,Signature={signature}",
+            "c".repeat(MIB)
+        ),
     ] {
-        short("authorization", err("authorization", bounded("authorization", move || parse_authorization(&header))));
+        short(
+            "authorization",
+            err(
+                "authorization",
+                bounded("authorization", move || parse_authorization(&header)),
+            ),
+        );
     }
     // A megabyte Credential is one word: it parses, and the key lookup refuses it with a short
     // error (the ID is quoted shortened).
@@ -692,8 +866,19 @@ fn authorization_parser_refuses_megabyte_headers() {
         }
     }
     let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err("a megabyte Credential", bounded("a megabyte Credential", move || verify_owned(method, query, headers, Vec::new())));
-    assert!(matches!(short("a megabyte Credential", &error), VerifyError::AccessKeyNotFound { .. }), "{error}");
+    let error = err(
+        "a megabyte Credential",
+        bounded("a megabyte Credential", move || {
+            verify_owned(method, query, headers, Vec::new())
+        }),
+    );
+    assert!(
+        matches!(
+            short("a megabyte Credential", &error),
+            VerifyError::AccessKeyNotFound { .. }
+        ),
+        "{error}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -743,10 +928,16 @@ fn verification_survives_header_and_parameter_floods() {
     let mut copies = base.clone();
     copies.extend((0..10_000).map(|_| ("x-acs-version".to_owned(), "2018-05-10".to_owned())));
     let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err("10,000 copies of a signed header", bounded("10,000 copies of a signed header", move || {
-        verify_owned(method, query, copies, Vec::new())
-    }));
-    assert!(matches!(short("copies", &error), VerifyError::Incomplete { .. }), "{error}");
+    let error = err(
+        "10,000 copies of a signed header",
+        bounded("10,000 copies of a signed header", move || {
+            verify_owned(method, query, copies, Vec::new())
+        }),
+    );
+    assert!(
+        matches!(short("copies", &error), VerifyError::Incomplete { .. }),
+        "{error}"
+    );
     // Ten thousand signed header names, none sent: refused at the first missing one.
     let mut listed = base.clone();
     let names: Vec<String> = (0..10_000).map(|n| format!("h{n:05}")).collect();
@@ -756,30 +947,66 @@ fn verification_survives_header_and_parameter_floods() {
         }
     }
     let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err("10,000 signed header names", bounded("10,000 signed header names", move || {
-        verify_owned(method, query, listed, Vec::new())
-    }));
-    assert!(matches!(short("listed", &error), VerifyError::Incomplete { .. }), "{error}");
+    let error = err(
+        "10,000 signed header names",
+        bounded("10,000 signed header names", move || {
+            verify_owned(method, query, listed, Vec::new())
+        }),
+    );
+    assert!(
+        matches!(short("listed", &error), VerifyError::Incomplete { .. }),
+        "{error}"
+    );
 
     // A megabyte header value: refused with a short error.
     let mut huge = base.clone();
     huge.push(("x-acs-signature-nonce".into(), "n".repeat(MIB)));
     let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err("a megabyte header", bounded("a megabyte header", move || verify_owned(method, query, huge, Vec::new())));
+    let error = err(
+        "a megabyte header",
+        bounded("a megabyte header", move || {
+            verify_owned(method, query, huge, Vec::new())
+        }),
+    );
     short("a megabyte header", error);
 
     // Ten thousand parameters added to the query, and a megabyte of body: mismatches.
     let query = format!(
         "{}&{}",
         signed.query,
-        (0..10_000).map(|n| format!("P{n}=v")).collect::<Vec<_>>().join("&")
+        (0..10_000)
+            .map(|n| format!("P{n}=v"))
+            .collect::<Vec<_>>()
+            .join("&")
     );
     let (method, headers) = (signed.method.clone(), base.clone());
-    let error = err("10,000 parameters", bounded("10,000 parameters", move || verify_owned(method, query, headers, Vec::new())));
-    assert!(matches!(short("10,000 parameters", &error), VerifyError::SignatureMismatch { .. }), "{error:?}");
+    let error = err(
+        "10,000 parameters",
+        bounded("10,000 parameters", move || {
+            verify_owned(method, query, headers, Vec::new())
+        }),
+    );
+    assert!(
+        matches!(
+            short("10,000 parameters", &error),
+            VerifyError::SignatureMismatch { .. }
+        ),
+        "{error:?}"
+    );
     let (method, query, headers) = (signed.method.clone(), signed.query.clone(), base.clone());
-    let error = err("a megabyte body", bounded("a megabyte body", move || verify_owned(method, query, headers, vec![b'a'; MIB])));
-    assert!(matches!(short("a megabyte body", &error), VerifyError::SignatureMismatch { .. }), "{error:?}");
+    let error = err(
+        "a megabyte body",
+        bounded("a megabyte body", move || {
+            verify_owned(method, query, headers, vec![b'a'; MIB])
+        }),
+    );
+    assert!(
+        matches!(
+            short("a megabyte body", &error),
+            VerifyError::SignatureMismatch { .. }
+        ),
+        "{error:?}"
+    );
 
     // RPC with a megabyte signature: a mismatch with a short error. (Its message carries the
     // string to sign, as the service's does, so it grows with the query; the query is what the
@@ -789,11 +1016,22 @@ fn verification_survives_header_and_parameter_floods() {
     let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
     let rpc = request.sign(SignatureVersion::Rpc, "h", &credentials, now, "n");
     let query = rpc.query.replace(
-        &format!("Signature={}", cdn_task_core::signing::percent_encode(&rpc.signature)),
+        &format!(
+            "Signature={}",
+            cdn_task_core::signing::percent_encode(&rpc.signature)
+        ),
         &format!("Signature={}", "A".repeat(MIB)),
     );
     assert_ne!(query, rpc.query);
-    let error = err("RPC megabyte signature", bounded("RPC megabyte signature", move || verify_owned("POST".into(), query, Vec::new(), Vec::new())));
-    assert!(matches!(error, VerifyError::SignatureMismatch { .. }), "{error:?}");
+    let error = err(
+        "RPC megabyte signature",
+        bounded("RPC megabyte signature", move || {
+            verify_owned("POST".into(), query, Vec::new(), Vec::new())
+        }),
+    );
+    assert!(
+        matches!(error, VerifyError::SignatureMismatch { .. }),
+        "{error:?}"
+    );
     short("RPC megabyte signature", error);
 }

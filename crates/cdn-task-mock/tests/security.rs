@@ -331,7 +331,8 @@ fn set_body(content_type: Option<&'static str>, body: &'static str) -> Mutation 
         wire.body = body.as_bytes().to_vec();
         wire.headers.retain(|(n, _)| n != "content-type");
         if let Some(content_type) = content_type {
-            wire.headers.push(("content-type".to_owned(), content_type.to_owned()));
+            wire.headers
+                .push(("content-type".to_owned(), content_type.to_owned()));
         }
     })
 }
@@ -386,7 +387,13 @@ struct Case {
     expect: Outcome,
 }
 
-fn case(scheme: SignatureVersion, name: impl Into<String>, base: Base, mutation: Mutation, expect: Outcome) -> Case {
+fn case(
+    scheme: SignatureVersion,
+    name: impl Into<String>,
+    base: Base,
+    mutation: Mutation,
+    expect: Outcome,
+) -> Case {
     Case {
         scheme,
         name: name.into(),
@@ -447,12 +454,42 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
     let ok = || Outcome::Accepted;
     let mut cases = vec![
         case(scheme, "unchanged", Base::Describe, no_change(), ok()),
-        case(scheme, "unchanged, with an STS token", Base::Sts, no_change(), ok()),
+        case(
+            scheme,
+            "unchanged, with an STS token",
+            Base::Sts,
+            no_change(),
+            ok(),
+        ),
         case(scheme, "unchanged, form body", Base::FormBody, no_change(), ok()),
-        case(scheme, "unsigned User-Agent added", Base::Describe, add_header("user-agent", "curl/8"), ok()),
-        case(scheme, "unsigned Accept added", Base::Describe, add_header("accept", "*/*"), ok()),
-        case(scheme, "unsigned X-Forwarded-For added", Base::Describe, add_header("X-Forwarded-For", "10.0.0.1"), ok()),
-        case(scheme, "unsigned Cookie added", Base::Describe, add_header("cookie", "a=b"), ok()),
+        case(
+            scheme,
+            "unsigned User-Agent added",
+            Base::Describe,
+            add_header("user-agent", "curl/8"),
+            ok(),
+        ),
+        case(
+            scheme,
+            "unsigned Accept added",
+            Base::Describe,
+            add_header("accept", "*/*"),
+            ok(),
+        ),
+        case(
+            scheme,
+            "unsigned X-Forwarded-For added",
+            Base::Describe,
+            add_header("X-Forwarded-For", "10.0.0.1"),
+            ok(),
+        ),
+        case(
+            scheme,
+            "unsigned Cookie added",
+            Base::Describe,
+            add_header("cookie", "a=b"),
+            ok(),
+        ),
         case(
             scheme,
             "query reordered",
@@ -474,13 +511,31 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
     ];
     match scheme {
         SignatureVersion::Rpc => cases.extend([
-            case(scheme, "unrelated Authorization added", Base::Describe, add_header("authorization", "Bearer abc"), ok()),
+            case(
+                scheme,
+                "unrelated Authorization added",
+                Base::Describe,
+                add_header("authorization", "Bearer abc"),
+                ok(),
+            ),
             // RPC signs parameters, not bytes: a body that is not a form is neither signed nor read.
-            case(scheme, "JSON body added", Base::Describe, set_body(Some("application/json"), r#"{"TaskId":"2"}"#), ok()),
+            case(
+                scheme,
+                "JSON body added",
+                Base::Describe,
+                set_body(Some("application/json"), r#"{"TaskId":"2"}"#),
+                ok(),
+            ),
         ]),
         SignatureVersion::Acs3 => cases.extend([
             // The official SDK's async path adds this to an empty POST after signing.
-            case(scheme, "unsigned Content-Type on the empty body", Base::Describe, add_header("content-type", "application/octet-stream"), ok()),
+            case(
+                scheme,
+                "unsigned Content-Type on the empty body",
+                Base::Describe,
+                add_header("content-type", "application/octet-stream"),
+                ok(),
+            ),
             case(
                 scheme,
                 "header names in another case",
@@ -520,16 +575,64 @@ fn rpc_cases() -> Vec<Case> {
     for (name, value, changed) in parameters {
         let signing = !matches!(name, "Action" | "Format" | "TaskId" | "Version");
         let structural = if signing { INCOMPLETE } else { MISMATCH };
-        cases.push(case(Rpc, format!("{name} renamed"), Base::Describe, rename_param(name), refused(structural)));
-        cases.push(case(Rpc, format!("{name} changed to {value}"), Base::Describe, set_param(name, value), refused(changed)));
-        cases.push(case(Rpc, format!("{name} removed"), Base::Describe, remove_param(name), refused(structural)));
-        cases.push(case(Rpc, format!("{name} sent twice"), Base::Describe, duplicate_param(name), refused(structural)));
+        cases.push(case(
+            Rpc,
+            format!("{name} renamed"),
+            Base::Describe,
+            rename_param(name),
+            refused(structural),
+        ));
+        cases.push(case(
+            Rpc,
+            format!("{name} changed to {value}"),
+            Base::Describe,
+            set_param(name, value),
+            refused(changed),
+        ));
+        cases.push(case(
+            Rpc,
+            format!("{name} removed"),
+            Base::Describe,
+            remove_param(name),
+            refused(structural),
+        ));
+        cases.push(case(
+            Rpc,
+            format!("{name} sent twice"),
+            Base::Describe,
+            duplicate_param(name),
+            refused(structural),
+        ));
     }
     cases.extend([
-        case(Rpc, "AccessKeyId changed to another known key", Base::Describe, set_param("AccessKeyId", OTHER_ID), refused(MISMATCH)),
-        case(Rpc, "Timestamp not well formatted", Base::Describe, set_param("Timestamp", "2026-06-01 00:00:00"), refused("InvalidTimeStamp.Format")),
-        case(Rpc, "Timestamp without seconds", Base::Describe, set_param("Timestamp", "2026-06-01T00:00Z"), refused("InvalidTimeStamp.Format")),
-        case(Rpc, "Signature emptied", Base::Describe, set_param("Signature", ""), refused(INCOMPLETE)),
+        case(
+            Rpc,
+            "AccessKeyId changed to another known key",
+            Base::Describe,
+            set_param("AccessKeyId", OTHER_ID),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "Timestamp not well formatted",
+            Base::Describe,
+            set_param("Timestamp", "2026-06-01 00:00:00"),
+            refused("InvalidTimeStamp.Format"),
+        ),
+        case(
+            Rpc,
+            "Timestamp without seconds",
+            Base::Describe,
+            set_param("Timestamp", "2026-06-01T00:00Z"),
+            refused("InvalidTimeStamp.Format"),
+        ),
+        case(
+            Rpc,
+            "Signature emptied",
+            Base::Describe,
+            set_param("Signature", ""),
+            refused(INCOMPLETE),
+        ),
         case(
             Rpc,
             "Signature: one character flipped",
@@ -540,21 +643,93 @@ fn rpc_cases() -> Vec<Case> {
             }),
             refused(MISMATCH),
         ),
-        case(Rpc, "parameter added", Base::Describe, add_param("Extra", "1"), refused(MISMATCH)),
-        case(Rpc, "SecurityToken changed", Base::Sts, set_param("SecurityToken", "other-token"), refused(MISMATCH)),
-        case(Rpc, "SecurityToken removed", Base::Sts, remove_param("SecurityToken"), refused(MISMATCH)),
-        case(Rpc, "SecurityToken sent twice", Base::Sts, duplicate_param("SecurityToken"), refused(INCOMPLETE)),
+        case(
+            Rpc,
+            "parameter added",
+            Base::Describe,
+            add_param("Extra", "1"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "SecurityToken changed",
+            Base::Sts,
+            set_param("SecurityToken", "other-token"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "SecurityToken removed",
+            Base::Sts,
+            remove_param("SecurityToken"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "SecurityToken sent twice",
+            Base::Sts,
+            duplicate_param("SecurityToken"),
+            refused(INCOMPLETE),
+        ),
         // RPC signs the form body's parameters.
-        case(Rpc, "form body parameters added", Base::Describe, set_body(Some(FORM), "TaskId=2"), refused(MISMATCH)),
-        case(Rpc, "form body: TaskId changed", Base::FormBody, set_body(Some(FORM), "TaskId=2"), refused(MISMATCH)),
-        case(Rpc, "form body: no longer declared a form", Base::FormBody, set_body(Some("text/plain"), "TaskId=1"), refused(MISMATCH)),
-        case(Rpc, "form body: Content-Type removed", Base::FormBody, set_body(None, "TaskId=1"), refused(MISMATCH)),
-        case(Rpc, "method POST to GET", Base::Describe, set_method("GET"), refused(MISMATCH)),
+        case(
+            Rpc,
+            "form body parameters added",
+            Base::Describe,
+            set_body(Some(FORM), "TaskId=2"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "form body: TaskId changed",
+            Base::FormBody,
+            set_body(Some(FORM), "TaskId=2"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "form body: no longer declared a form",
+            Base::FormBody,
+            set_body(Some("text/plain"), "TaskId=1"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "form body: Content-Type removed",
+            Base::FormBody,
+            set_body(None, "TaskId=1"),
+            refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "method POST to GET",
+            Base::Describe,
+            set_method("GET"),
+            refused(MISMATCH),
+        ),
         // Routing comes before the signature: any other method or path is an unknown API. (RPC
         // does not sign the path at all.)
-        case(Rpc, "method POST to PUT", Base::Describe, set_method("PUT"), refused("InvalidAction.NotFound")),
-        case(Rpc, "path / to /x", Base::Describe, set_path("/x"), refused("InvalidAction.NotFound")),
-        case(Rpc, "path / to //", Base::Describe, set_path("//"), refused("InvalidAction.NotFound")),
+        case(
+            Rpc,
+            "method POST to PUT",
+            Base::Describe,
+            set_method("PUT"),
+            refused("InvalidAction.NotFound"),
+        ),
+        case(
+            Rpc,
+            "path / to /x",
+            Base::Describe,
+            set_path("/x"),
+            refused("InvalidAction.NotFound"),
+        ),
+        case(
+            Rpc,
+            "path / to //",
+            Base::Describe,
+            set_path("//"),
+            refused("InvalidAction.NotFound"),
+        ),
     ]);
     cases
 }
@@ -565,13 +740,49 @@ fn acs3_cases() -> Vec<Case> {
     use SignatureVersion::Acs3;
     let mut cases = harmless(Acs3);
     for (name, value) in [("Format", "XML"), ("TaskId", "2")] {
-        cases.push(case(Acs3, format!("{name} renamed"), Base::Describe, rename_param(name), refused(MISMATCH)));
-        cases.push(case(Acs3, format!("{name} changed to {value}"), Base::Describe, set_param(name, value), refused(MISMATCH)));
-        cases.push(case(Acs3, format!("{name} removed"), Base::Describe, remove_param(name), refused(MISMATCH)));
-        cases.push(case(Acs3, format!("{name} sent twice"), Base::Describe, duplicate_param(name), refused(MISMATCH)));
+        cases.push(case(
+            Acs3,
+            format!("{name} renamed"),
+            Base::Describe,
+            rename_param(name),
+            refused(MISMATCH),
+        ));
+        cases.push(case(
+            Acs3,
+            format!("{name} changed to {value}"),
+            Base::Describe,
+            set_param(name, value),
+            refused(MISMATCH),
+        ));
+        cases.push(case(
+            Acs3,
+            format!("{name} removed"),
+            Base::Describe,
+            remove_param(name),
+            refused(MISMATCH),
+        ));
+        cases.push(case(
+            Acs3,
+            format!("{name} sent twice"),
+            Base::Describe,
+            duplicate_param(name),
+            refused(MISMATCH),
+        ));
     }
-    cases.push(case(Acs3, "parameter added", Base::Describe, add_param("Extra", "1"), refused(MISMATCH)));
-    cases.push(case(Acs3, "Action added to the query", Base::Describe, add_param("Action", "DescribeRefreshQuota"), refused(MISMATCH)));
+    cases.push(case(
+        Acs3,
+        "parameter added",
+        Base::Describe,
+        add_param("Extra", "1"),
+        refused(MISMATCH),
+    ));
+    cases.push(case(
+        Acs3,
+        "Action added to the query",
+        Base::Describe,
+        add_param("Action", "DescribeRefreshQuota"),
+        refused(MISMATCH),
+    ));
     // Every signed header: changed, removed, sent twice. `host` sent twice is one signed value
     // made of both (`h,h`), as the SDKs canonicalize repeated headers: a mismatch; the `x-acs-*`
     // headers must come once.
@@ -585,26 +796,122 @@ fn acs3_cases() -> Vec<Case> {
     ];
     for (name, value, changed) in headers {
         let twice = if name == "host" { MISMATCH } else { INCOMPLETE };
-        cases.push(case(Acs3, format!("{name} changed"), Base::Describe, set_header(name, value), refused(changed)));
-        cases.push(case(Acs3, format!("{name} removed"), Base::Describe, remove_header(name), refused(INCOMPLETE)));
-        cases.push(case(Acs3, format!("{name} sent twice"), Base::Describe, duplicate_header(name), refused(twice)));
+        cases.push(case(
+            Acs3,
+            format!("{name} changed"),
+            Base::Describe,
+            set_header(name, value),
+            refused(changed),
+        ));
+        cases.push(case(
+            Acs3,
+            format!("{name} removed"),
+            Base::Describe,
+            remove_header(name),
+            refused(INCOMPLETE),
+        ));
+        cases.push(case(
+            Acs3,
+            format!("{name} sent twice"),
+            Base::Describe,
+            duplicate_header(name),
+            refused(twice),
+        ));
     }
     let signature_at = |header: &str| header.rfind("Signature=").unwrap() + "Signature=".len();
     cases.extend([
-        case(Acs3, "x-acs-date not well formatted", Base::Describe, set_header("x-acs-date", "2026-06-01 00:00:00".into()), refused("InvalidTimeStamp.Format")),
-        case(Acs3, "x-acs-security-token changed", Base::Sts, set_header("x-acs-security-token", "other-token".into()), refused(MISMATCH)),
-        case(Acs3, "x-acs-security-token removed", Base::Sts, remove_header("x-acs-security-token"), refused(INCOMPLETE)),
-        case(Acs3, "unsigned x-acs-* header added", Base::Describe, add_header("x-acs-extra", "1"), refused(INCOMPLETE)),
+        case(
+            Acs3,
+            "x-acs-date not well formatted",
+            Base::Describe,
+            set_header("x-acs-date", "2026-06-01 00:00:00".into()),
+            refused("InvalidTimeStamp.Format"),
+        ),
+        case(
+            Acs3,
+            "x-acs-security-token changed",
+            Base::Sts,
+            set_header("x-acs-security-token", "other-token".into()),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "x-acs-security-token removed",
+            Base::Sts,
+            remove_header("x-acs-security-token"),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "unsigned x-acs-* header added",
+            Base::Describe,
+            add_header("x-acs-extra", "1"),
+            refused(INCOMPLETE),
+        ),
         // The Authorization header, field by field.
-        case(Acs3, "Authorization removed", Base::Describe, remove_header("authorization"), refused(INCOMPLETE)),
-        case(Acs3, "Authorization sent twice", Base::Describe, duplicate_header("authorization"), refused(INCOMPLETE)),
-        case(Acs3, "algorithm ACS3-HMAC-SM3", Base::Describe, edit_authorization(|h| h.replace("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3")), refused(INCOMPLETE)),
-        case(Acs3, "algorithm in lower case", Base::Describe, edit_authorization(|h| h.replace("ACS3-HMAC-SHA256", "acs3-hmac-sha256")), refused(INCOMPLETE)),
-        case(Acs3, "Credential: unknown key", Base::Describe, edit_authorization(|h| h.replace("Credential=testid", "Credential=nobody")), refused("InvalidAccessKeyId.NotFound")),
-        case(Acs3, "Credential: another known key", Base::Describe, edit_authorization(|h| h.replace("Credential=testid", "Credential=otherid")), refused(MISMATCH)),
-        case(Acs3, "SignedHeaders without x-acs-date", Base::Describe, edit_authorization(|h| h.replace("x-acs-date;", "")), refused(INCOMPLETE)),
-        case(Acs3, "SignedHeaders without host", Base::Describe, edit_authorization(|h| h.replace("SignedHeaders=host;", "SignedHeaders=")), refused(INCOMPLETE)),
-        case(Acs3, "SignedHeaders with a header not sent", Base::Describe, edit_authorization(|h| h.replace(";x-acs-version", ";user-agent;x-acs-version")), refused(INCOMPLETE)),
+        case(
+            Acs3,
+            "Authorization removed",
+            Base::Describe,
+            remove_header("authorization"),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "Authorization sent twice",
+            Base::Describe,
+            duplicate_header("authorization"),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "algorithm ACS3-HMAC-SM3",
+            Base::Describe,
+            edit_authorization(|h| h.replace("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3")),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "algorithm in lower case",
+            Base::Describe,
+            edit_authorization(|h| h.replace("ACS3-HMAC-SHA256", "acs3-hmac-sha256")),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "Credential: unknown key",
+            Base::Describe,
+            edit_authorization(|h| h.replace("Credential=testid", "Credential=nobody")),
+            refused("InvalidAccessKeyId.NotFound"),
+        ),
+        case(
+            Acs3,
+            "Credential: another known key",
+            Base::Describe,
+            edit_authorization(|h| h.replace("Credential=testid", "Credential=otherid")),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "SignedHeaders without x-acs-date",
+            Base::Describe,
+            edit_authorization(|h| h.replace("x-acs-date;", "")),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "SignedHeaders without host",
+            Base::Describe,
+            edit_authorization(|h| h.replace("SignedHeaders=host;", "SignedHeaders=")),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "SignedHeaders with a header not sent",
+            Base::Describe,
+            edit_authorization(|h| h.replace(";x-acs-version", ";user-agent;x-acs-version")),
+            refused(INCOMPLETE),
+        ),
         case(
             Acs3,
             "SignedHeaders with an unsigned header that is sent",
@@ -612,24 +919,100 @@ fn acs3_cases() -> Vec<Case> {
             Box::new(|wire| {
                 wire.headers.push(("accept".into(), "*/*".into()));
                 let header = wire.header("authorization");
-                header.1 = header.1.replace("SignedHeaders=host", "SignedHeaders=accept;host");
+                header.1 = header
+                    .1
+                    .replace("SignedHeaders=host", "SignedHeaders=accept;host");
             }),
             refused(MISMATCH),
         ),
-        case(Acs3, "Signature: one hex digit flipped", Base::Describe, edit_authorization(move |h| flip(h, signature_at(h) + 7)), refused(MISMATCH)),
-        case(Acs3, "Signature: all zeros", Base::Describe, edit_authorization(move |h| format!("{}{}", &h[..signature_at(h)], "0".repeat(64))), refused(MISMATCH)),
-        case(Acs3, "Signature: truncated", Base::Describe, edit_authorization(|h| h[..h.len() - 1].to_owned()), refused(INCOMPLETE)),
-        case(Acs3, "Signature: upper-case hex", Base::Describe, edit_authorization(move |h| format!("{}{}", &h[..signature_at(h)], h[signature_at(h)..].to_uppercase())), refused(INCOMPLETE)),
+        case(
+            Acs3,
+            "Signature: one hex digit flipped",
+            Base::Describe,
+            edit_authorization(move |h| flip(h, signature_at(h) + 7)),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "Signature: all zeros",
+            Base::Describe,
+            edit_authorization(move |h| format!("{}{}", &h[..signature_at(h)], "0".repeat(64))),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "Signature: truncated",
+            Base::Describe,
+            edit_authorization(|h| h[..h.len() - 1].to_owned()),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "Signature: upper-case hex",
+            Base::Describe,
+            edit_authorization(move |h| {
+                format!("{}{}", &h[..signature_at(h)], h[signature_at(h)..].to_uppercase())
+            }),
+            refused(INCOMPLETE),
+        ),
         // ACS3 hashes the body's bytes.
-        case(Acs3, "body added", Base::Describe, set_body(None, "x"), refused(MISMATCH)),
-        case(Acs3, "form body added, Content-Type unsigned", Base::Describe, set_body(Some(FORM), "TaskId=2"), refused(INCOMPLETE)),
-        case(Acs3, "form body: TaskId changed", Base::FormBody, Box::new(|wire| wire.body = b"TaskId=2".to_vec()), refused(MISMATCH)),
-        case(Acs3, "form body: Content-Type changed", Base::FormBody, set_header("content-type", "text/plain".into()), refused(MISMATCH)),
-        case(Acs3, "form body: Content-Type removed", Base::FormBody, remove_header("content-type"), refused(INCOMPLETE)),
-        case(Acs3, "method POST to GET", Base::Describe, set_method("GET"), refused(MISMATCH)),
+        case(
+            Acs3,
+            "body added",
+            Base::Describe,
+            set_body(None, "x"),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "form body added, Content-Type unsigned",
+            Base::Describe,
+            set_body(Some(FORM), "TaskId=2"),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "form body: TaskId changed",
+            Base::FormBody,
+            Box::new(|wire| wire.body = b"TaskId=2".to_vec()),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "form body: Content-Type changed",
+            Base::FormBody,
+            set_header("content-type", "text/plain".into()),
+            refused(MISMATCH),
+        ),
+        case(
+            Acs3,
+            "form body: Content-Type removed",
+            Base::FormBody,
+            remove_header("content-type"),
+            refused(INCOMPLETE),
+        ),
+        case(
+            Acs3,
+            "method POST to GET",
+            Base::Describe,
+            set_method("GET"),
+            refused(MISMATCH),
+        ),
         // Routing comes first; ACS3 also signs the path, so the signature would not match either.
-        case(Acs3, "method POST to PUT", Base::Describe, set_method("PUT"), refused("InvalidAction.NotFound")),
-        case(Acs3, "path / to /x", Base::Describe, set_path("/x"), refused("InvalidAction.NotFound")),
+        case(
+            Acs3,
+            "method POST to PUT",
+            Base::Describe,
+            set_method("PUT"),
+            refused("InvalidAction.NotFound"),
+        ),
+        case(
+            Acs3,
+            "path / to /x",
+            Base::Describe,
+            set_path("/x"),
+            refused("InvalidAction.NotFound"),
+        ),
     ]);
     cases
 }
@@ -639,11 +1022,41 @@ fn key_and_clock_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
         cases.extend([
-            case(scheme, "signed by an unknown key", Base::As("nobody", "x"), no_change(), refused("InvalidAccessKeyId.NotFound")),
-            case(scheme, "signed with the wrong secret", Base::As(ID, "not-the-secret"), no_change(), refused(MISMATCH)),
-            case(scheme, "signed with the other key's secret", Base::As(ID, OTHER_SECRET), no_change(), refused(MISMATCH)),
-            case(scheme, "signed 16 minutes behind", Base::Skewed(-16), no_change(), refused("InvalidTimeStamp.Expired")),
-            case(scheme, "signed 16 minutes ahead", Base::Skewed(16), no_change(), refused("InvalidTimeStamp.Expired")),
+            case(
+                scheme,
+                "signed by an unknown key",
+                Base::As("nobody", "x"),
+                no_change(),
+                refused("InvalidAccessKeyId.NotFound"),
+            ),
+            case(
+                scheme,
+                "signed with the wrong secret",
+                Base::As(ID, "not-the-secret"),
+                no_change(),
+                refused(MISMATCH),
+            ),
+            case(
+                scheme,
+                "signed with the other key's secret",
+                Base::As(ID, OTHER_SECRET),
+                no_change(),
+                refused(MISMATCH),
+            ),
+            case(
+                scheme,
+                "signed 16 minutes behind",
+                Base::Skewed(-16),
+                no_change(),
+                refused("InvalidTimeStamp.Expired"),
+            ),
+            case(
+                scheme,
+                "signed 16 minutes ahead",
+                Base::Skewed(16),
+                no_change(),
+                refused("InvalidTimeStamp.Expired"),
+            ),
         ]);
     }
     cases
@@ -667,7 +1080,13 @@ async fn every_single_change_to_a_signed_request_is_refused_with_the_right_code(
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} cases:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
     // Nothing refused was attributed to a key: the log's access_key_id is set only after the
     // signature checks out (skewed requests are signed correctly, so they are attributed).
     let calls = mock.server.received();
@@ -698,8 +1117,17 @@ async fn a_replayed_nonce_is_refused_whether_the_request_is_resent_or_signed_aga
             SignatureVersion::Acs3 => wire.clone().header("x-acs-signature-nonce").1.clone(),
         };
         let request = ApiRequest::new(&DescribeRefreshTaskById::new("2".parse().unwrap()), Format::Xml);
-        let resigned = request.sign(scheme, &mock.host(), &Credentials::new(ID, SECRET), mock.now(), &nonce);
-        assert_eq!(mock.send(&Wire::new(&resigned, &mock.host())).await.outcome(), refused("SignatureNonceUsed"));
+        let resigned = request.sign(
+            scheme,
+            &mock.host(),
+            &Credentials::new(ID, SECRET),
+            mock.now(),
+            &nonce,
+        );
+        assert_eq!(
+            mock.send(&Wire::new(&resigned, &mock.host())).await.outcome(),
+            refused("SignatureNonceUsed")
+        );
     }
 }
 
@@ -723,12 +1151,27 @@ async fn a_tampered_refresh_creates_nothing_and_spends_no_quota() {
         assert_eq!(mock.send(&wire).await.outcome(), refused(MISMATCH));
     }
     let quota = ApiRequest::new(&DescribeRefreshQuota, Format::Json);
-    let signed = quota.sign(SignatureVersion::Acs3, &mock.host(), &credentials, mock.now(), &mock.nonce());
+    let signed = quota.sign(
+        SignatureVersion::Acs3,
+        &mock.host(),
+        &credentials,
+        mock.now(),
+        &mock.nonce(),
+    );
     let answer = mock.send(&Wire::new(&signed, &mock.host())).await;
     let quota = RefreshQuota::decode_json(&answer.body).unwrap();
     assert_eq!(quota.url.remain, quota.url.quota, "a refused refresh spent quota");
-    let describe = ApiRequest::new(&DescribeRefreshTaskById::new("100000001".parse().unwrap()), Format::Json);
-    let signed = describe.sign(SignatureVersion::Rpc, &mock.host(), &credentials, mock.now(), &mock.nonce());
+    let describe = ApiRequest::new(
+        &DescribeRefreshTaskById::new("100000001".parse().unwrap()),
+        Format::Json,
+    );
+    let signed = describe.sign(
+        SignatureVersion::Rpc,
+        &mock.host(),
+        &credentials,
+        mock.now(),
+        &mock.nonce(),
+    );
     let answer = mock.send(&Wire::new(&signed, &mock.host())).await;
     let response = DescribeRefreshTaskByIdResponse::decode_json(&answer.body).unwrap();
     assert_eq!(response.total_count, 0, "a refused refresh created a task");
@@ -778,7 +1221,11 @@ async fn a_ten_thousand_parameter_query_is_refused_cleanly_and_a_two_thousand_on
         // About 90 KB of query: longer than a request target may be (64 KiB).
         let wire = describe_with_extra_parameters(&mock, scheme, 10_000);
         let answer = mock.send(&wire).await;
-        assert!((400..500).contains(&answer.status), "{scheme:?}: {}", answer.status);
+        assert!(
+            (400..500).contains(&answer.status),
+            "{scheme:?}: {}",
+            answer.status
+        );
         // About 18 KB: signed and served, the extra parameters ignored.
         let wire = describe_with_extra_parameters(&mock, scheme, 2_000);
         assert_eq!(mock.send(&wire).await.outcome(), Outcome::Accepted, "{scheme:?}");
@@ -793,12 +1240,15 @@ async fn header_floods_are_refused_cleanly_and_unsigned_bulk_is_ignored() {
 
     // 1,000 headers: more than the server parses (100): 431.
     let mut flood = base();
-    flood.headers.extend((0..1_000).map(|n| (format!("x-flood-{n}"), "v".to_owned())));
+    flood
+        .headers
+        .extend((0..1_000).map(|n| (format!("x-flood-{n}"), "v".to_owned())));
     assert_eq!(mock.send(&flood).await.status, 431);
 
     // 80 unsigned headers, and one unsigned header of 100 KiB: allowed, and they do not matter.
     let mut many = base();
-    many.headers.extend((0..80).map(|n| (format!("x-many-{n}"), "v".to_owned())));
+    many.headers
+        .extend((0..80).map(|n| (format!("x-many-{n}"), "v".to_owned())));
     assert_eq!(mock.send(&many).await.outcome(), Outcome::Accepted);
     let mut big = base();
     big.headers.push(("user-agent".into(), "u".repeat(100 * 1024)));
@@ -815,7 +1265,9 @@ async fn header_floods_are_refused_cleanly_and_unsigned_bulk_is_ignored() {
     }
     // 100 KiB of header names and values made of one repeated unsigned x-acs-* header: refused.
     let mut repeated = base();
-    repeated.headers.extend((0..90).map(|_| ("x-acs-junk".to_owned(), "j".repeat(1024))));
+    repeated
+        .headers
+        .extend((0..90).map(|_| ("x-acs-junk".to_owned(), "j".repeat(1024))));
     assert_eq!(mock.send(&repeated).await.outcome(), refused(INCOMPLETE));
     assert_still_serving(&mock).await;
 }
@@ -825,7 +1277,8 @@ const BILLION_LAUGHS: &str = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lo
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
 <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]><TaskId>&lol9;</TaskId>"#;
 
-const XXE: &str = r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><TaskId>&xxe;</TaskId>"#;
+const XXE: &str =
+    r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><TaskId>&xxe;</TaskId>"#;
 
 #[tokio::test]
 async fn xml_bombs_in_request_bodies_are_never_parsed() {
@@ -880,7 +1333,11 @@ async fn malformed_http_is_a_400_and_the_server_stays_up() {
         let shown = String::from_utf8_lossy(request).into_owned();
         match mock.exchange(request.to_vec()).await {
             Exchange::Answer(answer) => {
-                assert!((400..500).contains(&answer.status), "{shown:?}: {}", answer.status);
+                assert!(
+                    (400..500).contains(&answer.status),
+                    "{shown:?}: {}",
+                    answer.status
+                );
             }
             // hyper closes on some malformed input without an answer; never a success.
             Exchange::Closed { .. } => {}
@@ -894,7 +1351,11 @@ async fn a_task_id_parameter_of_200_000_ids_is_refused_as_too_many() {
     let mock = Mock::start().await;
     let ids = (1..=200_000).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
     let body = format!("TaskId={}", percent_encode(&ids));
-    assert!(body.len() < 2 * 1024 * 1024, "fits the body limit: {}", body.len());
+    assert!(
+        body.len() < 2 * 1024 * 1024,
+        "fits the body limit: {}",
+        body.len()
+    );
     let (host, nonce) = (mock.host(), mock.nonce());
     let credentials = Credentials::new(ID, SECRET);
     let input = SigningInput {
@@ -914,7 +1375,11 @@ async fn a_task_id_parameter_of_200_000_ids_is_refused_as_too_many() {
     };
     let answer = mock.send(&Wire::new(&sign_rpc(&input), &host)).await;
     assert_eq!(answer.outcome(), refused("InvalidTaskId"));
-    assert!(answer.body.len() < 4096, "the answer echoes the input: {} bytes", answer.body.len());
+    assert!(
+        answer.body.len() < 4096,
+        "the answer echoes the input: {} bytes",
+        answer.body.len()
+    );
 }
 
 #[test]
@@ -925,19 +1390,36 @@ fn hostile_seed_files_are_typed_errors() {
             r#"{{"TaskId":"{id}","ObjectPath":"{path}","ObjectType":"file","Status":"Complete","Process":"100%","CreationTime":"2026-01-01T00:00:00Z","Description":""}}"#
         )
     };
-    let nested = format!(r#"[{{"TaskId":"1","X":{}{}}}]"#, "[".repeat(100_000), "]".repeat(100_000));
+    let nested = format!(
+        r#"[{{"TaskId":"1","X":{}{}}}]"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     for (name, text) in [
         ("a megabyte of [", "[".repeat(MIB)),
         ("deep nesting in a task", nested),
-        ("invalid UTF-8 replaced", format!("[{}]", task("1", "http://e.com/\u{fffd}")).replace("\"1\"", "\"\u{fffd}\"")),
-        ("a megabyte task ID", format!("[{}]", task(&"1".repeat(MIB), "http://e.com/a"))),
-        ("the same ID twice", format!("[{},{}]", task("1", "a"), task("1", "b"))),
+        (
+            "invalid UTF-8 replaced",
+            format!("[{}]", task("1", "http://e.com/\u{fffd}")).replace("\"1\"", "\"\u{fffd}\""),
+        ),
+        (
+            "a megabyte task ID",
+            format!("[{}]", task(&"1".repeat(MIB), "http://e.com/a")),
+        ),
+        (
+            "the same ID twice",
+            format!("[{},{}]", task("1", "a"), task("1", "b")),
+        ),
     ] {
         let result = parse_seed(&text);
         let error = match result {
             Ok(tasks) => panic!("{name}: accepted {} tasks", tasks.len()),
             Err(error) => error,
         };
-        assert!(error.to_string().len() < 2048, "{name}: a {} byte message", error.to_string().len());
+        assert!(
+            error.to_string().len() < 2048,
+            "{name}: a {} byte message",
+            error.to_string().len()
+        );
     }
 }
