@@ -69,13 +69,24 @@ impl Run {
     }
 }
 
-/// How the binary gets its credentials.
-#[derive(Debug, Clone, Copy)]
+/// How the binary gets its credentials. (`Debug` names the secret rather than showing it: the
+/// test's own messages must not print it either.)
+#[derive(Clone, Copy)]
 enum Source {
     /// `ALIBABA_CLOUD_*` variables with this secret and the token.
     Environment(&'static str),
     /// `--profile sts` of `$HOME/.aliyun/config.json` (mode `StsToken`).
     Profile,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Source::Environment(SECRET) => "environment with the secret",
+            Source::Environment(_) => "environment with a wrong secret",
+            Source::Profile => "profile",
+        })
+    }
 }
 
 /// Runs the binary with a clean environment and `HOME` at `home`, killing it after 20 s.

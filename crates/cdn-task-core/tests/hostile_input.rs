@@ -535,7 +535,7 @@ fn a_megabyte_of_open_brackets_is_a_typed_json_error() {
 }
 
 #[test]
-fn deep_but_closed_nesting_in_an_unknown_field_is_skipped_or_refused_never_recursed() {
+fn deep_but_closed_nesting_in_an_unknown_field_is_skipped_or_refused_never_a_crash() {
     let depth = 100_000;
     let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     // The response type skips unknown fields: it decodes.
@@ -543,10 +543,10 @@ fn deep_but_closed_nesting_in_an_unknown_field_is_skipped_or_refused_never_recur
     let response = bounded("deep unknown field", move || {
         DescribeRefreshTaskByIdResponse::decode_json(body.as_bytes())
     });
-    match response {
-        Ok(response) => assert_eq!(response.request_id, "R"),
-        Err(error) => assert!(matches!(error, DecodeError::Json { .. }), "{error:?}"),
-    }
+    // serde_json skips an ignored value without recursing: 100,000 levels are skipped.
+    assert_eq!(response.unwrap().request_id, "R");
+    // Decoders that keep unknown values (the quota body reads a map of JSON values) stop at
+    // serde_json's recursion limit instead; the others lack required fields. Typed either way.
     for decoder in json_decoders() {
         let body = format!(r#"{{"RequestId":"R","Unknown":{nested}}}"#);
         match feed(decoder, "deep unknown field", body.into_bytes()) {
