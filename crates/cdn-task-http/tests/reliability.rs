@@ -22,13 +22,20 @@ use cdn_task_mock::{Fault, FaultConfig, MAX_RECORDED_CALLS, MockConfig, MockServ
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tracing_subscriber::layer::SubscriberExt;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
+
+/// The tests of this file run one at a time. Two of them install a thread-local tracing
+/// subscriber, and tracing-core rebuilds its global callsite interest and max-level hint whenever
+/// a subscriber is created: two tests doing so at once can leave a span disabled for the other
+/// (seen: the attempt counter below counted 0 spans while running beside the secrets test). And
+/// the load figures are cleaner without the fault tests' traffic beside them.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn id(n: u64) -> TaskId {
     TaskId::try_from(n).unwrap()
@@ -87,16 +94,22 @@ const GREEDY_RATE: u32 = 2 * LIMIT;
 /// Concurrent callers per key.
 const CALLERS_PER_KEY: usize = 3;
 
-/// Allowance over `LIMIT` in a one-second window after the first second, for a greedy key.
-///
-/// The mock's limiter is governor's GCRA with a period of 1/30 s and a burst of 30: a window of one
-/// second admits at most the tokens saved before it (at most 30, all of them only after a second
-/// of idleness, which is why the first second is excluded) plus 30 refills plus one at the
-/// boundary. A greedy key offers 60/s, so its bucket is empty whenever one of its callers is
-/// waiting; tokens only save up while all three callers stall together (scheduling on a loaded
-/// 2-core machine), one per 33 ms of stall. 5 tokens is 167 ms of stall; windows are counted from
-/// requests whose whole round trip lies inside them, so latency adds nothing.
-const WINDOW_ALLOWANCE: u32 = 6;
+/// The mock's burst: governor's GCRA with a period of 1/30 s admits up to 30 calls at once after a
+/// second of idleness.
+const BURST: u32 = LIMIT;
+
+/// The most successes governor's GCRA (period 1/`LIMIT` s, burst `BURST`) can admit in any `k`
+/// seconds: the burst saved before the window, one per period inside it, and one at the boundary.
+/// This is the "never more" the mock promises: sustained, 30 a second; in any one second, at most
+/// twice that, and only right after a second of idleness.
+fn gcra_most(k: u64) -> u64 {
+    u64::from(LIMIT) * k + u64::from(BURST) + 1
+}
+
+/// Requests after which the mock's memory has settled. It remembers the nonces of the last
+/// 100,000 requests (its README: "at most 100,000 remembered"), so it grows until then; measured,
+/// its nonce table and the allocator settle within another 50,000 requests (RELIABILITY.md).
+const SETTLED_AFTER_REQUESTS: u64 = 150_000;
 
 /// What a caller saw.
 #[derive(Debug, Default)]
@@ -140,13 +153,14 @@ impl KeyStats {
 }
 
 /// One caller: describes in a loop until `until`.
-async fn caller(client: Client, start: Instant, until: Instant) -> KeyStats {
+async fn caller(client: Client, start: Instant, until: Instant, sent_total: Arc<AtomicU64>) -> KeyStats {
     let ids: TaskIdList = "1".parse().unwrap();
     let mut stats = KeyStats::default();
     while Instant::now() < until {
         let sent = Instant::now();
         let result = client.describe(&ids).await;
         let done = Instant::now();
+        sent_total.fetch_add(1, Ordering::Relaxed);
         stats.first_sent.get_or_insert(sent);
         stats.last_done = Some(done);
         match result {
@@ -180,7 +194,8 @@ struct LoadReport {
     greedy: Vec<KeyStats>,
     wall: Duration,
     served: usize,
-    rss_samples_kb: Vec<u64>,
+    /// (requests sent so far, VmRSS in kB), every 250 ms.
+    rss_samples_kb: Vec<(u64, u64)>,
     peak_rss_kb: u64,
 }
 
@@ -198,6 +213,7 @@ async fn run_load(keys: usize, seconds: u64) -> (LoadReport, MockServer) {
     let start = Instant::now();
     let until = start + Duration::from_secs(seconds);
     let mut callers = tokio::task::JoinSet::new();
+    let sent_total = Arc::new(AtomicU64::new(0));
     for n in 0..keys {
         let (id, secret) = key(n);
         let greedy = n % 2 == 1;
@@ -215,15 +231,16 @@ async fn run_load(keys: usize, seconds: u64) -> (LoadReport, MockServer) {
         };
         let client = builder.build().unwrap();
         for _ in 0..CALLERS_PER_KEY {
-            let client = client.clone();
-            callers.spawn(async move { (n, caller(client, start, until).await) });
+            let (client, sent_total) = (client.clone(), Arc::clone(&sent_total));
+            callers.spawn(async move { (n, caller(client, start, until, sent_total).await) });
         }
     }
     // RSS every 250 ms while the load runs.
     let sampler = tokio::spawn(async move {
         let mut samples = Vec::new();
         while Instant::now() < until {
-            samples.extend(proc_status_kb("VmRSS"));
+            let sent = sent_total.load(Ordering::Relaxed);
+            samples.extend(proc_status_kb("VmRSS").map(|rss| (sent, rss)));
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         samples
@@ -288,9 +305,9 @@ fn check_load(report: &LoadReport, server: &MockServer) {
     let greedy_whole: Vec<f64> = report.greedy.iter().map(rate).collect();
     eprintln!(
         "load: {} keys ({} polite at 30/s, {} greedy at 60/s) x {} callers for {} s: {requests} requests in {:.2} s \
-         = {:.0} requests/s ({} answered by the mock); successes/s per key after the first second: \
+         = {:.0} requests/s ({} in the mock's log, which keeps 10,000); successes/s per key after the first second: \
          polite {:.1}..{:.1}, greedy {:.1}..{:.1} (greedy over the whole run, burst included: {:.1}..{:.1}); \
-         greedy throttled {}; most successes in one steady 1-s window: polite {}, greedy {}; \
+         greedy throttled {}; most successes in one 1-s window after the first: polite {}, greedy {}; \
          RSS {}..{} kB under load, peak (VmHWM) {} kB",
         report.keys,
         report.polite.len(),
@@ -309,8 +326,8 @@ fn check_load(report: &LoadReport, server: &MockServer) {
         report.greedy.iter().map(|s| s.throttled).sum::<u64>(),
         report.polite.iter().map(max_window).max().unwrap_or(0),
         report.greedy.iter().map(max_window).max().unwrap_or(0),
-        report.rss_samples_kb.iter().min().unwrap_or(&0),
-        report.rss_samples_kb.iter().max().unwrap_or(&0),
+        report.rss_samples_kb.iter().map(|s| s.1).min().unwrap_or(0),
+        report.rss_samples_kb.iter().map(|s| s.1).max().unwrap_or(0),
         report.peak_rss_kb,
     );
 
@@ -359,12 +376,18 @@ fn check_load(report: &LoadReport, server: &MockServer) {
             "greedy key {n}: {} successes in {elapsed:.2} s",
             stats.successes
         );
-        // Per steady window (see WINDOW_ALLOWANCE), and a floor: the mock admits ~30/s.
-        let window = max_window(stats);
-        assert!(
-            window <= LIMIT + 1 + WINDOW_ALLOWANCE,
-            "greedy key {n}: {window} successes in one second"
-        );
+        // Any k consecutive seconds: within what GCRA allows (see gcra_most).
+        let windows = &stats.window_successes;
+        for k in 1..=windows.len() {
+            for run in windows.windows(k) {
+                let admitted: u64 = run.iter().map(|&w| u64::from(w)).sum();
+                assert!(
+                    admitted <= gcra_most(k as u64),
+                    "greedy key {n}: {admitted} successes in {k} s: {windows:?}"
+                );
+            }
+        }
+        // A floor: the mock admits ~30/s, sustained.
         assert!(
             greedy_rates[n] >= f64::from(LIMIT) * 0.75,
             "greedy key {n}: {:.1}/s",
@@ -398,26 +421,45 @@ fn check_load(report: &LoadReport, server: &MockServer) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_eight_keys_for_three_seconds_is_throttled_per_key_and_loses_nothing() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let (report, server) = run_load(8, 3).await;
     check_load(&report, &server);
     server.shutdown().await;
 }
 
-/// The long version: `RELIABILITY_SECONDS` (default 60) and `RELIABILITY_KEYS` (default 64).
-/// Memory must also be stable: RSS at the end within 25% (+16 MiB) of RSS after the first quarter.
+/// The long version: `RELIABILITY_SECONDS` (default 300) and `RELIABILITY_KEYS` (default 32).
+///
+/// Memory must also be stable: once it has settled (see `SETTLED_AFTER_REQUESTS`), RSS may not
+/// grow by more than 10% + 8 MiB for the rest of the run. A run too short to get there says so,
+/// and asserts only the peak.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "long: run with --ignored (see RELIABILITY.md)"]
 async fn load_long() {
-    let seconds = env_or("RELIABILITY_SECONDS", 60);
-    let keys = usize::try_from(env_or("RELIABILITY_KEYS", 64)).unwrap();
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let seconds = env_or("RELIABILITY_SECONDS", 300);
+    let keys = usize::try_from(env_or("RELIABILITY_KEYS", 32)).unwrap();
     let (report, server) = run_load(keys, seconds).await;
     check_load(&report, &server);
-    let samples = &report.rss_samples_kb;
-    let (settled, last) = (samples[samples.len() / 4], samples[samples.len() - 1]);
-    assert!(
-        last <= settled + settled / 4 + 16 * 1024,
-        "RSS grew from {settled} kB to {last} kB"
-    );
+    let plateau: Vec<u64> = report
+        .rss_samples_kb
+        .iter()
+        .filter(|(sent, _)| *sent >= SETTLED_AFTER_REQUESTS)
+        .map(|(_, rss)| *rss)
+        .collect();
+    match (plateau.first(), plateau.iter().max()) {
+        (Some(&first), Some(&most)) if plateau.len() >= 8 => {
+            let quarters: Vec<u64> = (1..=4).map(|q| plateau[(plateau.len() - 1) * q / 4]).collect();
+            eprintln!(
+                "memory: RSS {first} kB once {SETTLED_AFTER_REQUESTS} requests were sent, then {quarters:?} kB \
+                 at each quarter of the rest of the run, at most {most} kB"
+            );
+            assert!(
+                most <= first + first / 10 + 8 * 1024,
+                "RSS grew from {first} kB to {most} kB"
+            );
+        }
+        _ => eprintln!("memory: the run ended within 2 s of settling (or before); stability not judged"),
+    }
     server.shutdown().await;
 }
 
@@ -595,6 +637,7 @@ fn check_accounting(run: &FaultRun, max_attempts: u32) -> (usize, usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn describe_all_of_a_thousand_ids_under_20_percent_faults_accounts_for_every_id() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     for max_attempts in [4, 1] {
         let started = Instant::now();
         let run = describe_all_under_faults(max_attempts).await;
@@ -619,6 +662,39 @@ async fn describe_all_of_a_thousand_ids_under_20_percent_faults_accounts_for_eve
             assert!(!report.failed_batches.is_empty());
         }
     }
+}
+
+/// Found by the test above: the mock's log misses a request whose injected delay outlives the
+/// client. hyper drops the request's handler when the client hangs up, and the handler records the
+/// call only after the delay (cdn-task-mock `src/service.rs`: sleep at line 50, record at line 71),
+/// so `received()` never shows a request the mock did receive. (Tests that count attempts with
+/// `received()` undercount by the abandoned ones; the accounting above allows for it.)
+#[tokio::test]
+#[ignore = "bug: cdn-task-mock records a delayed call only after the delay (service.rs:50/71); a client that gives up first leaves no trace in received()"]
+async fn a_request_abandoned_during_an_injected_delay_is_in_the_mock_s_log() {
+    let server = MockServer::start(MockConfig {
+        faults: FaultConfig::always(Fault::Delay(Duration::from_millis(500))),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .credentials(Credentials::new("testid", "testsecret"))
+        .timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::NONE)
+        .build()
+        .unwrap();
+    let error = client.describe(&"1".parse().unwrap()).await.unwrap_err();
+    assert!(matches!(error, cdn_task_http::Error::Timeout { .. }), "{error}");
+    // Long past the delay: the mock has had every chance to record it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        server.received().len(),
+        1,
+        "the request the mock received is not in its log"
+    );
+    server.shutdown().await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -702,6 +778,7 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
 
 #[tokio::test]
 async fn no_error_of_any_kind_shows_the_secret_or_token_even_at_trace_level() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
