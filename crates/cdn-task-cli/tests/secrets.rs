@@ -12,12 +12,14 @@
 use cdn_task_core::TaskId;
 use cdn_task_mock::{Fault, FaultConfig, MockConfig, MockServer};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cdn-task");
+/// The end-to-end tests' helpers: running the binary with a clean environment and a watchdog.
+#[allow(dead_code)]
+#[path = "cli/common.rs"]
+mod common;
 
 const KEY_ID: &str = "LTAI-reliability";
 const SECRET: &str = "S3cr3t-of-the-reliability-suite";
@@ -51,11 +53,17 @@ struct Run {
 impl Run {
     fn assert_clean(&self) {
         for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
-            for secret in [SECRET, WRONG_SECRET, TOKEN] {
+            for (label, secret) in [
+                ("<SECRET>", SECRET),
+                ("<WRONG SECRET>", WRONG_SECRET),
+                ("<TOKEN>", TOKEN),
+            ] {
+                // The message shows where, with the value masked.
                 assert!(
                     !text.contains(secret),
-                    "{}: {name} shows {secret}:\n{text}",
-                    self.what
+                    "{}: {name} shows {label}:\n{}",
+                    self.what,
+                    text.replace(secret, label)
                 );
             }
         }
@@ -89,7 +97,8 @@ impl std::fmt::Debug for Source {
     }
 }
 
-/// Runs the binary with a clean environment and `HOME` at `home`, killing it after 20 s.
+/// Runs the binary with a clean environment and `HOME` at `home` (killed after 20 s), and checks
+/// that nothing it printed holds a secret.
 async fn run(
     home: PathBuf,
     source: Source,
@@ -97,17 +106,8 @@ async fn run(
     args: Vec<String>,
 ) -> Run {
     let _permit = RUNNING.clone().acquire_owned().await.unwrap();
-    let mut command = Command::new(BIN);
-    for name in [
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-        "ALIBABA_CLOUD_PROFILE",
-        "RUST_LOG",
-    ] {
-        command.env_remove(name);
-    }
-    command.env("HOME", &home);
+    // No Alibaba Cloud variables, no RUST_LOG, HOME at `home`.
+    let mut command = common::clean_command(&home);
     match source {
         Source::Environment(secret) => {
             command
@@ -124,32 +124,12 @@ async fn run(
     }
     command.args(level.0).args(&args);
     let what = format!("{source:?} {level:?} {}", args.join(" "));
-    let output = tokio::task::spawn_blocking(move || {
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let pid = child.id();
-        let (done, finished) = std::sync::mpsc::channel::<()>();
-        let watchdog = std::thread::spawn(move || {
-            if finished.recv_timeout(Duration::from_secs(20)).is_err() {
-                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            }
-        });
-        let output = child.wait_with_output().unwrap();
-        let _ = done.send(());
-        let _ = watchdog.join();
-        output
-    })
-    .await
-    .unwrap();
+    let output = common::run(command).await;
     let run = Run {
         what,
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.code,
+        stdout: output.stdout,
+        stderr: output.stderr,
     };
     run.assert_clean();
     run

@@ -12,8 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cdn_task_core::signing::{
-    Credentials, ReceivedRequest, SignatureVersion, VerifyError, parse_authorization, parse_parameters,
-    verify,
+    Credentials, ReceivedRequest, SignatureVersion, VerifiedRequest, VerifyError, parse_authorization,
+    parse_parameters, verify,
 };
 use cdn_task_core::{
     ApiRequest, CreateTasksResponse, DecodeError, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
@@ -157,6 +157,26 @@ fn refused(decoder: Decoder, case: &str, body: Vec<u8>) -> DecodeError {
     }
 }
 
+/// Feeds `body` to `decoder` and asserts it is refused with an error that `expected` accepts
+/// (named in messages as `kind`).
+#[track_caller]
+fn refused_as(
+    decoder: Decoder,
+    case: &str,
+    body: Vec<u8>,
+    kind: &str,
+    expected: fn(&DecodeError) -> bool,
+) -> DecodeError {
+    let error = refused(decoder, case, body);
+    assert!(
+        expected(&error),
+        "{} {} {case}: expected {kind}, got {error:?}",
+        decoder.name,
+        decoder.format
+    );
+    error
+}
+
 fn repeat(piece: &str, times: usize) -> String {
     piece.repeat(times)
 }
@@ -274,12 +294,9 @@ fn unterminated_documents_are_syntax_errors() {
             ),
         ];
         for (case, body) in cases {
-            let error = refused(decoder, case, body.into_bytes());
-            assert!(
-                matches!(error, DecodeError::XmlSyntax { .. }),
-                "{} {case}: {error:?}",
-                decoder.name
-            );
+            refused_as(decoder, case, body.into_bytes(), "XmlSyntax", |e| {
+                matches!(e, DecodeError::XmlSyntax { .. })
+            });
         }
     }
 }
@@ -350,12 +367,9 @@ fn dtd_tricks(root: &str) -> Vec<(&'static str, String)> {
 fn dtds_are_refused_so_no_entity_is_ever_expanded() {
     for decoder in xml_decoders() {
         for (case, body) in dtd_tricks(decoder.root) {
-            let error = refused(decoder, case, body.into_bytes());
-            assert!(
-                matches!(error, DecodeError::XmlDtd { .. }),
-                "{} {case}: {error:?}",
-                decoder.name
-            );
+            let error = refused_as(decoder, case, body.into_bytes(), "XmlDtd", |e| {
+                matches!(e, DecodeError::XmlDtd { .. })
+            });
             let message = error.to_string();
             // Nothing of the file or the expansion leaks into the error.
             assert!(
@@ -392,12 +406,9 @@ fn undeclared_and_invalid_entity_references_are_syntax_errors() {
             "&amp",
         ] {
             let body = format!("<{root}><RequestId>a{reference}b</RequestId></{root}>");
-            let error = refused(decoder, reference, body.into_bytes());
-            assert!(
-                matches!(error, DecodeError::XmlSyntax { .. }),
-                "{} {reference}: {error:?}",
-                decoder.name
-            );
+            refused_as(decoder, reference, body.into_bytes(), "XmlSyntax", |e| {
+                matches!(e, DecodeError::XmlSyntax { .. })
+            });
         }
     }
 }
@@ -426,43 +437,21 @@ fn a_million_predefined_entities_decode_linearly() {
 fn invalid_utf8_is_a_typed_error_in_every_position() {
     for decoder in xml_decoders() {
         let root = decoder.root;
+        // `bytes` as the text of <RequestId>, or as its CDATA.
+        let in_text = |bytes: &[u8]| {
+            [
+                format!("<{root}><RequestId>").as_bytes(),
+                bytes,
+                format!("</RequestId></{root}>").as_bytes(),
+            ]
+            .concat()
+        };
+        let in_cdata = |bytes: &[u8]| in_text(&[b"<![CDATA[", bytes, b"]]>"].concat());
         let cases: [(&str, Vec<u8>); 5] = [
-            (
-                "in text",
-                [
-                    format!("<{root}><RequestId>").as_bytes(),
-                    b"\xff\xfe",
-                    format!("</RequestId></{root}>").as_bytes(),
-                ]
-                .concat(),
-            ),
-            (
-                "in CDATA",
-                [
-                    format!("<{root}><RequestId><![CDATA[").as_bytes(),
-                    b"a\xc3\x28",
-                    format!("]]></RequestId></{root}>").as_bytes(),
-                ]
-                .concat(),
-            ),
-            (
-                "a cut multi-byte character",
-                [
-                    format!("<{root}><RequestId>").as_bytes(),
-                    b"\xe2\x82",
-                    format!("</RequestId></{root}>").as_bytes(),
-                ]
-                .concat(),
-            ),
-            (
-                "overlong encoding",
-                [
-                    format!("<{root}><RequestId>").as_bytes(),
-                    b"\xc0\xaf",
-                    format!("</RequestId></{root}>").as_bytes(),
-                ]
-                .concat(),
-            ),
+            ("in text", in_text(b"\xff\xfe")),
+            ("in CDATA", in_cdata(b"a\xc3\x28")),
+            ("a cut multi-byte character", in_text(b"\xe2\x82")),
+            ("overlong encoding", in_text(b"\xc0\xaf")),
             (
                 "UTF-16 with a BOM",
                 "\u{feff}<Error/>"
@@ -472,15 +461,12 @@ fn invalid_utf8_is_a_typed_error_in_every_position() {
             ),
         ];
         for (case, body) in cases {
-            let error = refused(decoder, case, body);
-            assert!(
+            refused_as(decoder, case, body, "XmlSyntax | XmlWrongRoot", |e| {
                 matches!(
-                    error,
+                    e,
                     DecodeError::XmlSyntax { .. } | DecodeError::XmlWrongRoot { .. }
-                ),
-                "{} {case}: {error:?}",
-                decoder.name
-            );
+                )
+            });
         }
     }
     for decoder in json_decoders() {
@@ -490,17 +476,20 @@ fn invalid_utf8_is_a_typed_error_in_every_position() {
             ("a lone surrogate escape", br#"{"RequestId":"\ud800"}"#.to_vec()),
             ("a NUL in a string", b"{\"RequestId\":\"a\x00b\"}".to_vec()),
         ] {
-            let error = refused(decoder, case, body);
-            assert!(
-                matches!(
-                    error,
-                    DecodeError::Json {
-                        kind: JsonErrorKind::Syntax,
-                        ..
-                    }
-                ),
-                "{} {case}: {error:?}",
-                decoder.name
+            refused_as(
+                decoder,
+                case,
+                body,
+                "Json { kind: JsonErrorKind::Syntax, .. }",
+                |e| {
+                    matches!(
+                        e,
+                        DecodeError::Json {
+                            kind: JsonErrorKind::Syntax,
+                            ..
+                        }
+                    )
+                },
             );
         }
     }
@@ -524,12 +513,9 @@ fn a_megabyte_of_open_brackets_is_a_typed_json_error() {
                 format!("{{\"RequestId\":\"R\",\"X\":{}", "[".repeat(MIB)),
             ),
         ] {
-            let error = refused(decoder, case, body.into_bytes());
-            assert!(
-                matches!(error, DecodeError::Json { .. }),
-                "{} {case}: {error:?}",
-                decoder.name
-            );
+            refused_as(decoder, case, body.into_bytes(), "Json", |e| {
+                matches!(e, DecodeError::Json { .. })
+            });
         }
     }
 }
@@ -857,181 +843,132 @@ fn authorization_parser_refuses_megabyte_headers() {
     }
     // A megabyte Credential is one word: it parses, and the key lookup refuses it with a short
     // error (the ID is quoted shortened).
-    let (signed, _) = signed_acs3();
-    let mut headers = signed.headers.clone();
-    headers.push(("host".into(), "h".into()));
-    for (name, value) in &mut headers {
-        if name == "authorization" {
-            *value = value.replace("Credential=testid", &format!("Credential={}", "a".repeat(MIB)));
-        }
-    }
-    let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err(
-        "a megabyte Credential",
-        bounded("a megabyte Credential", move || {
-            verify_owned(method, query, headers, Vec::new())
-        }),
-    );
-    assert!(
-        matches!(
-            short("a megabyte Credential", &error),
-            VerifyError::AccessKeyNotFound { .. }
-        ),
-        "{error}"
-    );
+    let mut received = Received::signed(SignatureVersion::Acs3);
+    received
+        .edit_authorization(|h| h.replace("Credential=testid", &format!("Credential={}", "a".repeat(MIB))));
+    let error = received.refused("a megabyte Credential");
+    assert!(matches!(error, VerifyError::AccessKeyNotFound { .. }), "{error}");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Verification under floods
 
-fn signed_acs3() -> (cdn_task_core::signing::SignedRequest, Credentials) {
-    let credentials = Credentials::new("testid", "testsecret");
-    let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
-    let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
-    let signed = request.sign(SignatureVersion::Acs3, "h", &credentials, now, "n");
-    (signed, credentials)
-}
-
-fn verify_owned(
+/// A signed describe as the verifier receives it, every part owned so a case can move it to its
+/// thread and change it first.
+#[derive(Clone)]
+struct Received {
     method: String,
     query: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
-) -> Result<cdn_task_core::signing::VerifiedRequest, VerifyError> {
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let received = ReceivedRequest {
-        method: &method,
-        path: "/",
-        query: &query,
-        headers: &headers,
-        body: &body,
-    };
-    verify(&received, |id| (id == "testid").then(|| "testsecret".to_owned()))
+}
+
+impl Received {
+    /// `DescribeRefreshTaskById` for task 1, signed by `testid` for host `h`.
+    fn signed(scheme: SignatureVersion) -> Received {
+        let credentials = Credentials::new("testid", "testsecret");
+        let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let signed = request.sign(scheme, "h", &credentials, now, "n");
+        let mut headers = signed.headers;
+        headers.push(("host".into(), "h".into()));
+        Received {
+            method: signed.method,
+            query: signed.query,
+            headers,
+            body: signed.body,
+        }
+    }
+
+    fn edit_authorization(&mut self, edit: impl Fn(&str) -> String) {
+        for (name, value) in &mut self.headers {
+            if name == "authorization" {
+                *value = edit(value);
+            }
+        }
+    }
+
+    /// Verifies under the bound.
+    fn verify(self, what: &str) -> Result<VerifiedRequest, VerifyError> {
+        bounded(what, move || {
+            let headers: Vec<(&str, &str)> = self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let received = ReceivedRequest {
+                method: &self.method,
+                path: "/",
+                query: &self.query,
+                headers: &headers,
+                body: &self.body,
+            };
+            verify(&received, |id| (id == "testid").then(|| "testsecret".to_owned()))
+        })
+    }
+
+    /// Verifies under the bound, expecting a refusal with a short message.
+    fn refused(self, what: &str) -> VerifyError {
+        short(what, err(what, self.verify(what)))
+    }
 }
 
 #[test]
 fn verification_survives_header_and_parameter_floods() {
-    let (signed, _) = signed_acs3();
-    let mut base: Vec<(String, String)> = signed.headers.clone();
-    base.push(("host".into(), "h".into()));
+    let base = Received::signed(SignatureVersion::Acs3);
 
     // Ten thousand unsigned headers added: still verifies (they do not matter).
     let mut flood = base.clone();
-    flood.extend((0..10_000).map(|n| (format!("x-junk-{n}"), "v".to_owned())));
-    let (method, query) = (signed.method.clone(), signed.query.clone());
-    let verified = bounded("10,000 unsigned headers", move || {
-        verify_owned(method, query, flood, Vec::new())
-    });
+    flood
+        .headers
+        .extend((0..10_000).map(|n| (format!("x-junk-{n}"), "v".to_owned())));
+    let verified = flood.verify("10,000 unsigned headers");
     assert!(verified.is_ok(), "{verified:?}");
 
     // Ten thousand copies of a signed header: refused as sent more than once.
     let mut copies = base.clone();
-    copies.extend((0..10_000).map(|_| ("x-acs-version".to_owned(), "2018-05-10".to_owned())));
-    let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err(
-        "10,000 copies of a signed header",
-        bounded("10,000 copies of a signed header", move || {
-            verify_owned(method, query, copies, Vec::new())
-        }),
-    );
-    assert!(
-        matches!(short("copies", &error), VerifyError::Incomplete { .. }),
-        "{error}"
-    );
+    copies
+        .headers
+        .extend((0..10_000).map(|_| ("x-acs-version".to_owned(), "2018-05-10".to_owned())));
+    let error = copies.refused("10,000 copies of a signed header");
+    assert!(matches!(error, VerifyError::Incomplete { .. }), "{error}");
+
     // Ten thousand signed header names, none sent: refused at the first missing one.
     let mut listed = base.clone();
     let names: Vec<String> = (0..10_000).map(|n| format!("h{n:05}")).collect();
-    for (name, value) in &mut listed {
-        if name == "authorization" {
-            *value = value.replace("SignedHeaders=", &format!("SignedHeaders={};", names.join(";")));
-        }
-    }
-    let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err(
-        "10,000 signed header names",
-        bounded("10,000 signed header names", move || {
-            verify_owned(method, query, listed, Vec::new())
-        }),
-    );
-    assert!(
-        matches!(short("listed", &error), VerifyError::Incomplete { .. }),
-        "{error}"
-    );
+    listed
+        .edit_authorization(|h| h.replace("SignedHeaders=", &format!("SignedHeaders={};", names.join(";"))));
+    let error = listed.refused("10,000 signed header names");
+    assert!(matches!(error, VerifyError::Incomplete { .. }), "{error}");
 
-    // A megabyte header value: refused with a short error.
+    // A megabyte header value (a second nonce): refused with a short error.
     let mut huge = base.clone();
-    huge.push(("x-acs-signature-nonce".into(), "n".repeat(MIB)));
-    let (method, query) = (signed.method.clone(), signed.query.clone());
-    let error = err(
-        "a megabyte header",
-        bounded("a megabyte header", move || {
-            verify_owned(method, query, huge, Vec::new())
-        }),
-    );
-    short("a megabyte header", error);
+    huge.headers
+        .push(("x-acs-signature-nonce".into(), "n".repeat(MIB)));
+    huge.refused("a megabyte header");
 
     // Ten thousand parameters added to the query, and a megabyte of body: mismatches.
-    let query = format!(
-        "{}&{}",
-        signed.query,
-        (0..10_000)
+    let mut parameters = base.clone();
+    parameters.query.push('&');
+    parameters.query.push_str(
+        &(0..10_000)
             .map(|n| format!("P{n}=v"))
             .collect::<Vec<_>>()
-            .join("&")
+            .join("&"),
     );
-    let (method, headers) = (signed.method.clone(), base.clone());
-    let error = err(
-        "10,000 parameters",
-        bounded("10,000 parameters", move || {
-            verify_owned(method, query, headers, Vec::new())
-        }),
-    );
-    assert!(
-        matches!(
-            short("10,000 parameters", &error),
-            VerifyError::SignatureMismatch { .. }
-        ),
-        "{error:?}"
-    );
-    let (method, query, headers) = (signed.method.clone(), signed.query.clone(), base.clone());
-    let error = err(
-        "a megabyte body",
-        bounded("a megabyte body", move || {
-            verify_owned(method, query, headers, vec![b'a'; MIB])
-        }),
-    );
-    assert!(
-        matches!(
-            short("a megabyte body", &error),
-            VerifyError::SignatureMismatch { .. }
-        ),
-        "{error:?}"
-    );
+    let error = parameters.refused("10,000 parameters");
+    assert!(matches!(error, VerifyError::SignatureMismatch { .. }), "{error}");
+    let mut body = base;
+    body.body = vec![b'a'; MIB];
+    let error = body.refused("a megabyte body");
+    assert!(matches!(error, VerifyError::SignatureMismatch { .. }), "{error}");
 
-    // RPC with a megabyte signature: a mismatch with a short error. (Its message carries the
-    // string to sign, as the service's does, so it grows with the query; the query is what the
-    // transport bounds.)
-    let credentials = Credentials::new("testid", "testsecret");
-    let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
-    let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
-    let rpc = request.sign(SignatureVersion::Rpc, "h", &credentials, now, "n");
-    let query = rpc.query.replace(
-        &format!(
-            "Signature={}",
-            cdn_task_core::signing::percent_encode(&rpc.signature)
-        ),
-        &format!("Signature={}", "A".repeat(MIB)),
-    );
-    assert_ne!(query, rpc.query);
-    let error = err(
-        "RPC megabyte signature",
-        bounded("RPC megabyte signature", move || {
-            verify_owned("POST".into(), query, Vec::new(), Vec::new())
-        }),
-    );
-    assert!(
-        matches!(error, VerifyError::SignatureMismatch { .. }),
-        "{error:?}"
-    );
-    short("RPC megabyte signature", error);
+    // RPC with a megabyte signature: a mismatch. (Its message carries the string to sign, as
+    // the service's does, so it grows with the query; the query is what the transport bounds.)
+    let mut rpc = Received::signed(SignatureVersion::Rpc);
+    let signature_at = rpc.query.find("&Signature=").unwrap();
+    rpc.query.truncate(signature_at);
+    rpc.query.push_str(&format!("&Signature={}", "A".repeat(MIB)));
+    let error = err("RPC megabyte signature", rpc.verify("RPC megabyte signature"));
+    assert!(matches!(error, VerifyError::SignatureMismatch { .. }), "{error}");
 }

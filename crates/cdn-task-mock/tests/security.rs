@@ -71,6 +71,13 @@ impl Mock {
         format!("nonce-{}", self.nonces.fetch_add(1, Ordering::Relaxed))
     }
 
+    /// `request` signed as `testid` at the mock's time with a fresh nonce, ready to send.
+    fn signed(&self, request: &ApiRequest, scheme: SignatureVersion) -> Wire {
+        let credentials = Credentials::new(ID, SECRET);
+        let signed = request.sign(scheme, &self.host(), &credentials, self.now(), &self.nonce());
+        Wire::new(&signed, &self.host())
+    }
+
     /// Writes `request` on a fresh connection; the answer, or how the connection ended.
     async fn exchange(&self, request: Vec<u8>) -> Exchange {
         exchange(&self.server, request).await
@@ -259,64 +266,76 @@ impl Wire {
         format!("{} {}?{}", self.method, self.path, self.query_string())
     }
 
-    fn param(&mut self, name: &str) -> &mut (String, String) {
-        self.query
+    fn pairs(&mut self, part: Part) -> &mut Vec<(String, String)> {
+        match part {
+            Part::Query => &mut self.query,
+            Part::Header => &mut self.headers,
+        }
+    }
+
+    fn pair(&mut self, part: Part, name: &str) -> &mut (String, String) {
+        self.pairs(part)
             .iter_mut()
             .find(|(n, _)| n == name)
-            .unwrap_or_else(|| panic!("no parameter {name}"))
+            .unwrap_or_else(|| panic!("no {part:?} {name}"))
+    }
+
+    fn param(&mut self, name: &str) -> &mut (String, String) {
+        self.pair(Part::Query, name)
     }
 
     fn header(&mut self, name: &str) -> &mut (String, String) {
-        self.headers
-            .iter_mut()
-            .find(|(n, _)| n == name)
-            .unwrap_or_else(|| panic!("no header {name}"))
+        self.pair(Part::Header, name)
     }
 }
 
 /// One change to a signed request.
 type Mutation = Box<dyn Fn(&mut Wire)>;
 
-fn rename_param(name: &'static str) -> Mutation {
-    Box::new(move |wire| wire.param(name).0.push('x'))
+/// Which list of name-value pairs a mutation edits.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// The query; values are percent-encoded on the way in.
+    Query,
+    /// The headers; values go as they are.
+    Header,
 }
 
-fn set_param(name: &'static str, value: &'static str) -> Mutation {
-    Box::new(move |wire| wire.param(name).1 = percent_encode(value))
+impl Part {
+    fn encode(self, value: &str) -> String {
+        match self {
+            Part::Query => percent_encode(value),
+            Part::Header => value.to_owned(),
+        }
+    }
 }
 
-fn remove_param(name: &'static str) -> Mutation {
-    Box::new(move |wire| wire.query.retain(|(n, _)| n != name))
+fn rename(part: Part, name: &'static str) -> Mutation {
+    Box::new(move |wire| wire.pair(part, name).0.push('x'))
 }
 
-fn duplicate_param(name: &'static str) -> Mutation {
+fn set(part: Part, name: &'static str, value: impl Into<String>) -> Mutation {
+    let value = part.encode(&value.into());
+    Box::new(move |wire| wire.pair(part, name).1.clone_from(&value))
+}
+
+fn remove(part: Part, name: &'static str) -> Mutation {
+    Box::new(move |wire| wire.pairs(part).retain(|(n, _)| n != name))
+}
+
+fn duplicate(part: Part, name: &'static str) -> Mutation {
     Box::new(move |wire| {
-        let pair = wire.param(name).clone();
-        wire.query.push(pair);
+        let pair = wire.pair(part, name).clone();
+        wire.pairs(part).push(pair);
     })
 }
 
-fn add_param(name: &'static str, value: &'static str) -> Mutation {
-    Box::new(move |wire| wire.query.push((name.to_owned(), percent_encode(value))))
+fn add(part: Part, name: &'static str, value: &'static str) -> Mutation {
+    Box::new(move |wire| wire.pairs(part).push((name.to_owned(), part.encode(value))))
 }
 
-fn set_header(name: &'static str, value: String) -> Mutation {
-    Box::new(move |wire| wire.header(name).1.clone_from(&value))
-}
-
-fn remove_header(name: &'static str) -> Mutation {
-    Box::new(move |wire| wire.headers.retain(|(n, _)| n != name))
-}
-
-fn duplicate_header(name: &'static str) -> Mutation {
-    Box::new(move |wire| {
-        let header = wire.header(name).clone();
-        wire.headers.push(header);
-    })
-}
-
-fn add_header(name: &'static str, value: &'static str) -> Mutation {
-    Box::new(move |wire| wire.headers.push((name.to_owned(), value.to_owned())))
+fn each(part: Part, edit: fn(&mut (String, String))) -> Mutation {
+    Box::new(move |wire| wire.pairs(part).iter_mut().for_each(edit))
 }
 
 fn edit_authorization(edit: impl Fn(&str) -> String + 'static) -> Mutation {
@@ -466,28 +485,28 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
             scheme,
             "unsigned User-Agent added",
             Base::Describe,
-            add_header("user-agent", "curl/8"),
+            add(Part::Header, "user-agent", "curl/8"),
             ok(),
         ),
         case(
             scheme,
             "unsigned Accept added",
             Base::Describe,
-            add_header("accept", "*/*"),
+            add(Part::Header, "accept", "*/*"),
             ok(),
         ),
         case(
             scheme,
             "unsigned X-Forwarded-For added",
             Base::Describe,
-            add_header("X-Forwarded-For", "10.0.0.1"),
+            add(Part::Header, "X-Forwarded-For", "10.0.0.1"),
             ok(),
         ),
         case(
             scheme,
             "unsigned Cookie added",
             Base::Describe,
-            add_header("cookie", "a=b"),
+            add(Part::Header, "cookie", "a=b"),
             ok(),
         ),
         case(
@@ -501,11 +520,7 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
             scheme,
             "query escapes re-encoded (`-` as %2D)",
             Base::Describe,
-            Box::new(|wire| {
-                for (_, value) in &mut wire.query {
-                    *value = value.replace('-', "%2D");
-                }
-            }),
+            each(Part::Query, |(_, value)| *value = value.replace('-', "%2D")),
             ok(),
         ),
     ];
@@ -515,7 +530,7 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
                 scheme,
                 "unrelated Authorization added",
                 Base::Describe,
-                add_header("authorization", "Bearer abc"),
+                add(Part::Header, "authorization", "Bearer abc"),
                 ok(),
             ),
             // RPC signs parameters, not bytes: a body that is not a form is neither signed nor read.
@@ -533,18 +548,14 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
                 scheme,
                 "unsigned Content-Type on the empty body",
                 Base::Describe,
-                add_header("content-type", "application/octet-stream"),
+                add(Part::Header, "content-type", "application/octet-stream"),
                 ok(),
             ),
             case(
                 scheme,
                 "header names in another case",
                 Base::Describe,
-                Box::new(|wire| {
-                    for (name, _) in &mut wire.headers {
-                        *name = name.to_ascii_uppercase();
-                    }
-                }),
+                each(Part::Header, |(name, _)| *name = name.to_ascii_uppercase()),
                 ok(),
             ),
         ]),
@@ -579,28 +590,28 @@ fn rpc_cases() -> Vec<Case> {
             Rpc,
             format!("{name} renamed"),
             Base::Describe,
-            rename_param(name),
+            rename(Part::Query, name),
             refused(structural),
         ));
         cases.push(case(
             Rpc,
             format!("{name} changed to {value}"),
             Base::Describe,
-            set_param(name, value),
+            set(Part::Query, name, value),
             refused(changed),
         ));
         cases.push(case(
             Rpc,
             format!("{name} removed"),
             Base::Describe,
-            remove_param(name),
+            remove(Part::Query, name),
             refused(structural),
         ));
         cases.push(case(
             Rpc,
             format!("{name} sent twice"),
             Base::Describe,
-            duplicate_param(name),
+            duplicate(Part::Query, name),
             refused(structural),
         ));
     }
@@ -609,28 +620,28 @@ fn rpc_cases() -> Vec<Case> {
             Rpc,
             "AccessKeyId changed to another known key",
             Base::Describe,
-            set_param("AccessKeyId", OTHER_ID),
+            set(Part::Query, "AccessKeyId", OTHER_ID),
             refused(MISMATCH),
         ),
         case(
             Rpc,
             "Timestamp not well formatted",
             Base::Describe,
-            set_param("Timestamp", "2026-06-01 00:00:00"),
+            set(Part::Query, "Timestamp", "2026-06-01 00:00:00"),
             refused("InvalidTimeStamp.Format"),
         ),
         case(
             Rpc,
             "Timestamp without seconds",
             Base::Describe,
-            set_param("Timestamp", "2026-06-01T00:00Z"),
+            set(Part::Query, "Timestamp", "2026-06-01T00:00Z"),
             refused("InvalidTimeStamp.Format"),
         ),
         case(
             Rpc,
             "Signature emptied",
             Base::Describe,
-            set_param("Signature", ""),
+            set(Part::Query, "Signature", ""),
             refused(INCOMPLETE),
         ),
         case(
@@ -647,28 +658,28 @@ fn rpc_cases() -> Vec<Case> {
             Rpc,
             "parameter added",
             Base::Describe,
-            add_param("Extra", "1"),
+            add(Part::Query, "Extra", "1"),
             refused(MISMATCH),
         ),
         case(
             Rpc,
             "SecurityToken changed",
             Base::Sts,
-            set_param("SecurityToken", "other-token"),
+            set(Part::Query, "SecurityToken", "other-token"),
             refused(MISMATCH),
         ),
         case(
             Rpc,
             "SecurityToken removed",
             Base::Sts,
-            remove_param("SecurityToken"),
+            remove(Part::Query, "SecurityToken"),
             refused(MISMATCH),
         ),
         case(
             Rpc,
             "SecurityToken sent twice",
             Base::Sts,
-            duplicate_param("SecurityToken"),
+            duplicate(Part::Query, "SecurityToken"),
             refused(INCOMPLETE),
         ),
         // RPC signs the form body's parameters.
@@ -744,28 +755,28 @@ fn acs3_cases() -> Vec<Case> {
             Acs3,
             format!("{name} renamed"),
             Base::Describe,
-            rename_param(name),
+            rename(Part::Query, name),
             refused(MISMATCH),
         ));
         cases.push(case(
             Acs3,
             format!("{name} changed to {value}"),
             Base::Describe,
-            set_param(name, value),
+            set(Part::Query, name, value),
             refused(MISMATCH),
         ));
         cases.push(case(
             Acs3,
             format!("{name} removed"),
             Base::Describe,
-            remove_param(name),
+            remove(Part::Query, name),
             refused(MISMATCH),
         ));
         cases.push(case(
             Acs3,
             format!("{name} sent twice"),
             Base::Describe,
-            duplicate_param(name),
+            duplicate(Part::Query, name),
             refused(MISMATCH),
         ));
     }
@@ -773,14 +784,14 @@ fn acs3_cases() -> Vec<Case> {
         Acs3,
         "parameter added",
         Base::Describe,
-        add_param("Extra", "1"),
+        add(Part::Query, "Extra", "1"),
         refused(MISMATCH),
     ));
     cases.push(case(
         Acs3,
         "Action added to the query",
         Base::Describe,
-        add_param("Action", "DescribeRefreshQuota"),
+        add(Part::Query, "Action", "DescribeRefreshQuota"),
         refused(MISMATCH),
     ));
     // Every signed header: changed, removed, sent twice. `host` sent twice is one signed value
@@ -800,21 +811,21 @@ fn acs3_cases() -> Vec<Case> {
             Acs3,
             format!("{name} changed"),
             Base::Describe,
-            set_header(name, value),
+            set(Part::Header, name, value),
             refused(changed),
         ));
         cases.push(case(
             Acs3,
             format!("{name} removed"),
             Base::Describe,
-            remove_header(name),
+            remove(Part::Header, name),
             refused(INCOMPLETE),
         ));
         cases.push(case(
             Acs3,
             format!("{name} sent twice"),
             Base::Describe,
-            duplicate_header(name),
+            duplicate(Part::Header, name),
             refused(twice),
         ));
     }
@@ -824,28 +835,28 @@ fn acs3_cases() -> Vec<Case> {
             Acs3,
             "x-acs-date not well formatted",
             Base::Describe,
-            set_header("x-acs-date", "2026-06-01 00:00:00".into()),
+            set(Part::Header, "x-acs-date", "2026-06-01 00:00:00"),
             refused("InvalidTimeStamp.Format"),
         ),
         case(
             Acs3,
             "x-acs-security-token changed",
             Base::Sts,
-            set_header("x-acs-security-token", "other-token".into()),
+            set(Part::Header, "x-acs-security-token", "other-token"),
             refused(MISMATCH),
         ),
         case(
             Acs3,
             "x-acs-security-token removed",
             Base::Sts,
-            remove_header("x-acs-security-token"),
+            remove(Part::Header, "x-acs-security-token"),
             refused(INCOMPLETE),
         ),
         case(
             Acs3,
             "unsigned x-acs-* header added",
             Base::Describe,
-            add_header("x-acs-extra", "1"),
+            add(Part::Header, "x-acs-extra", "1"),
             refused(INCOMPLETE),
         ),
         // The Authorization header, field by field.
@@ -853,14 +864,14 @@ fn acs3_cases() -> Vec<Case> {
             Acs3,
             "Authorization removed",
             Base::Describe,
-            remove_header("authorization"),
+            remove(Part::Header, "authorization"),
             refused(INCOMPLETE),
         ),
         case(
             Acs3,
             "Authorization sent twice",
             Base::Describe,
-            duplicate_header("authorization"),
+            duplicate(Part::Header, "authorization"),
             refused(INCOMPLETE),
         ),
         case(
@@ -981,14 +992,14 @@ fn acs3_cases() -> Vec<Case> {
             Acs3,
             "form body: Content-Type changed",
             Base::FormBody,
-            set_header("content-type", "text/plain".into()),
+            set(Part::Header, "content-type", "text/plain"),
             refused(MISMATCH),
         ),
         case(
             Acs3,
             "form body: Content-Type removed",
             Base::FormBody,
-            remove_header("content-type"),
+            remove(Part::Header, "content-type"),
             refused(INCOMPLETE),
         ),
         case(
@@ -1143,36 +1154,20 @@ async fn a_tampered_refresh_creates_nothing_and_spends_no_quota() {
         },
         Format::Json,
     );
-    let credentials = Credentials::new(ID, SECRET);
     for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
-        let signed = refresh.sign(scheme, &mock.host(), &credentials, mock.now(), &mock.nonce());
-        let mut wire = Wire::new(&signed, &mock.host());
+        let mut wire = mock.signed(&refresh, scheme);
         wire.param("ObjectPath").1 = percent_encode("http://example.com/evil");
         assert_eq!(mock.send(&wire).await.outcome(), refused(MISMATCH));
     }
     let quota = ApiRequest::new(&DescribeRefreshQuota, Format::Json);
-    let signed = quota.sign(
-        SignatureVersion::Acs3,
-        &mock.host(),
-        &credentials,
-        mock.now(),
-        &mock.nonce(),
-    );
-    let answer = mock.send(&Wire::new(&signed, &mock.host())).await;
+    let answer = mock.send(&mock.signed(&quota, SignatureVersion::Acs3)).await;
     let quota = RefreshQuota::decode_json(&answer.body).unwrap();
     assert_eq!(quota.url.remain, quota.url.quota, "a refused refresh spent quota");
     let describe = ApiRequest::new(
         &DescribeRefreshTaskById::new("100000001".parse().unwrap()),
         Format::Json,
     );
-    let signed = describe.sign(
-        SignatureVersion::Rpc,
-        &mock.host(),
-        &credentials,
-        mock.now(),
-        &mock.nonce(),
-    );
-    let answer = mock.send(&Wire::new(&signed, &mock.host())).await;
+    let answer = mock.send(&mock.signed(&describe, SignatureVersion::Rpc)).await;
     let response = DescribeRefreshTaskByIdResponse::decode_json(&answer.body).unwrap();
     assert_eq!(response.total_count, 0, "a refused refresh created a task");
 }
