@@ -4,7 +4,7 @@
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header, request::Parts};
 use cdn_task_core::Format;
-use cdn_task_core::signing::{ParameterParseError, SignatureVersion, parse_parameters};
+use cdn_task_core::signing::{ParameterParseError, SignatureVersion, is_form_urlencoded, parse_parameters};
 
 /// A request as received, body included.
 #[derive(Debug)]
@@ -77,12 +77,9 @@ impl Intake {
     /// Whether the body is a form (`application/x-www-form-urlencoded`).
     fn has_form_body(&self) -> bool {
         !self.body.is_empty()
-            && self.header(header::CONTENT_TYPE.as_str()).is_some_and(|value| {
-                value.split(';').next().is_some_and(|mime| {
-                    mime.trim()
-                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                })
-            })
+            && self
+                .header(header::CONTENT_TYPE.as_str())
+                .is_some_and(is_form_urlencoded)
     }
 
     /// The query and (for a form body) body parameters, decoded, in order.
