@@ -28,22 +28,25 @@ pub(crate) async fn handle(
         let State { random, faults, .. } = &mut *state;
         random.fault(faults)
     };
-    let mut call = ReceivedCall {
-        method: intake.method.clone(),
-        action: prelude.action.clone(),
-        access_key_id: None,
-        scheme: prelude.scheme,
-        format: prelude.format,
-        status: None,
-        error_code: None,
-        request_id: None,
-        fault: fault.clone(),
-    };
+    let mut recorder = RecordOnDrop(
+        Arc::clone(&shared),
+        ReceivedCall {
+            method: intake.method.clone(),
+            action: prelude.action.clone(),
+            access_key_id: None,
+            scheme: prelude.scheme,
+            format: prelude.format,
+            status: None,
+            error_code: None,
+            request_id: None,
+            fault: fault.clone(),
+        },
+    );
+    let call = &mut recorder.1;
     match &fault {
         Some(Fault::DropConnection) => {
             connection.cut();
             tracing::info!(action = ?call.action, "injected fault: connection dropped");
-            shared.record(call);
             // Never sent: the connection fails on the first write.
             return Response::default();
         }
@@ -54,7 +57,7 @@ pub(crate) async fn handle(
     let reply = match &fault {
         Some(Fault::InternalError) => injected(ErrorCode::InternalError, &prelude, &request_id),
         Some(Fault::ServiceUnavailable) => injected(ErrorCode::ServiceUnavailable, &prelude, &request_id),
-        _ => process(&shared, &intake, &prelude, &request_id, &mut call)
+        _ => process(&shared, &intake, &prelude, &request_id, call)
             .unwrap_or_else(|failure| Reply::failure(&failure, prelude.format, &request_id)),
     };
     call.status = Some(reply.status);
@@ -68,8 +71,18 @@ pub(crate) async fn handle(
         request_id = %reply.request_id,
         "answered"
     );
-    shared.record(call);
     reply.into_response(fault == Some(Fault::TruncatedBody))
+}
+
+/// Records its call in the mock's log when dropped: on every way out of the handler, including
+/// hyper dropping the handler when the client hangs up during an injected delay (the call's
+/// status then stays `None`, as for a dropped connection).
+struct RecordOnDrop(Arc<Shared>, ReceivedCall);
+
+impl Drop for RecordOnDrop {
+    fn drop(&mut self) {
+        self.0.record(self.1.clone());
+    }
 }
 
 fn injected(code: ErrorCode, prelude: &Prelude, request_id: &str) -> Reply {
