@@ -108,20 +108,53 @@ impl FromStr for Process {
     }
 }
 
+impl Process {
+    /// The rendering, as ASCII in a small buffer: the whole percent, then `.` and one or two
+    /// decimals when there are any, then `%`. Built by hand, in one piece, for the encoders: serde_json's
+    /// `collect_str` escapes each piece a `Display` writes separately.
+    fn render(self) -> ([u8; 8], usize) {
+        let (whole, hundredths) = (self.0 / 100, self.0 % 100);
+        let mut text = [0u8; 8];
+        let mut len = 0;
+        let mut push = |byte: u8| {
+            text[len] = byte;
+            len += 1;
+        };
+        let digit = |value: u16| b'0' + (value % 10) as u8;
+        if whole >= 100 {
+            push(digit(whole / 100));
+        }
+        if whole >= 10 {
+            push(digit(whole / 10));
+        }
+        push(digit(whole));
+        if hundredths != 0 {
+            push(b'.');
+            push(digit(hundredths / 10));
+            if hundredths % 10 != 0 {
+                push(digit(hundredths));
+            }
+        }
+        push(b'%');
+        (text, len)
+    }
+}
+
 impl fmt::Display for Process {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (whole, hundredths) = (self.0 / 100, self.0 % 100);
-        match hundredths {
-            0 => write!(f, "{whole}%"),
-            h if h % 10 == 0 => write!(f, "{whole}.{}%", h / 10),
-            h => write!(f, "{whole}.{h:02}%"),
-        }
+        let (text, len) = self.render();
+        f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| fmt::Error)?)
     }
 }
 
 impl serde::Serialize for Process {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        let (text, len) = self.render();
+        match std::str::from_utf8(&text[..len]) {
+            Ok(text) => serializer.serialize_str(text),
+            // Only ASCII is ever rendered; this arm is not reached.
+            Err(_) => serializer.collect_str(self),
+        }
     }
 }
 
@@ -175,6 +208,19 @@ mod tests {
             assert_eq!(Process::from_basis_points(bp).unwrap().to_string(), text);
         }
         assert_eq!(Process::from_basis_points(10_001), None);
+    }
+
+    #[test]
+    fn renders_as_the_format_strings_do() {
+        for bp in 0..=u16::MAX {
+            let (whole, h) = (bp / 100, bp % 100);
+            let expected = match h {
+                0 => format!("{whole}%"),
+                h if h % 10 == 0 => format!("{whole}.{}%", h / 10),
+                h => format!("{whole}.{h:02}%"),
+            };
+            assert_eq!(Process(bp).to_string(), expected);
+        }
     }
 
     #[test]

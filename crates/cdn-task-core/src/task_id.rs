@@ -70,12 +70,15 @@ impl FromStr for TaskId {
         if text.is_empty() {
             return Err(TaskIdError::Empty);
         }
-        if let Some((index, found)) = text.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(TaskIdError::NotADigit {
-                text: quote(text),
-                found,
-                index,
-            });
+        // Bytes first (the decode hot path); characters only to report where the first non-digit is.
+        if !text.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some((index, found)) = text.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+                return Err(TaskIdError::NotADigit {
+                    text: quote(text),
+                    found,
+                    index,
+                });
+            }
         }
         if text.len() > MAX_TASK_ID_DIGITS {
             return Err(TaskIdError::TooLong {

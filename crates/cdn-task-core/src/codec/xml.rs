@@ -7,6 +7,7 @@
 
 use super::DecodeError;
 use quick_xml::Reader;
+use quick_xml::encoding::EncodingError;
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -15,20 +16,77 @@ use std::str::FromStr;
 /// A pull reader positioned inside an element, handing out its children one by one.
 pub(crate) struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
+    /// Finds text that is a slice of the body without validating it again, and entities.
+    body: BodyText<'a>,
+}
+
+/// The body, checked once, so that the text of each element costs no more than a slice.
+///
+/// Decoding a text piece the way quick-xml does (`BytesText::unescape`) validates its UTF-8 and
+/// scans it for entities, piece by piece; on the service's documents of many short fields that
+/// per-piece work cost more than reading the events (see `benches/README.md`). Here the whole body
+/// is validated once and pieces are sliced out of it; only a piece with a `&` is unescaped. A body
+/// that is not all UTF-8 takes the per-piece path, so errors and what is accepted do not change.
+struct BodyText<'a> {
+    bytes: &'a [u8],
+    /// The body as text, when it is all UTF-8.
+    text: Option<&'a str>,
+}
+
+impl<'a> BodyText<'a> {
+    fn new(bytes: &'a [u8]) -> BodyText<'a> {
+        BodyText {
+            bytes,
+            text: std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// `piece` as text, when it is a slice of a body known to be UTF-8.
+    fn slice(&self, piece: &[u8]) -> Option<&'a str> {
+        let text = self.text?;
+        let start = (piece.as_ptr() as usize).checked_sub(self.bytes.as_ptr() as usize)?;
+        let end = start.checked_add(piece.len())?;
+        // `get` also refuses a range that is not on character boundaries.
+        text.get(start..end)
+    }
 }
 
 /// A child element just opened: its local name, whether it is empty (`<X/>`), and its offset.
 pub(crate) struct Child<'a> {
     start: BytesStart<'a>,
+    /// Where the local name starts in the qualified name (past `prefix:`).
+    local_start: usize,
     empty: bool,
     /// Byte offset just past the start tag.
     pub(crate) offset: u64,
 }
 
-impl Child<'_> {
+impl<'a> Child<'a> {
+    fn new(start: BytesStart<'a>, empty: bool, offset: u64) -> Child<'a> {
+        // What `QName::local_name` does, done once per element rather than at every look at the
+        // name, and with a plain loop: the names are short, and `memchr`'s set-up on short input
+        // costs more than the search.
+        let local_start = start
+            .name()
+            .into_inner()
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(0, |colon| colon + 1);
+        Child {
+            start,
+            local_start,
+            empty,
+            offset,
+        }
+    }
+
     /// The element's local name (namespace prefix dropped).
     pub(crate) fn name(&self) -> &[u8] {
-        self.start.local_name().into_inner()
+        self.start
+            .name()
+            .into_inner()
+            .get(self.local_start..)
+            .unwrap_or_default()
     }
 
     /// Whether the element was written empty (`<X/>`).
@@ -47,6 +105,7 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn open(body: &'a [u8], root: &'static str) -> Result<Self, DecodeError> {
         let mut xml = XmlReader {
             reader: Reader::from_reader(body),
+            body: BodyText::new(body),
         };
         loop {
             let offset = xml.reader.buffer_position();
@@ -79,33 +138,33 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element of the current element, or `None` at the current element's end.
     /// Text, comments and processing instructions between children are skipped.
+    ///
+    /// This, `text`, `parse` and `unescape` are inlined into the decoders' field loops: that took
+    /// an eighth off XML decoding (see `benches/README.md`).
+    #[inline(always)]
     pub(crate) fn next_child(&mut self) -> Result<Option<Child<'a>>, DecodeError> {
         loop {
             let offset = self.reader.buffer_position();
-            match self.reader.read_event().map_err(|e| self.syntax(e))? {
-                Event::Start(start) => {
-                    return Ok(Some(Child {
-                        start,
-                        empty: false,
-                        offset: self.reader.buffer_position(),
-                    }));
+            // The `Result` is matched as it is, not through `?`: one copy of the event fewer on
+            // the hot path (same in `text`).
+            match self.reader.read_event() {
+                Ok(Event::Start(start)) => {
+                    return Ok(Some(Child::new(start, false, self.reader.buffer_position())));
                 }
-                Event::Empty(start) => {
-                    return Ok(Some(Child {
-                        start,
-                        empty: true,
-                        offset: self.reader.buffer_position(),
-                    }));
+                Ok(Event::Empty(start)) => {
+                    return Ok(Some(Child::new(start, true, self.reader.buffer_position())));
                 }
-                Event::End(_) => return Ok(None),
-                Event::Eof => return Err(self.truncated()),
-                Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
-                _ => {}
+                Ok(Event::End(_)) => return Ok(None),
+                Ok(Event::Eof) => return Err(self.truncated()),
+                Ok(Event::DocType(_)) => return Err(DecodeError::XmlDtd { offset }),
+                Ok(_) => {}
+                Err(error) => return Err(self.syntax(error)),
             }
         }
     }
 
     /// The text of `child` (entities decoded, CDATA included), consuming it to its end tag.
+    #[inline(always)]
     pub(crate) fn text(&mut self, child: &Child<'a>) -> Result<Cow<'a, str>, DecodeError> {
         if child.empty {
             return Ok(Cow::Borrowed(""));
@@ -113,22 +172,26 @@ impl<'a> XmlReader<'a> {
         let mut text: Cow<'a, str> = Cow::Borrowed("");
         loop {
             let offset = self.reader.buffer_position();
-            let piece: Cow<'a, str> = match self.reader.read_event().map_err(|e| self.syntax(e))? {
-                Event::Text(raw) => raw.unescape().map_err(|e| self.syntax_at(offset, e))?,
-                Event::CData(raw) => match raw.into_inner() {
-                    Cow::Borrowed(bytes) => Cow::Borrowed(utf8(bytes, offset)?),
+            let piece: Cow<'a, str> = match self.reader.read_event() {
+                Ok(Event::Text(raw)) => self.unescape(raw.into_inner(), offset)?,
+                Ok(Event::CData(raw)) => match raw.into_inner() {
+                    Cow::Borrowed(bytes) => match self.body.slice(bytes) {
+                        Some(text) => Cow::Borrowed(text),
+                        None => Cow::Borrowed(utf8(bytes, offset)?),
+                    },
                     Cow::Owned(bytes) => Cow::Owned(utf8(&bytes, offset)?.to_owned()),
                 },
-                Event::End(_) => return Ok(text),
-                Event::Start(_) | Event::Empty(_) => {
+                Ok(Event::End(_)) => return Ok(text),
+                Ok(Event::Start(_) | Event::Empty(_)) => {
                     return Err(DecodeError::XmlUnexpectedMarkup {
                         element: child.display_name(),
                         offset,
                     });
                 }
-                Event::Eof => return Err(self.truncated()),
-                Event::DocType(_) => return Err(DecodeError::XmlDtd { offset }),
-                _ => continue,
+                Ok(Event::Eof) => return Err(self.truncated()),
+                Ok(Event::DocType(_)) => return Err(DecodeError::XmlDtd { offset }),
+                Ok(_) => continue,
+                Err(error) => return Err(self.syntax(error)),
             };
             if text.is_empty() {
                 text = piece;
@@ -169,6 +232,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The text of `child`, parsed as `T`, with `field` named in the error.
+    #[inline(always)]
     pub(crate) fn parse<T>(&mut self, child: &Child<'a>, field: &'static str) -> Result<T, DecodeError>
     where
         T: FromStr,
@@ -180,6 +244,37 @@ impl<'a> XmlReader<'a> {
             offset: child.offset,
             detail: error.to_string(),
         })
+    }
+
+    /// The text of a text event at `offset`, entities decoded: what `BytesText::unescape` gives,
+    /// errors included, without validating or scanning a slice of a UTF-8 body again.
+    #[inline(always)]
+    fn unescape(&self, raw: Cow<'a, [u8]>, offset: u64) -> Result<Cow<'a, str>, DecodeError> {
+        let encoding = |error: std::str::Utf8Error| {
+            self.syntax_at(offset, quick_xml::Error::from(EncodingError::from(error)))
+        };
+        let (text, may_hold_entity) = match raw {
+            Cow::Borrowed(bytes) => match self.body.slice(bytes) {
+                Some(text) => (Cow::Borrowed(text), text.contains('&')),
+                None => {
+                    let text = std::str::from_utf8(bytes).map_err(encoding)?;
+                    (Cow::Borrowed(text), text.contains('&'))
+                }
+            },
+            Cow::Owned(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|error| encoding(error.utf8_error()))?;
+                let may_hold_entity = text.contains('&');
+                (Cow::Owned(text), may_hold_entity)
+            }
+        };
+        if !may_hold_entity {
+            return Ok(text);
+        }
+        match quick_xml::escape::unescape(&text) {
+            Ok(Cow::Owned(unescaped)) => Ok(Cow::Owned(unescaped)),
+            Ok(Cow::Borrowed(_)) => Ok(text),
+            Err(error) => Err(self.syntax_at(offset, quick_xml::Error::from(error))),
+        }
     }
 
     fn syntax(&self, error: quick_xml::Error) -> DecodeError {
@@ -354,6 +449,71 @@ fn push_escaped(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The name and text of the first child of the root `<r>`.
+    fn first_field(body: &[u8]) -> Result<(String, String), DecodeError> {
+        let mut xml = XmlReader::open(body, "r")?;
+        loop {
+            let child = xml.next_child()?.expect("a child");
+            if child.name() == b"skip" {
+                xml.skip(&child)?;
+                continue;
+            }
+            let text = xml.text(&child)?.into_owned();
+            return Ok((child.display_name(), text));
+        }
+    }
+
+    #[test]
+    fn text_is_sliced_and_unescaped_as_quick_xml_does() {
+        for (inner, expected) in [
+            ("plain", "plain"),
+            ("", ""),
+            ("a&amp;b&lt;c&gt;", "a&b<c>"),
+            ("x&#65;<![CDATA[<&amp;>]]>y<!-- c -->z", "xA<&amp;>yz"),
+            ("é&quot;€", "é\"€"),
+        ] {
+            let body = format!("<?xml version=\"1.0\"?><r><f>{inner}</f></r>");
+            assert_eq!(
+                first_field(body.as_bytes()),
+                Ok(("f".into(), expected.into())),
+                "{inner}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefixed_names_match_by_local_name() {
+        assert_eq!(
+            first_field(b"<r xmlns:x=\"urn:x\"><x:f>v</x:f></r>"),
+            Ok(("f".into(), "v".into()))
+        );
+        assert_eq!(first_field(b"<r><:f>v</:f></r>"), Ok(("f".into(), "v".into())));
+    }
+
+    #[test]
+    fn a_body_that_is_not_all_utf8_decodes_where_it_is() {
+        // The whole-body check fails, so every piece takes the per-piece path.
+        let body = b"<r><skip>\xff</skip><!-- \xfe --><f>a&amp;b</f></r>";
+        assert_eq!(first_field(body), Ok(("f".into(), "a&b".into())));
+    }
+
+    #[test]
+    fn errors_in_text_are_those_of_quick_xml() {
+        let utf8_error = std::str::from_utf8(std::hint::black_box(b"a\xffb")).unwrap_err();
+        assert_eq!(
+            first_field(b"<r><f>a\xffb</f></r>"),
+            Err(DecodeError::XmlSyntax {
+                offset: 6,
+                detail: quick_xml::Error::from(EncodingError::from(utf8_error)).to_string(),
+            })
+        );
+        let Err(DecodeError::XmlSyntax { offset, detail }) = first_field(b"<r><f>a&bogus;</f></r>") else {
+            panic!("an unknown entity is a syntax error");
+        };
+        assert_eq!(offset, 6);
+        assert!(detail.contains("bogus"), "{detail}");
+    }
 
     #[test]
     fn escapes_markup_and_carriage_returns() {

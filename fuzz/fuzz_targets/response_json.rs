@@ -1,0 +1,11 @@
+//! `DescribeRefreshTaskByIdResponse::decode_json` on any bytes: never panics, and what it accepts
+//! re-encodes (JSON and XML) and decodes to itself.
+#![no_main]
+use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|body: &[u8]| {
+    if let Ok(response) = DescribeRefreshTaskByIdResponse::decode_json(body) {
+        cdn_task_fuzz::assert_round_trips(&response);
+    }
+});
