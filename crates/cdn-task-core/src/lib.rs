@@ -51,6 +51,7 @@ pub mod signing;
 mod task;
 mod task_id;
 mod time;
+mod waiter;
 mod wire_str;
 
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
@@ -72,3 +73,4 @@ pub use task_id::{MAX_IDS_PER_CALL, MAX_TASK_ID_DIGITS, TaskId, TaskIdError, Tas
 pub use time::{
     QUERY_WINDOW, TimeError, format_utc_timestamp, is_queryable, oldest_queryable, parse_utc_timestamp,
 };
+pub use waiter::{TaskProgress, WaitCounts, WaitPolicy, WaitPolicyError, WaitStep, WaitSummary, Waiter};

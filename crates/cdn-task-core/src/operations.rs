@@ -355,13 +355,14 @@ impl WireBody for CreateTasksResponse {
     }
 
     fn decode_xml(body: &[u8]) -> Result<Self, DecodeError> {
-        let root = if body.windows(23).any(|w| w == b"PushObjectCacheResponse") {
-            "PushObjectCacheResponse"
-        } else {
-            "RefreshObjectCachesResponse"
+        const FIELDS: [&str; 3] = ["RequestId", "RefreshTaskId", "PushTaskId"];
+        // Either operation's root; the document's own first element says which.
+        let [request_id, refresh, push] = match decode_flat(body, "RefreshObjectCachesResponse", FIELDS) {
+            Err(DecodeError::XmlWrongRoot { found, .. }) if found == "PushObjectCacheResponse" => {
+                decode_flat(body, "PushObjectCacheResponse", FIELDS)?
+            }
+            result => result?,
         };
-        let [request_id, refresh, push] =
-            decode_flat(body, root, ["RequestId", "RefreshTaskId", "PushTaskId"])?;
         CreateTasksResponse::from_fields(request_id, refresh, push)
     }
 

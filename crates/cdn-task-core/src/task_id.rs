@@ -316,11 +316,14 @@ impl<'a> IntoIterator for &'a TaskIdList {
 
 /// Shortens `text` for quoting in an error message.
 pub(crate) fn quote(text: &str) -> String {
-    if text.chars().count() <= MAX_QUOTED_CHARS {
-        text.to_owned()
-    } else {
-        let head: String = text.chars().take(MAX_QUOTED_CHARS).collect();
-        format!("{head}…")
+    shorten(text, MAX_QUOTED_CHARS)
+}
+
+/// `text` cut to at most `max_chars` characters, with `…` when cut.
+pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 

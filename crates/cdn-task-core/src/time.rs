@@ -132,7 +132,9 @@ pub fn is_queryable(created: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 
 /// The oldest creation time still queryable at `now`.
 pub fn oldest_queryable(now: DateTime<Utc>) -> DateTime<Utc> {
-    now - QUERY_WINDOW
+    // Saturates at the earliest representable time instead of overflowing.
+    now.checked_sub_signed(QUERY_WINDOW)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 #[cfg(test)]
@@ -172,6 +174,15 @@ mod tests {
     fn formats_with_seconds() {
         let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
         assert_eq!(format_utc_timestamp(t).to_string(), "2026-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn window_saturates_at_the_earliest_time() {
+        assert_eq!(
+            oldest_queryable(DateTime::<Utc>::MIN_UTC),
+            DateTime::<Utc>::MIN_UTC
+        );
+        assert!(is_queryable(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC));
     }
 
     #[test]

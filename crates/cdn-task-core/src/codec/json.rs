@@ -1,6 +1,10 @@
 //! JSON plumbing over serde_json: decode errors with line, column and field path; infallible encoding.
 
 use super::{DecodeError, JsonErrorKind};
+use crate::task_id::shorten;
+
+/// Longest decode-error detail kept.
+const MAX_DETAIL_CHARS: usize = 256;
 
 /// Decodes `body` into `T`, mapping serde_json's error to a [`DecodeError::Json`].
 ///
@@ -19,11 +23,16 @@ pub(crate) fn decode<'de, T: serde::Deserialize<'de>>(body: &'de [u8]) -> Result
             path,
             line: error.line(),
             column: error.column(),
-            // serde_json's message ends with the position, which the variant carries already.
-            detail: error
-                .to_string()
-                .trim_end_matches(&format!(" at line {} column {}", error.line(), error.column()))
-                .to_owned(),
+            // serde_json's message ends with the position, which the variant carries already, and
+            // quotes an offending value whole, however large: keep the message bounded.
+            detail: shorten(
+                error.to_string().trim_end_matches(&format!(
+                    " at line {} column {}",
+                    error.line(),
+                    error.column()
+                )),
+                MAX_DETAIL_CHARS,
+            ),
         }
     })
 }

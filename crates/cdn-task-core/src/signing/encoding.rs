@@ -149,7 +149,7 @@ pub(crate) fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 
 /// Whether a `Content-Type` value is `application/x-www-form-urlencoded` (any case, any
 /// parameters such as `; charset=UTF-8`).
-pub(crate) fn is_form_urlencoded(content_type: &str) -> bool {
+pub fn is_form_urlencoded(content_type: &str) -> bool {
     let media_type = content_type.split(';').next().unwrap_or_default();
     media_type
         .trim()

@@ -27,7 +27,9 @@ pub use acs3::{
     acs3_string_to_sign, hex_sha256, parse_authorization, sign_acs3,
 };
 pub use credentials::Credentials;
-pub use encoding::{ParameterParseError, canonical_query, parse_parameters, percent_encode};
+pub use encoding::{
+    ParameterParseError, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
+};
 pub use rpc::{RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, rpc_signature, rpc_string_to_sign, sign_rpc};
 pub use verify::{ClockSkewError, ReceivedRequest, VerifiedRequest, VerifyError, check_clock_skew, verify};
 

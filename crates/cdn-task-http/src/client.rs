@@ -1,0 +1,131 @@
+//! The client: one call per operation, each signed, rate-limited and retried.
+
+use crate::config::ClientBuilder;
+use crate::credentials::Credentials;
+use crate::error::{Error, InvalidInput};
+use crate::transport::Transport;
+use cdn_task_core::{
+    CreateTasksResponse, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
+    MAX_URLS_PER_CALL, ObjectPaths, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches,
+    RefreshQuota, RefreshType, TaskIdList,
+};
+use std::fmt;
+use std::sync::Arc;
+
+/// The Alibaba Cloud CDN client for refresh and prefetch tasks. Cheap to clone: clones share the
+/// connection pool and the rate limiter.
+///
+/// ```no_run
+/// use cdn_task_http::{Client, Credentials};
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder()
+///     .credentials(Credentials::new("LTAI-example", "example-secret"))
+///     .build()?;
+/// let response = client.describe(&"12345678,23456789".parse()?).await?;
+/// for task in &response.tasks {
+///     println!("{} {} {}", task.task_id, task.status, task.process);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) max_concurrency: usize,
+}
+
+impl Client {
+    /// A builder with every setting at its default: endpoint `https://cdn.aliyuncs.com`,
+    /// credentials from the environment or the aliyun CLI profile file, ACS3 signatures, JSON,
+    /// 30 calls a second per AccessKeyId.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_settings(settings: ClientBuilder, credentials: Credentials) -> Result<Client, Error> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(&settings, credentials)?),
+            max_concurrency: settings.max_concurrency,
+        })
+    }
+
+    /// Calls any operation of the API: signed, rate-limited and retried.
+    pub async fn call<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
+        self.transport.call(operation).await
+    }
+
+    /// `DescribeRefreshTaskById` for 1 to 10 tasks: one call. The tasks the service did not
+    /// return are in [`DescribeRefreshTaskByIdResponse::missing_ids`]. For any number of IDs, use
+    /// [`describe_all`](Self::describe_all).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cdn_task_http::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let ids: cdn_task_core::TaskIdList = "12345678,23456789".parse()?;
+    /// let response = client.describe(&ids).await?;
+    /// println!("not found: {:?}", response.missing_ids(&ids));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn describe(&self, ids: &TaskIdList) -> Result<DescribeRefreshTaskByIdResponse, Error> {
+        self.call(&DescribeRefreshTaskById::new(ids.clone())).await
+    }
+
+    /// `RefreshObjectCaches`: purges `paths` (URLs, directories or one regex, by `kind`; up to the
+    /// per-call limit of the kind) and returns the IDs of the tasks created.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
+    /// use cdn_task_core::RefreshType;
+    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, false).await?;
+    /// println!("tasks {:?} (request {})", created.task_ids, created.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn refresh(
+        &self,
+        paths: impl IntoIterator<Item = impl Into<String>>,
+        kind: RefreshType,
+        force: bool,
+    ) -> Result<CreateTasksResponse, Error> {
+        let paths = object_paths(paths, kind.max_paths_per_call())?;
+        self.call(&RefreshObjectCaches { paths, kind, force }).await
+    }
+
+    /// `PushObjectCache`: prefetches `urls` (up to 1,000) to `area` (`None`: the domain's default)
+    /// and returns the IDs of the tasks created.
+    pub async fn preload(
+        &self,
+        urls: impl IntoIterator<Item = impl Into<String>>,
+        area: Option<PreloadArea>,
+    ) -> Result<CreateTasksResponse, Error> {
+        let paths = object_paths(urls, MAX_URLS_PER_CALL)?;
+        self.call(&PushObjectCache {
+            paths,
+            area,
+            l2_preload: false,
+        })
+        .await
+    }
+
+    /// `DescribeRefreshQuota`: the day's refresh and prefetch quotas.
+    pub async fn quota(&self) -> Result<RefreshQuota, Error> {
+        self.call(&DescribeRefreshQuota).await
+    }
+}
+
+fn object_paths(
+    paths: impl IntoIterator<Item = impl Into<String>>,
+    max: usize,
+) -> Result<ObjectPaths, Error> {
+    let paths = paths.into_iter().map(Into::into).collect();
+    ObjectPaths::new(paths, max).map_err(|error| Error::InvalidInput(InvalidInput::Parameter(error)))
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("transport", &self.transport)
+            .field("max_concurrency", &self.max_concurrency)
+            .finish()
+    }
+}

@@ -1,0 +1,208 @@
+//! The client's settings and the builder that checks them.
+
+use crate::client::Client;
+use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
+use crate::error::{Error, InvalidInput};
+use cdn_task_core::signing::SignatureVersion;
+use cdn_task_core::{Format, RateLimit};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The service's endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://cdn.aliyuncs.com";
+
+/// The `User-Agent` sent unless another is set.
+pub const DEFAULT_USER_AGENT: &str = concat!("cdn-task-http/", env!("CARGO_PKG_VERSION"));
+
+/// When and how often a failed call is tried again.
+///
+/// Only retryable errors are retried ([`Error::is_retryable`]): throttling, 5xx, transport errors,
+/// timeouts and bodies cut short. The delay before retry *n* grows exponentially from
+/// `min_backoff` (factor 2, capped at `max_backoff`) with random jitter of up to the same amount
+/// again. No retry starts once `max_total_time` would be passed by its delay, and at most
+/// `max_attempts` attempts are made in all.
+///
+/// Calls that create tasks (`refresh`, `preload`) are retried by the same rules: refreshing or
+/// prefetching a URL twice leaves the same state, at the cost of quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub max_attempts: u32,
+    /// The delay before the first retry.
+    pub min_backoff: Duration,
+    /// The longest delay between two attempts, before jitter.
+    pub max_backoff: Duration,
+    /// The time after the first attempt started beyond which no retry starts.
+    pub max_total_time: Duration,
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries.
+    pub const NONE: RetryPolicy = RetryPolicy {
+        max_attempts: 1,
+        min_backoff: Duration::ZERO,
+        max_backoff: Duration::ZERO,
+        max_total_time: Duration::ZERO,
+    };
+}
+
+impl Default for RetryPolicy {
+    /// 5 attempts, 100 ms to 5 s between them, 30 s in all.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            min_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            max_total_time: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Builds a [`Client`]; every setting has a default. See [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    pub(crate) endpoint: String,
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) signature_version: SignatureVersion,
+    pub(crate) format: Format,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) max_concurrency: usize,
+    pub(crate) user_agent: String,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            credentials: None,
+            signature_version: SignatureVersion::Acs3,
+            format: Format::Json,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            rate_limit: Some(RateLimit::DESCRIBE_REFRESH_TASK_BY_ID),
+            max_concurrency: 8,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The service's base URL (default [`DEFAULT_ENDPOINT`]); `http://127.0.0.1:PORT` for a mock.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+
+    /// Explicit credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Where credentials come from (default: [`DefaultChain::from_process`], the environment then
+    /// the aliyun CLI profile file). Consulted once, by [`build`](Self::build).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// The signature scheme (default ACS3-HMAC-SHA256; RPC HMAC-SHA1 available).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// The response format asked for (default JSON; XML available).
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// How long to wait for a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, body included (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The client-side rate limit per AccessKeyId, every attempt counted (default 30 calls per
+    /// second, the service's limit for `DescribeRefreshTaskById`); `None` turns it off. Calls are
+    /// spread evenly (no bursts), so any one-second window sees at most the limit. Clones of the
+    /// client share the limiter; separately built clients count separately.
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// How many batches [`Client::describe_all`] runs at once (default 8; at least 1).
+    pub fn max_concurrency(mut self, batches: usize) -> Self {
+        self.max_concurrency = batches;
+        self
+    }
+
+    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the settings, resolves the credentials, and builds the client.
+    ///
+    /// Fails with [`Error::Credentials`] when no credentials can be had and with
+    /// [`Error::InvalidInput`] for a bad endpoint or an out-of-range setting.
+    pub fn build(self) -> Result<Client, Error> {
+        let setting = |setting, reason| Error::InvalidInput(InvalidInput::Setting { setting, reason });
+        if self.retry.max_attempts == 0 {
+            return Err(setting("retry_policy", "max_attempts must be at least 1"));
+        }
+        if self.retry.min_backoff > self.retry.max_backoff {
+            return Err(setting("retry_policy", "min_backoff must not exceed max_backoff"));
+        }
+        if self.max_concurrency == 0 {
+            return Err(setting("max_concurrency", "must be at least 1"));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(setting("timeout", "timeouts must be greater than zero"));
+        }
+        let credentials = match &self.credentials {
+            Some(provider) => provider.provide()?,
+            None => DefaultChain::from_process().provide()?,
+        };
+        Client::from_settings(self, credentials)
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|provider| provider.describe()),
+            )
+            .field("signature_version", &self.signature_version)
+            .field("format", &self.format)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_concurrency", &self.max_concurrency)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}

@@ -1,0 +1,97 @@
+//! The environment the credentials chain reads: variables and the home directory, injectable.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The variables the chain reads, captured from the process or given by a test.
+const VARIABLES: [&str; 6] = [
+    super::ENV_ACCESS_KEY_ID,
+    super::ENV_ACCESS_KEY_SECRET,
+    super::ENV_SECURITY_TOKEN,
+    super::ENV_PROFILE,
+    "HOME",
+    "USERPROFILE",
+];
+
+/// Environment variables as the credentials chain sees them. The home directory is `HOME`, or
+/// `USERPROFILE` on systems without one. `Debug` shows variable names only, never values.
+///
+/// ```
+/// use cdn_task_http::credentials::Environment;
+/// let env = Environment::empty().with_var("HOME", "/tmp/home");
+/// assert_eq!(env.home(), Some("/tmp/home".into()));
+/// assert_eq!(env.var("ALIBABA_CLOUD_PROFILE"), None);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    vars: BTreeMap<String, String>,
+}
+
+impl Environment {
+    /// No variables at all.
+    pub fn empty() -> Self {
+        Environment::default()
+    }
+
+    /// The variables the chain reads, from this process's environment (values that are not
+    /// UTF-8 are skipped).
+    pub fn from_process() -> Self {
+        let vars = VARIABLES
+            .iter()
+            .filter_map(|name| Some(((*name).to_owned(), std::env::var(name).ok()?)))
+            .collect();
+        Environment { vars }
+    }
+
+    /// The same environment with `name` set to `value`.
+    pub fn with_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// The value of `name`; an empty value counts as unset.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
+    }
+
+    /// The home directory: `HOME`, else `USERPROFILE`.
+    pub fn home(&self) -> Option<PathBuf> {
+        self.var("HOME")
+            .or_else(|| self.var("USERPROFILE"))
+            .map(PathBuf::from)
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment")
+            .field("set", &self.vars.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_names_not_values() {
+        let env = Environment::empty().with_var(super::super::ENV_ACCESS_KEY_SECRET, "s3cr3t");
+        let debug = format!("{env:?}");
+        assert!(debug.contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET"));
+        assert!(!debug.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn empty_values_are_unset_and_userprofile_is_the_fallback_home() {
+        let env = Environment::empty()
+            .with_var("HOME", "")
+            .with_var("USERPROFILE", "C:/Users/x");
+        assert_eq!(env.var("HOME"), None);
+        assert_eq!(env.home(), Some(PathBuf::from("C:/Users/x")));
+    }
+}

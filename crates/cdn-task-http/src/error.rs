@@ -1,0 +1,228 @@
+//! The client's error type: "the service said no" kept apart from transport, timeout, decode,
+//! invalid-input and credentials errors.
+
+use crate::credentials::CredentialsError;
+use cdn_task_core::{DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, WaitPolicyError};
+use std::time::Duration;
+
+/// Everything a client call can fail with. No variant ever holds an AccessKey secret or an STS
+/// token: transport errors are stripped of the request URL (which carries the RPC scheme's
+/// `SecurityToken`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error body.
+    #[error("the service answered {code} (HTTP {http_status}): {message} (request ID {request_id})")]
+    Service {
+        /// The error code (`Code`).
+        code: ErrorCode,
+        /// The service's message (`Message`).
+        message: String,
+        /// The service's ID for the call (`RequestId`): quote it in support requests.
+        request_id: String,
+        /// The HTTP status.
+        http_status: u16,
+        /// Whether the client retries this error (throttling and server-side failures).
+        retryable: bool,
+    },
+    /// The request could not be sent or the answer could not be read: connection refused or
+    /// dropped, TLS failure, a body cut short.
+    #[error("transport error: {detail}")]
+    Transport {
+        /// What went wrong, with the causes joined by `: `.
+        detail: String,
+        /// The HTTP library's error, URL removed.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// No complete answer within the per-attempt timeout.
+    #[error("no complete answer within the per-attempt timeout of {after:?}")]
+    Timeout {
+        /// The per-attempt timeout that ran out.
+        after: Duration,
+    },
+    /// The answer's body could not be decoded.
+    #[error("the answer (HTTP {http_status}, request ID {}) could not be decoded: {source}",
+        request_id.as_deref().unwrap_or("unknown"))]
+    Decode {
+        /// The HTTP status of the answer.
+        http_status: u16,
+        /// The `x-acs-request-id` header, when the answer had one.
+        request_id: Option<String>,
+        /// What the decoder found.
+        #[source]
+        source: DecodeError,
+        /// Whether the client retries it (see [`Error::is_retryable`]).
+        retryable: bool,
+    },
+    /// The caller's input or configuration is refused before anything is sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(#[from] InvalidInput),
+    /// No usable credentials.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+}
+
+/// Input refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidInput {
+    /// A request parameter is invalid (object paths, task IDs, …).
+    #[error(transparent)]
+    Parameter(#[from] ParameterError),
+    /// The wait options do not make a polling policy.
+    #[error("wait options: {0}")]
+    WaitOptions(#[from] WaitPolicyError),
+    /// The endpoint is not an `http://` or `https://` URL with a host and no path.
+    #[error("endpoint `{endpoint}`: {reason}")]
+    Endpoint {
+        /// The endpoint given.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another client setting is out of range.
+    #[error("setting `{setting}`: {reason}")]
+    Setting {
+        /// The builder setting.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+impl Error {
+    /// Whether the client retries this error: throttling codes, 5xx answers, transport errors,
+    /// timeouts, and bodies that end early; never validation, signature, credentials or input
+    /// errors.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service { retryable, .. } | Error::Decode { retryable, .. } => *retryable,
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::InvalidInput(_) | Error::Credentials(_) => false,
+        }
+    }
+
+    /// Whether the service throttled the call.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, Error::Service { code, http_status, .. } if code.is_throttling() || *http_status == 429)
+    }
+
+    /// The service's request ID, when the failure came with one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service { request_id, .. } => Some(request_id),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error for a reqwest failure, URL removed; `timeout` is the per-attempt timeout.
+    pub(crate) fn from_reqwest(error: reqwest::Error, timeout: Duration) -> Error {
+        if error.is_timeout() {
+            return Error::Timeout { after: timeout };
+        }
+        let error = error.without_url();
+        let mut detail = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            detail.push_str(": ");
+            detail.push_str(&inner.to_string());
+            cause = inner.source();
+        }
+        Error::Transport {
+            detail,
+            source: Some(error),
+        }
+    }
+
+    /// The error for an answer whose body did not decode.
+    ///
+    /// Retry choice (API.md leaves it open): a 5xx or 429 answer with an undecodable body (a
+    /// gateway's HTML page) is retried like any 5xx; a 2xx or 4xx body that *ends early* (a body cut
+    /// short on the way) is retried like a transport error; any other undecodable body is not, since
+    /// asking again would return the same.
+    pub(crate) fn decode(
+        http_status: u16,
+        request_id: Option<String>,
+        format: Format,
+        body: &[u8],
+        source: DecodeError,
+    ) -> Error {
+        let retryable = http_status == 429 || http_status >= 500 || ends_early(format, &source, body);
+        Error::Decode {
+            http_status,
+            request_id,
+            source,
+            retryable,
+        }
+    }
+}
+
+/// Whether a body ends before its document does: the decoder ran out of input, or the body's
+/// last non-blank byte cannot end a document of its format (`}` for JSON, `>` for XML).
+fn ends_early(format: Format, error: &DecodeError, body: &[u8]) -> bool {
+    let ran_out = match error {
+        DecodeError::Json {
+            kind: JsonErrorKind::Truncated,
+            ..
+        } => true,
+        DecodeError::XmlSyntax { offset, .. } => {
+            usize::try_from(*offset).is_ok_and(|offset| offset >= body.len())
+        }
+        _ => false,
+    };
+    let closing = match format {
+        Format::Json => b'}',
+        Format::Xml => b'>',
+    };
+    ran_out || body.trim_ascii().last() != Some(&closing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
+
+    #[test]
+    fn service_display_names_code_message_and_request_id() {
+        let error = Error::Service {
+            code: ErrorCode::InvalidTaskIdMalformed,
+            message: "The specified TaskId is invalid.".into(),
+            request_id: "8906582E".into(),
+            http_status: 400,
+            retryable: false,
+        };
+        assert_eq!(
+            error.to_string(),
+            "the service answered InvalidTaskId.Malformed (HTTP 400): The specified TaskId is invalid. \
+             (request ID 8906582E)"
+        );
+        assert_eq!(error.request_id(), Some("8906582E"));
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn truncated_bodies_are_retryable_other_decode_errors_are_not() {
+        let full = br#"{"RequestId":"R","Tasks":[],"TotalCount":0}"#;
+        let cut = &full[..20];
+        let source = DescribeRefreshTaskByIdResponse::decode_json(cut).unwrap_err();
+        assert!(Error::decode(200, None, Format::Json, cut, source).is_retryable());
+
+        let xml = b"<?xml version=\"1.0\"?><DescribeRefreshTaskByIdResponse><RequestId>R</Req";
+        let source = DescribeRefreshTaskByIdResponse::decode_xml(xml).unwrap_err();
+        assert!(Error::decode(200, None, Format::Xml, xml, source).is_retryable());
+
+        let xml = b"<DescribeRefreshTaskByIdResponse><RequestId>R</RequestId>";
+        let source = DescribeRefreshTaskByIdResponse::decode_xml(xml).unwrap_err();
+        assert!(Error::decode(200, None, Format::Xml, xml, source).is_retryable());
+
+        let source = DescribeRefreshTaskByIdResponse::decode_xml(b"").unwrap_err();
+        assert!(Error::decode(200, None, Format::Xml, b"", source).is_retryable());
+
+        let wrong = br#"{"RequestId":"R"}"#;
+        let source = DescribeRefreshTaskByIdResponse::decode_json(wrong).unwrap_err();
+        assert!(!Error::decode(200, None, Format::Json, wrong, source.clone()).is_retryable());
+        assert!(Error::decode(502, None, Format::Json, wrong, source).is_retryable());
+    }
+}

@@ -1,0 +1,131 @@
+//! Retries with jittered exponential backoff (backon), bounded in attempts and total time.
+
+use crate::config::RetryPolicy;
+use crate::error::Error;
+use backon::{ExponentialBuilder, Retryable};
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+/// Runs `attempt` (given the 1-based attempt number) until it succeeds, fails with an error that
+/// is not retryable, runs out of attempts, or the next delay would pass the policy's total time.
+/// The last error is returned.
+pub(crate) async fn with_retries<T, F, Fut>(
+    policy: &RetryPolicy,
+    action: &'static str,
+    mut attempt: F,
+) -> Result<T, Error>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let started = Instant::now();
+    let attempts = AtomicU32::new(0);
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(policy.min_backoff)
+        .with_max_delay(policy.max_backoff)
+        .with_factor(2.0)
+        .with_max_times(policy.max_attempts.saturating_sub(1) as usize)
+        .with_jitter()
+        // backon without its `std` feature seeds jitter with a constant: give it a random seed.
+        .with_jitter_seed(rand::random());
+    let max_total_time = policy.max_total_time;
+    (|| attempt(attempts.fetch_add(1, Ordering::Relaxed) + 1))
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(Error::is_retryable)
+        .adjust(|_, delay| delay.filter(|delay| started.elapsed() + *delay <= max_total_time))
+        .notify(|error, delay| {
+            tracing::warn!(
+                action,
+                attempt = attempts.load(Ordering::Relaxed),
+                retry_in_ms = delay.as_millis() as u64,
+                request_id = error.request_id().unwrap_or(""),
+                %error,
+                "retrying"
+            );
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cdn_task_core::ErrorCode;
+    use std::time::Duration;
+
+    fn policy(max_attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts,
+            min_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            max_total_time: Duration::from_secs(5),
+        }
+    }
+
+    fn service(code: ErrorCode, http_status: u16) -> Error {
+        Error::Service {
+            retryable: code.is_retryable(http_status),
+            code,
+            message: String::new(),
+            request_id: "R".into(),
+            http_status,
+        }
+    }
+
+    async fn run(
+        policy: RetryPolicy,
+        fail_times: u32,
+        error: impl Fn() -> Error,
+    ) -> (Result<u32, Error>, u32) {
+        let mut calls = 0;
+        let result = with_retries(&policy, "Test", |n| {
+            calls += 1;
+            let outcome = if n <= fail_times { Err(error()) } else { Ok(n) };
+            async move { outcome }
+        })
+        .await;
+        (result, calls)
+    }
+
+    #[tokio::test]
+    async fn retryable_errors_are_retried_until_success() {
+        let (result, calls) = run(policy(5), 3, || service(ErrorCode::ThrottlingUser, 400)).await;
+        assert_eq!(result.unwrap(), 4);
+        assert_eq!(calls, 4);
+    }
+
+    #[tokio::test]
+    async fn attempts_are_bounded() {
+        let (result, calls) = run(policy(3), 10, || Error::Timeout {
+            after: Duration::ZERO,
+        })
+        .await;
+        assert!(matches!(result, Err(Error::Timeout { .. })));
+        assert_eq!(calls, 3);
+    }
+
+    #[tokio::test]
+    async fn validation_and_signature_errors_are_never_retried() {
+        for code in [
+            ErrorCode::SignatureDoesNotMatch,
+            ErrorCode::InvalidTaskIdMalformed,
+        ] {
+            let error = move || service(code.clone(), 400);
+            let (result, calls) = run(policy(5), 10, error).await;
+            assert!(result.is_err());
+            assert_eq!(calls, 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn total_time_is_bounded() {
+        let policy = RetryPolicy {
+            max_total_time: Duration::ZERO,
+            ..policy(10)
+        };
+        let (result, calls) = run(policy, 10, || service(ErrorCode::InternalError, 500)).await;
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+    }
+}

@@ -1,0 +1,373 @@
+//! One call on the wire: wait for the rate limit, sign, send, read the answer, and interpret it;
+//! repeated under the retry policy.
+
+use crate::config::{ClientBuilder, RetryPolicy};
+use crate::credentials::Credentials;
+use crate::error::{Error, InvalidInput};
+use crate::limiter::Limiter;
+use crate::retry::with_retries;
+use cdn_task_core::signing::{SignatureVersion, SignedRequest};
+use cdn_task_core::{ApiRequest, Format, Operation, ServiceErrorBody, WireBody};
+use chrono::{DateTime, Utc};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
+
+/// Largest answer body read; the service's answers are a few kilobytes.
+const MAX_BODY_BYTES: usize = 4 << 20;
+
+/// The header the service puts its request ID in.
+const REQUEST_ID_HEADER: &str = "x-acs-request-id";
+
+/// Everything needed to make calls: the HTTP client, where, as whom, and how.
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base_url: reqwest::Url,
+    host: String,
+    credentials: Credentials,
+    signature_version: SignatureVersion,
+    format: Format,
+    timeout: Duration,
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
+}
+
+impl Transport {
+    /// Checks the endpoint and builds the HTTP client.
+    pub(crate) fn new(settings: &ClientBuilder, credentials: Credentials) -> Result<Transport, Error> {
+        let (base_url, host) = parse_endpoint(&settings.endpoint)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .user_agent(settings.user_agent.clone())
+            .build()
+            .map_err(|error| Error::from_reqwest(error, settings.timeout))?;
+        Ok(Transport {
+            http,
+            base_url,
+            host,
+            credentials,
+            signature_version: settings.signature_version,
+            format: settings.format,
+            timeout: settings.timeout,
+            retry: settings.retry,
+            limiter: settings.rate_limit.and_then(Limiter::new),
+        })
+    }
+
+    /// Calls `operation`, retrying as the policy allows.
+    pub(crate) async fn call<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
+        let request = ApiRequest::new(operation, self.format);
+        with_retries(&self.retry, O::ACTION, |attempt| {
+            let span = tracing::debug_span!("cdn_task_call", action = O::ACTION, attempt);
+            self.attempt::<O::Response>(&request).instrument(span)
+        })
+        .await
+    }
+
+    /// One attempt.
+    async fn attempt<R: WireBody>(&self, request: &ApiRequest) -> Result<R, Error> {
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready(self.credentials.access_key_id()).await;
+        }
+        let timestamp = DateTime::<Utc>::from(SystemTime::now());
+        let nonce = format!("{:032x}", rand::random::<u128>());
+        let signed = request.sign(
+            self.signature_version,
+            &self.host,
+            &self.credentials,
+            timestamp,
+            &nonce,
+        );
+        let answer = self.send(signed).await?;
+        let result = interpret(&answer, request.format);
+        match &result {
+            Ok(_) => tracing::debug!(
+                status = answer.status,
+                request_id = answer.request_id.as_deref().unwrap_or(""),
+                "answered"
+            ),
+            Err(error) => {
+                tracing::debug!(status = answer.status, request_id = error.request_id().unwrap_or(""), %error, "failed")
+            }
+        }
+        result
+    }
+
+    /// Sends a signed request and reads the whole answer.
+    async fn send(&self, signed: SignedRequest) -> Result<Answer, Error> {
+        let reqwest_error = |error| Error::from_reqwest(error, self.timeout);
+        let mut url = self.base_url.clone();
+        url.set_path(&signed.path);
+        url.set_query(
+            Some(&signed.query)
+                .filter(|query| !query.is_empty())
+                .map(String::as_str),
+        );
+        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|_| Error::Transport {
+            detail: format!("the signer chose an unknown method `{}`", signed.method),
+            source: None,
+        })?;
+        let mut response = self
+            .http
+            .request(method, url)
+            .headers(header_map(&signed.headers)?)
+            .body(signed.body)
+            .send()
+            .await
+            .map_err(reqwest_error)?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (content_type, request_id) = (header("content-type"), header(REQUEST_ID_HEADER));
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(reqwest_error)? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Error::Transport {
+                    detail: format!("the answer's body is larger than {MAX_BODY_BYTES} bytes"),
+                    source: None,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status,
+            content_type,
+            request_id,
+            body,
+        })
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("endpoint", &self.base_url.as_str())
+            .field("access_key_id", &self.credentials.access_key_id())
+            .field(
+                "security_token",
+                &self.credentials.security_token().map(|_| "<redacted>"),
+            )
+            .field("signature_version", &self.signature_version)
+            .field("format", &self.format)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An answer as read off the wire.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    request_id: Option<String>,
+    body: Vec<u8>,
+}
+
+/// Checks an endpoint: `http` or `https`, a host, no path, query or fragment. Returns the URL and
+/// the `host[:port]` that is signed (the same value the HTTP library sends as `Host`).
+fn parse_endpoint(endpoint: &str) -> Result<(reqwest::Url, String), Error> {
+    let invalid = |reason: &str| {
+        Error::InvalidInput(InvalidInput::Endpoint {
+            endpoint: endpoint.to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
+    let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the endpoint takes no path, query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("the endpoint takes no user information"));
+    }
+    let host = url.host_str().ok_or_else(|| invalid("no host"))?;
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    Ok((url, host))
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Error> {
+    headers
+        .iter()
+        .map(|(raw_name, raw_value)| {
+            let name = HeaderName::from_bytes(raw_name.as_bytes());
+            let value = HeaderValue::from_str(raw_value);
+            match (name, value) {
+                (Ok(name), Ok(value)) => Ok((name, value)),
+                // Values are never quoted: a header may carry the security token.
+                _ => Err(Error::Transport {
+                    detail: format!("the signer produced a header `{raw_name}` that HTTP cannot carry"),
+                    source: None,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The format an answer's body is in: by `Content-Type`, else by its first non-blank byte
+/// (`<` or `{`), else the format asked for.
+fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format {
+    let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
+    if content_type.contains("json") {
+        return Format::Json;
+    }
+    if content_type.contains("xml") {
+        return Format::Xml;
+    }
+    match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'<') => Format::Xml,
+        Some(b'{') => Format::Json,
+        _ => asked,
+    }
+}
+
+/// What an answer means: the decoded response for a 2xx, the service's error otherwise.
+fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
+    let format = body_format(answer.content_type.as_deref(), &answer.body, asked);
+    let decode_error = |source| {
+        Error::decode(
+            answer.status,
+            answer.request_id.clone(),
+            format,
+            &answer.body,
+            source,
+        )
+    };
+    if (200..300).contains(&answer.status) {
+        return R::decode(format, &answer.body).map_err(decode_error);
+    }
+    let body = ServiceErrorBody::decode(format, &answer.body).map_err(decode_error)?;
+    Err(Error::Service {
+        retryable: body.code.is_retryable(answer.status),
+        code: body.code,
+        message: body.message,
+        request_id: body.request_id,
+        http_status: answer.status,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, ErrorCode};
+
+    fn answer(status: u16, content_type: Option<&str>, body: &str) -> Answer {
+        Answer {
+            status,
+            content_type: content_type.map(str::to_owned),
+            request_id: Some("HDR".into()),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        let (url, host) = parse_endpoint("http://127.0.0.1:8080").unwrap();
+        assert_eq!(
+            (url.as_str(), host.as_str()),
+            ("http://127.0.0.1:8080/", "127.0.0.1:8080")
+        );
+        assert_eq!(
+            parse_endpoint("https://cdn.aliyuncs.com/").unwrap().1,
+            "cdn.aliyuncs.com"
+        );
+        assert_eq!(
+            parse_endpoint("https://cdn.aliyuncs.com:443").unwrap().1,
+            "cdn.aliyuncs.com"
+        );
+        for bad in [
+            "ftp://x",
+            "cdn.aliyuncs.com",
+            "https://x/api",
+            "https://x/?a=1",
+            "https://u:p@x",
+        ] {
+            assert!(
+                matches!(parse_endpoint(bad), Err(Error::InvalidInput(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_bodies_decode_by_content_type_or_sniffing() {
+        let json = ServiceErrorBody::for_code(ErrorCode::InvalidTaskIdMalformed, "R1").encode_json();
+        let xml = ServiceErrorBody::for_code(ErrorCode::ThrottlingUser, "R2").encode_xml();
+        let cases = [
+            (
+                Some("application/json;charset=utf-8"),
+                json.as_str(),
+                "InvalidTaskId.Malformed",
+                false,
+            ),
+            (
+                Some("text/xml;charset=utf-8"),
+                xml.as_str(),
+                "Throttling.User",
+                true,
+            ),
+            (None, json.as_str(), "InvalidTaskId.Malformed", false),
+            (Some("text/plain"), xml.as_str(), "Throttling.User", true),
+        ];
+        for (content_type, body, expected, expected_retryable) in cases {
+            let error =
+                interpret::<DescribeRefreshTaskByIdResponse>(&answer(400, content_type, body), Format::Json)
+                    .unwrap_err();
+            let Error::Service {
+                code,
+                retryable,
+                request_id,
+                ..
+            } = &error
+            else {
+                panic!("{error:?}");
+            };
+            assert_eq!((code.as_str(), *retryable), (expected, expected_retryable));
+            assert!(request_id.starts_with('R'));
+        }
+    }
+
+    #[test]
+    fn undecodable_answers_are_decode_errors_retryable_by_status() {
+        let gateway = answer(502, Some("text/html"), "<html>Bad gateway</html>");
+        let error = interpret::<DescribeRefreshTaskByIdResponse>(&gateway, Format::Json).unwrap_err();
+        assert!(
+            matches!(&error, Error::Decode { http_status: 502, .. }),
+            "{error:?}"
+        );
+        assert!(error.is_retryable());
+        assert_eq!(error.request_id(), Some("HDR"));
+        let garbage = answer(200, Some("application/json"), "{\"RequestId\":\"R\"}");
+        let error = interpret::<DescribeRefreshTaskByIdResponse>(&garbage, Format::Json).unwrap_err();
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn success_in_either_format() {
+        let response = DescribeRefreshTaskByIdResponse {
+            request_id: "R".into(),
+            tasks: Vec::new(),
+            total_count: 0,
+        };
+        for format in [Format::Json, Format::Xml] {
+            let ok = answer(200, Some(format.content_type()), &response.encode(format));
+            assert_eq!(
+                interpret::<DescribeRefreshTaskByIdResponse>(&ok, Format::Json).unwrap(),
+                response
+            );
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The client against cdn-task-mock, in process: every test starts its own mock on an ephemeral
+//! port of 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod batching;
+mod common;
+mod credentials;
+mod errors;
+mod faults;
+mod happy;
+mod secrets;
+mod throttling;
+mod waiting;

@@ -1,0 +1,111 @@
+//! Connections the request handler can cut (the dropped-connection fault): a listener whose
+//! streams fail every operation once cut, and the handle a handler holds to cut its own.
+
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Accepts TCP connections whose streams can be cut by the request handler.
+pub(crate) struct MockListener {
+    inner: TcpListener,
+}
+
+impl MockListener {
+    pub(crate) fn new(inner: TcpListener) -> MockListener {
+        MockListener { inner }
+    }
+}
+
+impl Listener for MockListener {
+    type Io = CuttableStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (CuttableStream, SocketAddr) {
+        // axum's own accept loop retries and backs off on errors.
+        let (stream, addr) = Listener::accept(&mut self.inner).await;
+        let stream = CuttableStream {
+            inner: stream,
+            cut: Arc::new(AtomicBool::new(false)),
+        };
+        (stream, addr)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A TCP stream that fails every operation once cut, so the server drops the connection without
+/// writing another byte.
+pub(crate) struct CuttableStream {
+    inner: TcpStream,
+    cut: Arc<AtomicBool>,
+}
+
+impl CuttableStream {
+    fn check(&self) -> io::Result<()> {
+        if self.cut.load(Ordering::Acquire) {
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "injected fault: connection dropped",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl AsyncRead for CuttableStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CuttableStream {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The handler's grip on its connection (axum connect info).
+#[derive(Debug, Clone)]
+pub(crate) struct ConnectionHandle {
+    cut: Arc<AtomicBool>,
+}
+
+impl ConnectionHandle {
+    /// Drops the connection: nothing more is read or written on it.
+    pub(crate) fn cut(&self) {
+        self.cut.store(true, Ordering::Release);
+    }
+}
+
+impl Connected<IncomingStream<'_, MockListener>> for ConnectionHandle {
+    fn connect_info(stream: IncomingStream<'_, MockListener>) -> Self {
+        ConnectionHandle {
+            cut: Arc::clone(&stream.io().cut),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! # cdn-task-mock
+//!
+//! A faithful emulator of Alibaba Cloud CDN's refresh-task API (product `Cdn`, version
+//! `2018-05-10`) for integration tests, the way moto and LocalStack serve AWS users. The official
+//! SDKs work against it unchanged except for the endpoint.
+//!
+//! It serves `DescribeRefreshTaskById`, `RefreshObjectCaches`, `PushObjectCache` and
+//! `DescribeRefreshQuota` RPC-style at `/` (GET or POST, parameters in the query and/or a form
+//! body), and behaves as the service does:
+//!
+//! - verifies both signature schemes (RPC HMAC-SHA1 and ACS3-HMAC-SHA256) on every request,
+//!   refuses skewed timestamps (over 15 minutes) and replayed nonces (within 15 minutes);
+//! - answers in the format asked (`Format=JSON`/`XML`; XML by default for RPC, JSON for ACS3),
+//!   errors included, with the documented codes, statuses and content types;
+//! - shows each AccessKey only its own tasks (and seeded ones), only within the three-day window;
+//! - throttles per AccessKey (`Throttling.User`), keeps daily refresh quotas
+//!   (`QuotaExceeded.Refresh`);
+//! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
+//! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies.
+//!
+//! Every rule comes from [`cdn_task_core`]: validation, codecs, the error catalogue, signature
+//! verification, the window, the rate limits. This crate is the glue and the state.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use cdn_task_core::signing::{Credentials, SignatureVersion};
+//! use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, WireBody};
+//! use cdn_task_mock::{MockConfig, MockServer};
+//!
+//! let server = MockServer::start(MockConfig::default()).await?;
+//!
+//! // Sign a request the way any client does, for the mock's host.
+//! let request = ApiRequest::new(&DescribeRefreshTaskById::new("12345678".parse()?), Format::Json);
+//! let host = server.addr().to_string();
+//! let credentials = Credentials::new("testid", "testsecret");
+//! let signed = request.sign(SignatureVersion::Rpc, &host, &credentials, server.clock().now(), "nonce-1");
+//!
+//! let url = format!("{}{}?{}", server.base_url(), signed.path, signed.query);
+//! let response = reqwest::Client::new().post(url).send().await?;
+//! assert_eq!(response.status(), 200);
+//! let body = DescribeRefreshTaskByIdResponse::decode_json(&response.bytes().await?)?;
+//! assert_eq!(body.total_count, 0); // unknown IDs are simply absent
+//!
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The `cdn-task-mock` binary serves the same over a port; [`MockArgs`] holds its flags for any
+//! clap command that wants them.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod action;
+mod actions;
+mod args;
+mod clock;
+mod config;
+mod connection;
+mod intake;
+mod log;
+mod nonce;
+mod progress;
+mod quota;
+mod random;
+mod reply;
+mod run;
+mod seed;
+mod server;
+mod service;
+mod state;
+mod store;
+mod throttle;
+mod truncated;
+
+pub use args::{AccessKey, FlagError, MockArgs, parse_duration};
+pub use clock::MockClock;
+pub use config::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_TASK_DURATION, Fault,
+    FaultConfig, MockConfig,
+};
+pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
+pub use run::{RunError, run};
+pub use seed::{SeedError, load_seed_file, parse_seed};
+pub use server::MockServer;

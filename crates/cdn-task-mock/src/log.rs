@@ -1,0 +1,90 @@
+//! The record of requests received, for tests to read back.
+
+use crate::config::Fault;
+use cdn_task_core::signing::SignatureVersion;
+use cdn_task_core::{ErrorCode, Format};
+use std::collections::VecDeque;
+
+/// Most calls kept; older ones are dropped first (a long-running mock stays bounded).
+pub const MAX_RECORDED_CALLS: usize = 10_000;
+
+/// One request the mock received, and how it answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReceivedCall {
+    /// The HTTP method.
+    pub method: String,
+    /// The action named (`Action` or `x-acs-action`), verified or not.
+    pub action: Option<String>,
+    /// The AccessKeyId, once the signature is verified; `None` when verification failed or did
+    /// not happen.
+    pub access_key_id: Option<String>,
+    /// The signature scheme: as verified, or as the request's headers claim when verification
+    /// failed.
+    pub scheme: SignatureVersion,
+    /// The format answered in.
+    pub format: Format,
+    /// The HTTP status answered; `None` when the connection was dropped (injected fault).
+    pub status: Option<u16>,
+    /// The error code answered, if any.
+    pub error_code: Option<ErrorCode>,
+    /// The request ID answered; `None` when the connection was dropped.
+    pub request_id: Option<String>,
+    /// The injected fault, if any.
+    pub fault: Option<Fault>,
+}
+
+/// The most recent calls, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct CallLog {
+    calls: VecDeque<ReceivedCall>,
+}
+
+impl CallLog {
+    pub(crate) fn record(&mut self, call: ReceivedCall) {
+        if self.calls.len() == MAX_RECORDED_CALLS {
+            self.calls.pop_front();
+        }
+        self.calls.push_back(call);
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<ReceivedCall> {
+        self.calls.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.calls.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(n: u16) -> ReceivedCall {
+        ReceivedCall {
+            method: "GET".into(),
+            action: None,
+            access_key_id: None,
+            scheme: SignatureVersion::Rpc,
+            format: Format::Xml,
+            status: Some(n),
+            error_code: None,
+            request_id: None,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn keeps_the_most_recent_calls() {
+        let mut log = CallLog::default();
+        for n in 0..=MAX_RECORDED_CALLS {
+            log.record(call((n % 60_000) as u16));
+        }
+        let calls = log.snapshot();
+        assert_eq!(calls.len(), MAX_RECORDED_CALLS);
+        assert_eq!(calls[0].status, Some(1));
+        log.clear();
+        assert!(log.snapshot().is_empty());
+    }
+}

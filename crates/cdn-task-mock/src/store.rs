@@ -1,0 +1,293 @@
+//! The tasks the mock knows: who owns them, how they progress, which IDs are next.
+
+use crate::progress::{Fate, stage_at};
+use cdn_task_core::{ObjectType, QUERY_WINDOW, Task, TaskId, TaskIdList, is_queryable};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+
+/// The first task ID handed out (nine digits, like the documented examples).
+const FIRST_TASK_ID: u64 = 100_000_001;
+
+/// Below this many tasks the store never prunes.
+const PRUNE_FLOOR: usize = 4_096;
+
+/// Every task, by ID.
+#[derive(Debug)]
+pub(crate) struct TaskStore {
+    tasks: HashMap<TaskId, Entry>,
+    next_id: u64,
+    duration: TimeDelta,
+    /// Created tasks past the query window are dropped when the store reaches this size, so a
+    /// long-running mock stays bounded (amortized: the mark doubles past what remains).
+    prune_at: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// The AccessKeyId that may see it; `None`: every key.
+    owner: Option<String>,
+    record: Record,
+}
+
+#[derive(Debug)]
+enum Record {
+    /// A seeded task, reported as given.
+    Seeded(Task),
+    /// A task created through the API; its stage follows the clock.
+    Created {
+        object_path: String,
+        object_type: ObjectType,
+        created: DateTime<Utc>,
+        fate: Fate,
+    },
+}
+
+impl TaskStore {
+    /// An empty store whose created tasks take `duration` to finish.
+    pub(crate) fn new(duration: TimeDelta) -> TaskStore {
+        TaskStore {
+            tasks: HashMap::new(),
+            next_id: FIRST_TASK_ID,
+            duration,
+            prune_at: PRUNE_FLOOR,
+        }
+    }
+
+    /// Adds tasks as given, visible to `owner` only (or to every key). A task with an ID already
+    /// present replaces it.
+    pub(crate) fn seed(&mut self, owner: Option<&str>, tasks: Vec<Task>) {
+        for task in tasks {
+            let entry = Entry {
+                owner: owner.map(str::to_owned),
+                record: Record::Seeded(task.clone()),
+            };
+            self.tasks.insert(task.task_id, entry);
+        }
+    }
+
+    /// Creates one task per path for `owner`, with the given fates (one per path), and returns
+    /// their IDs in order. IDs increase and skip any already taken by seeded tasks.
+    pub(crate) fn create(
+        &mut self,
+        owner: &str,
+        paths: &[String],
+        object_type: &ObjectType,
+        fates: Vec<Fate>,
+        now: DateTime<Utc>,
+    ) -> Vec<TaskId> {
+        if self.tasks.len() >= self.prune_at {
+            self.forget_expired(now);
+        }
+        let mut ids = Vec::with_capacity(paths.len());
+        for (path, fate) in paths.iter().zip(fates) {
+            let id = self.allocate_id();
+            let record = Record::Created {
+                object_path: path.clone(),
+                object_type: object_type.clone(),
+                created: now,
+                fate,
+            };
+            self.tasks.insert(
+                id,
+                Entry {
+                    owner: Some(owner.to_owned()),
+                    record,
+                },
+            );
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Drops created tasks no caller can see any more (older than the query window at `now`).
+    /// Seeded tasks stay.
+    fn forget_expired(&mut self, now: DateTime<Utc>) {
+        if let Some(oldest) = now.checked_sub_signed(QUERY_WINDOW) {
+            self.tasks.retain(|_, entry| match &entry.record {
+                Record::Seeded(_) => true,
+                Record::Created { created, .. } => *created >= oldest,
+            });
+        }
+        self.prune_at = (self.tasks.len() * 2).max(PRUNE_FLOOR);
+    }
+
+    fn allocate_id(&mut self) -> TaskId {
+        loop {
+            let candidate = TaskId::try_from(self.next_id);
+            self.next_id = self.next_id.saturating_add(1);
+            match candidate {
+                Ok(id) if !self.tasks.contains_key(&id) => return id,
+                // Taken by a seeded task (or, past u64, unreachable in practice): try the next.
+                _ => continue,
+            }
+        }
+    }
+
+    /// The tasks among `ids` that `caller` may see and that are within the three-day window at
+    /// `now`, in the order asked. Unknown, foreign and expired IDs are simply absent.
+    pub(crate) fn describe(&self, caller: &str, ids: &TaskIdList, now: DateTime<Utc>) -> Vec<Task> {
+        ids.ids()
+            .iter()
+            .filter_map(|id| {
+                let entry = self.tasks.get(id)?;
+                let visible = entry.owner.as_deref().is_none_or(|owner| owner == caller);
+                visible.then(|| self.snapshot(*id, &entry.record, now))
+            })
+            .filter(|task| is_queryable(task.creation_time, now))
+            .collect()
+    }
+
+    fn snapshot(&self, id: TaskId, record: &Record, now: DateTime<Utc>) -> Task {
+        match record {
+            Record::Seeded(task) => task.clone(),
+            Record::Created {
+                object_path,
+                object_type,
+                created,
+                fate,
+            } => {
+                let stage = stage_at(*created, self.duration, fate, now);
+                Task::new(
+                    id,
+                    object_path.clone(),
+                    object_type.clone(),
+                    stage.status,
+                    stage.process,
+                    *created,
+                    stage.description,
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cdn_task_core::{Process, TaskStatus};
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap()
+    }
+
+    fn ids(text: &str) -> TaskIdList {
+        text.parse().unwrap()
+    }
+
+    fn seeded(id: &str, created: DateTime<Utc>) -> Task {
+        Task::new(
+            id.parse().unwrap(),
+            "http://example.com/seed",
+            ObjectType::File,
+            TaskStatus::Complete,
+            Process::COMPLETE,
+            created,
+            None,
+        )
+    }
+
+    #[test]
+    fn created_tasks_get_increasing_ids_skipping_seeded_ones() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        store.seed(None, vec![seeded("100000002", t0())]);
+        let paths = vec!["http://a/1".to_owned(), "http://a/2".to_owned()];
+        let created = store.create(
+            "alice",
+            &paths,
+            &ObjectType::File,
+            vec![Fate::Complete, Fate::Complete],
+            t0(),
+        );
+        let created: Vec<String> = created.iter().map(ToString::to_string).collect();
+        assert_eq!(created, ["100000001", "100000003"]);
+        assert_eq!(store.describe("alice", &ids("100000002"), t0()).len(), 1);
+    }
+
+    #[test]
+    fn describe_filters_by_owner_and_window_and_keeps_the_order_asked() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        let paths = vec!["http://a/1".to_owned()];
+        let mine = store.create(
+            "alice",
+            &paths,
+            &ObjectType::Directory,
+            vec![Fate::Complete],
+            t0(),
+        )[0];
+        let theirs = store.create("bob", &paths, &ObjectType::File, vec![Fate::Complete], t0())[0];
+        store.seed(
+            None,
+            vec![seeded("5", t0()), seeded("6", t0() - TimeDelta::days(4))],
+        );
+        store.seed(Some("bob"), vec![seeded("7", t0())]);
+        let asked = ids(&format!("5,{theirs},404,{mine},6,7"));
+        let seen: Vec<String> = store
+            .describe("alice", &asked, t0())
+            .iter()
+            .map(|t| t.task_id.to_string())
+            .collect();
+        assert_eq!(seen, ["5".to_owned(), mine.to_string()]);
+        assert_eq!(store.describe("bob", &asked, t0()).len(), 3);
+    }
+
+    #[test]
+    fn the_window_is_inclusive_at_72_hours() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        let id = store.create(
+            "alice",
+            &["http://a/".to_owned()],
+            &ObjectType::File,
+            vec![Fate::Complete],
+            t0(),
+        )[0];
+        let asked = TaskIdList::new([id]).unwrap();
+        let edge = t0() + TimeDelta::hours(72);
+        assert_eq!(store.describe("alice", &asked, edge).len(), 1);
+        assert!(
+            store
+                .describe("alice", &asked, edge + TimeDelta::seconds(1))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn expired_created_tasks_are_forgotten_once_the_store_is_large() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        store.seed(None, vec![seeded("1", t0() - TimeDelta::days(30))]);
+        let paths: Vec<String> = (0..PRUNE_FLOOR).map(|n| format!("http://a/{n}")).collect();
+        let fates = vec![Fate::Complete; paths.len()];
+        let old = store.create("a", &paths, &ObjectType::File, fates, t0());
+        let later = t0() + TimeDelta::days(4);
+        let fresh = store.create("a", &paths[..1], &ObjectType::File, vec![Fate::Complete], later);
+        assert_eq!(
+            store.tasks.len(),
+            2,
+            "only the seeded task and the fresh one remain"
+        );
+        assert!(store.tasks.contains_key(&fresh[0]) && !store.tasks.contains_key(&old[0]));
+        assert_eq!(store.prune_at, PRUNE_FLOOR);
+    }
+
+    #[test]
+    fn created_tasks_progress_seeded_ones_do_not() {
+        let mut store = TaskStore::new(TimeDelta::seconds(10));
+        let id = store.create(
+            "a",
+            &["http://a/".to_owned()],
+            &ObjectType::Regex,
+            vec![Fate::Complete],
+            t0(),
+        )[0];
+        let mut pending = seeded("9", t0());
+        pending.status = TaskStatus::Pending;
+        store.seed(None, vec![pending]);
+        let asked = ids(&format!("{id},9"));
+        let later = store.describe("a", &asked, t0() + TimeDelta::seconds(5));
+        assert_eq!(later[0].status, TaskStatus::Refreshing);
+        assert_eq!(later[0].object_type, ObjectType::Regex);
+        assert_eq!(later[1].status, TaskStatus::Pending);
+        let done = store.describe("a", &asked, t0() + TimeDelta::seconds(10));
+        assert_eq!(done[0].status, TaskStatus::Complete);
+    }
+}

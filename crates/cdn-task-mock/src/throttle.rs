@@ -1,0 +1,71 @@
+//! Per-AccessKey, per-action throttling (`Throttling.User`), with governor's keyed limiter.
+//!
+//! Throttling counts real time, not the mock's clock: it is about how fast calls arrive.
+
+use crate::action::Action;
+use cdn_task_core::RateLimit;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+/// One keyed limiter per action, or none when throttling is off.
+#[derive(Debug)]
+pub(crate) struct Throttle {
+    limiters: Option<Vec<DefaultKeyedRateLimiter<String>>>,
+}
+
+impl Throttle {
+    /// `DescribeRefreshTaskById` at `describe_per_second` calls per second per AccessKey; the
+    /// other actions at their documented limits. `0` turns throttling off.
+    pub(crate) fn new(describe_per_second: u32) -> Throttle {
+        if describe_per_second == 0 {
+            return Throttle { limiters: None };
+        }
+        let limiters = Action::ALL
+            .iter()
+            .map(|action| {
+                let limit = match action {
+                    Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second),
+                    other => other.documented_rate_limit(),
+                };
+                // A whole period's calls may come at once (burst), then one per interval.
+                let quota = Quota::with_period(limit.interval())
+                    .unwrap_or_else(|| Quota::per_second(limit.calls))
+                    .allow_burst(limit.calls);
+                RateLimiter::keyed(quota)
+            })
+            .collect();
+        Throttle {
+            limiters: Some(limiters),
+        }
+    }
+
+    /// Whether `access_key_id` may call `action` now (counting this call).
+    pub(crate) fn allows(&self, access_key_id: &str, action: Action) -> bool {
+        let Some(limiter) = self.limiters.as_ref().and_then(|l| l.get(action.index())) else {
+            return true;
+        };
+        limiter.check_key(&access_key_id.to_owned()).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_over_the_limit_is_throttled_per_key_and_per_action() {
+        let throttle = Throttle::new(5);
+        let allowed = (0..20)
+            .filter(|_| throttle.allows("a", Action::DescribeRefreshTaskById))
+            .count();
+        // Five at once, plus whatever trickled in during the loop (well under a second).
+        assert!((5..20).contains(&allowed), "{allowed}");
+        assert!(throttle.allows("b", Action::DescribeRefreshTaskById));
+        assert!(throttle.allows("a", Action::RefreshObjectCaches));
+    }
+
+    #[test]
+    fn zero_turns_throttling_off() {
+        let throttle = Throttle::new(0);
+        assert!((0..1000).all(|_| throttle.allows("a", Action::DescribeRefreshTaskById)));
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the mock driven over real HTTP, with requests signed by the core.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod errors;
+mod faults;
+mod hostile;
+mod protocol;
+mod tasks;
+mod throttling;
