@@ -3,21 +3,12 @@
 
 use arbitrary::Arbitrary;
 use cdn_task_core::signing::{
-    Credentials, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput, VerifiedRequest,
-    VerifyError, canonical_query, parse_parameters, percent_encode, sign_acs3, sign_rpc, verify,
+    Credentials, RPC_SIGNING_PARAMETERS, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput,
+    VerifiedRequest, VerifyError, borrow_pairs, canonical_query, parse_parameters, percent_encode, sign_acs3,
+    sign_rpc, verify,
 };
 use chrono::{DateTime, Utc};
 
-/// The RPC scheme's own parameters: a request's API parameters never use these names.
-const RPC_SIGNING: [&str; 7] = [
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "Timestamp",
-    "SecurityToken",
-];
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Percent-encoding `pairs` as a query string, in order, parses back to `pairs`; their canonical
@@ -29,7 +20,7 @@ pub fn check_query_encoding(pairs: &[(String, String)]) {
         Ok(pairs),
         "query {encoded:?}"
     );
-    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = borrow_pairs(pairs);
     let canonical = canonical_query(&borrowed);
     let mut sorted = pairs.to_vec();
     sorted.sort();
@@ -153,7 +144,7 @@ fn only(text: &str, keep: impl Fn(char) -> bool, fallback: &str) -> String {
 fn api_parameters(pairs: &[(String, String)]) -> Vec<(String, String)> {
     pairs
         .iter()
-        .filter(|(name, _)| !RPC_SIGNING.contains(&name.as_str()))
+        .filter(|(name, _)| !RPC_SIGNING_PARAMETERS.contains(&name.as_str()))
         .cloned()
         .collect()
 }
@@ -246,7 +237,7 @@ impl ArbSigning {
     fn sign(&self) -> SignedRequest {
         let credentials = self.credentials();
         let query = api_parameters(&self.query);
-        let query: Vec<(&str, &str)> = query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let query: Vec<(&str, &str)> = borrow_pairs(&query);
         let (body, content_type) = self.body();
         let host = self.host();
         let nonce = self.nonce();
@@ -281,11 +272,7 @@ impl ArbSigning {
     }
 
     fn verify(&self, wire: &Wire) -> Result<VerifiedRequest, VerifyError> {
-        let headers: Vec<(&str, &str)> = wire
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let headers: Vec<(&str, &str)> = borrow_pairs(&wire.headers);
         let received = ReceivedRequest {
             method: &wire.method,
             path: &wire.path,

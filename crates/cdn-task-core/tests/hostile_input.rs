@@ -12,8 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cdn_task_core::signing::{
-    Credentials, ReceivedRequest, SignatureVersion, VerifiedRequest, VerifyError, parse_authorization,
-    parse_parameters, verify,
+    Credentials, ReceivedRequest, SignatureVersion, VerifiedRequest, VerifyError, borrow_pairs,
+    parse_authorization, parse_parameters, verify,
 };
 use cdn_task_core::{
     ApiRequest, CreateTasksResponse, DecodeError, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
@@ -889,11 +889,7 @@ impl Received {
     /// Verifies under the bound.
     fn verify(self, what: &str) -> Result<VerifiedRequest, VerifyError> {
         bounded(what, move || {
-            let headers: Vec<(&str, &str)> = self
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
+            let headers: Vec<(&str, &str)> = borrow_pairs(&self.headers);
             let received = ReceivedRequest {
                 method: &self.method,
                 path: "/",

@@ -5,22 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cdn_task_core::signing::{
-    Credentials, ParameterParseError, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput,
-    VerifiedRequest, VerifyError, parse_authorization, parse_parameters, percent_encode, sign_acs3, sign_rpc,
-    verify,
+    Credentials, ParameterParseError, RPC_SIGNING_PARAMETERS, ReceivedRequest, SignatureVersion,
+    SignedRequest, SigningInput, VerifiedRequest, VerifyError, borrow_pairs, parse_authorization,
+    parse_parameters, percent_encode, sign_acs3, sign_rpc, verify,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 
-const RPC_SIGNING: [&str; 7] = [
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "Timestamp",
-    "SecurityToken",
-];
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Names and values: reserved characters, non-ASCII, control characters, empty strings.
@@ -37,7 +28,7 @@ fn text() -> impl Strategy<Value = String> {
 fn parameters() -> impl Strategy<Value = Vec<(String, String)>> {
     prop::collection::vec(
         (text(), text()).prop_filter("not a signing parameter", |(name, _)| {
-            !RPC_SIGNING.contains(&name.as_str())
+            !RPC_SIGNING_PARAMETERS.contains(&name.as_str())
         }),
         0..6,
     )
@@ -153,7 +144,7 @@ impl Scenario {
 
     fn sign(&self) -> SignedRequest {
         let credentials = self.credentials();
-        let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let query: Vec<(&str, &str)> = borrow_pairs(&self.query);
         let (body, content_type) = self.body();
         let input = SigningInput {
             method: self.method,
@@ -216,11 +207,7 @@ struct Wire {
 
 impl Wire {
     fn verify(&self) -> Result<VerifiedRequest, VerifyError> {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let headers: Vec<(&str, &str)> = borrow_pairs(&self.headers);
         let received = ReceivedRequest {
             method: &self.method,
             path: &self.path,
@@ -290,7 +277,7 @@ proptest! {
         let name = pairs[i].0.clone();
         if change_name { pairs[i].0.push('x') } else { pairs[i].1.push('x') }
         let result = wire.with_query_pairs(&pairs).verify();
-        let signing = s.scheme == SignatureVersion::Rpc && RPC_SIGNING.contains(&name.as_str());
+        let signing = s.scheme == SignatureVersion::Rpc && RPC_SIGNING_PARAMETERS.contains(&name.as_str());
         if !signing || (!change_name && matches!(name.as_str(), "Signature" | "SignatureNonce" | "SecurityToken"))
             || (change_name && name == "SecurityToken")
         {
@@ -314,7 +301,7 @@ proptest! {
         pairs.push(extra.clone());
         let added = wire.clone().with_query_pairs(&pairs).verify();
         prop_assert!(added.is_err(), "{added:?}");
-        if !RPC_SIGNING.contains(&extra.0.as_str()) {
+        if !RPC_SIGNING_PARAMETERS.contains(&extra.0.as_str()) {
             prop_assert!(is_mismatch(&added), "{added:?}");
         }
         pairs.pop();
@@ -390,7 +377,7 @@ proptest! {
                 let before = parse_parameters(std::str::from_utf8(&original).unwrap()).unwrap();
                 match std::str::from_utf8(&wire.body).map(parse_parameters) {
                     Ok(Ok(after)) if after == before => prop_assert!(result.is_ok(), "{result:?}"),
-                    Ok(Ok(after)) if after.iter().all(|(n, _)| !RPC_SIGNING.contains(&n.as_str())) => {
+                    Ok(Ok(after)) if after.iter().all(|(n, _)| !RPC_SIGNING_PARAMETERS.contains(&n.as_str())) => {
                         prop_assert!(is_mismatch(&result), "{result:?}")
                     }
                     Ok(Ok(_)) => prop_assert!(result.is_err()),
@@ -477,7 +464,7 @@ proptest! {
         ),
         body in prop::collection::vec(any::<u8>(), 0..24),
     ) {
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = borrow_pairs(&headers);
         let received = ReceivedRequest { method: &method, path: &path, query: &query, headers: &headers, body: &body };
         let _ = verify(&received, |id| (id == "a").then(|| "secret".to_owned()));
         let _ = format!("{received:?}");

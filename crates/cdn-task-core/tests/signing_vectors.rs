@@ -13,8 +13,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cdn_task_core::signing::{
-    Credentials, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput, VerifyError, hex_sha256,
-    sign_acs3, sign_rpc, verify,
+    Credentials, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput, VerifyError, borrow_pairs,
+    hex_sha256, sign_acs3, sign_rpc, verify,
 };
 use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, Format, parse_utc_timestamp};
 use serde::Deserialize;
@@ -204,7 +204,7 @@ fn check_case(folder: &Path) {
     }
 
     let (method, path, query, headers, body) = parse_wire(&read(folder, "signed-request.txt"));
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = borrow_pairs(&headers);
     let received = ReceivedRequest {
         method: &method,
         path: &path,

@@ -10,7 +10,7 @@ use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
 use axum::response::Response;
-use cdn_task_core::signing::{ReceivedRequest, check_clock_skew, verify};
+use cdn_task_core::signing::{ReceivedRequest, borrow_pairs, check_clock_skew, verify};
 use cdn_task_core::{API_VERSION, ErrorCode};
 use std::sync::Arc;
 
@@ -111,11 +111,7 @@ fn process(
     if let Some(malformed) = &prelude.malformed {
         return Err(Failure::detailed(ErrorCode::InvalidParameter, malformed));
     }
-    let headers: Vec<(&str, &str)> = intake
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
+    let headers: Vec<(&str, &str)> = borrow_pairs(&intake.headers);
     let received = ReceivedRequest {
         method: &intake.method,
         path: &intake.path,

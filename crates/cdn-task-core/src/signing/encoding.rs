@@ -142,8 +142,9 @@ pub fn canonical_query(parameters: &[(&str, &str)]) -> String {
     out
 }
 
-/// Borrows owned pairs as the `(&str, &str)` slices [`canonical_query`] takes.
-pub(crate) fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+/// Borrows owned (name, value) pairs as the `(&str, &str)` slices that [`canonical_query`],
+/// [`SigningInput`](super::SigningInput) and [`ReceivedRequest`](super::ReceivedRequest) take.
+pub fn borrow_pairs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
 }
 

@@ -28,9 +28,12 @@ pub use acs3::{
 };
 pub use credentials::Credentials;
 pub use encoding::{
-    ParameterParseError, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
+    ParameterParseError, borrow_pairs, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
 };
-pub use rpc::{RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, rpc_signature, rpc_string_to_sign, sign_rpc};
+pub use rpc::{
+    RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, RPC_SIGNING_PARAMETERS, rpc_signature, rpc_string_to_sign,
+    sign_rpc,
+};
 pub use verify::{ClockSkewError, ReceivedRequest, VerifiedRequest, VerifyError, check_clock_skew, verify};
 
 use crate::request::ApiRequest;

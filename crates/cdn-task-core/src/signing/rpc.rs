@@ -16,8 +16,9 @@ pub const RPC_SIGNATURE_METHOD: &str = "HMAC-SHA1";
 /// `SignatureVersion` of the RPC scheme.
 pub const RPC_SIGNATURE_VERSION: &str = "1.0";
 
-/// The parameters the RPC scheme adds; [`VerifiedRequest::parameters`] leaves them out.
-const SIGNING_PARAMETERS: [&str; 7] = [
+/// The parameters the RPC scheme adds; [`VerifiedRequest::parameters`] leaves them out, so an
+/// API parameter never has one of these names.
+pub const RPC_SIGNING_PARAMETERS: [&str; 7] = [
     "AccessKeyId",
     "Signature",
     "SignatureMethod",
@@ -203,7 +204,7 @@ pub(crate) fn verify_rpc(
         nonce,
         parameters: parameters
             .into_iter()
-            .filter(|(name, _)| !SIGNING_PARAMETERS.contains(&name.as_str()))
+            .filter(|(name, _)| !RPC_SIGNING_PARAMETERS.contains(&name.as_str()))
             .collect(),
     })
 }

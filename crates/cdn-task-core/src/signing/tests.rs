@@ -52,11 +52,7 @@ impl Wire {
     }
 
     fn verify(&self) -> Result<VerifiedRequest, VerifyError> {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let headers: Vec<(&str, &str)> = borrow_pairs(&self.headers);
         verify(
             &ReceivedRequest {
                 method: &self.method,
@@ -160,11 +156,7 @@ fn api_request_signs_in_one_call_and_verifies_with_either_scheme() {
             assert_eq!(verified.access_key_id, ID);
             assert_eq!(verified.security_token.as_deref(), credentials.security_token());
             assert_eq!((verified.timestamp, verified.nonce.as_str()), (now(), "nonce-1"));
-            let mut parameters: Vec<(&str, &str)> = verified
-                .parameters
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
+            let mut parameters: Vec<(&str, &str)> = borrow_pairs(&verified.parameters);
             let request = api_request();
             let mut expected = request.parameters();
             parameters.sort_unstable();
@@ -622,11 +614,7 @@ fn debug_output_and_errors_never_show_the_secret_or_the_token() {
         let verified = wire.verify().unwrap();
         assert_eq!(verified.security_token.as_deref(), Some(TOKEN));
         assert_no_token(&format!("{verified:?}"));
-        let headers: Vec<(&str, &str)> = wire
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let headers: Vec<(&str, &str)> = borrow_pairs(&wire.headers);
         let received = ReceivedRequest {
             method: &wire.method,
             path: &wire.path,
