@@ -156,10 +156,15 @@ impl VerifyError {
 ///   `x-acs-signature-nonce` and `x-acs-content-sha256` are required and the last must be the
 ///   body's hash.
 ///
+/// The query and a form body are parsed by [`parse_parameters`]'s rules in both schemes: a raw
+/// non-ASCII or control byte, a bad escape, or a name or value that is not UTF-8 once decoded is
+/// `MalformedParameters`, never a signature mismatch against percent-decoded bytes.
+///
 /// Whether the timestamp is recent and the nonce fresh is the caller's to check, with its own
 /// clock ([`check_clock_skew`]) and memory. Header names match in any case. Never panics.
 ///
 /// [`parse_authorization`]: super::parse_authorization
+/// [`parse_parameters`]: super::parse_parameters
 ///
 /// ```
 /// use cdn_task_core::signing::{verify, Credentials, ReceivedRequest, SignatureVersion};
