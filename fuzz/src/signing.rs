@@ -3,9 +3,9 @@
 
 use arbitrary::Arbitrary;
 use cdn_task_core::signing::{
-    Credentials, RPC_SIGNING_PARAMETERS, ReceivedRequest, SignatureVersion, SignedRequest, SigningInput,
-    VerifiedRequest, VerifyError, borrow_pairs, canonical_query, parse_parameters, percent_encode, sign_acs3,
-    sign_rpc, verify,
+    Credentials, MAX_PARAMETERS, RPC_SIGNING_PARAMETERS, ReceivedRequest, SignatureVersion, SignedRequest,
+    SigningInput, VerifiedRequest, VerifyError, borrow_pairs, canonical_query, parse_parameters,
+    percent_encode, sign_acs3, sign_rpc, verify,
 };
 use chrono::{DateTime, Utc};
 
@@ -141,12 +141,27 @@ fn only(text: &str, keep: impl Fn(char) -> bool, fallback: &str) -> String {
     }
 }
 
-fn api_parameters(pairs: &[(String, String)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .filter(|(name, _)| !RPC_SIGNING_PARAMETERS.contains(&name.as_str()))
-        .cloned()
-        .collect()
+/// Decoded (name, value) pairs, in order.
+type Pairs = Vec<(String, String)>;
+
+/// Room left for API parameters under the verifier's bound once the signing fields are counted.
+const API_PARAMETER_ROOM: usize = MAX_PARAMETERS - 10;
+
+/// The API parameters the verifier accepts: no signing field, each name once (`taken` holds the
+/// names already sent), and no more than fit under [`MAX_PARAMETERS`].
+fn api_parameters(pairs: &[(String, String)], taken: &mut Vec<String>) -> Vec<(String, String)> {
+    let mut kept = Vec::new();
+    for (name, value) in pairs {
+        if RPC_SIGNING_PARAMETERS.contains(&name.as_str()) || taken.contains(name) {
+            continue;
+        }
+        if taken.len() >= API_PARAMETER_ROOM {
+            break;
+        }
+        taken.push(name.clone());
+        kept.push((name.clone(), value.clone()));
+    }
+    kept
 }
 
 fn encode_form(pairs: &[(String, String)]) -> String {
@@ -219,10 +234,25 @@ impl ArbSigning {
         }
     }
 
+    /// The query's and the form body's API parameters: single-valued across both (and, for
+    /// ACS3, beside the `Action` and `Version` headers), as the verifier requires.
+    fn api_split(&self) -> (Pairs, Pairs) {
+        let mut taken: Vec<String> = match self.scheme() {
+            SignatureVersion::Acs3 => vec!["Action".into(), "Version".into()],
+            SignatureVersion::Rpc => Vec::new(),
+        };
+        let query = api_parameters(&self.query, &mut taken);
+        let form = match &self.body {
+            ArbBody::Form(pairs) => api_parameters(pairs, &mut taken),
+            _ => Vec::new(),
+        };
+        (query, form)
+    }
+
     fn body(&self) -> (Vec<u8>, Option<&'static str>) {
         match &self.body {
             ArbBody::Empty => (Vec::new(), None),
-            ArbBody::Form(pairs) => (encode_form(&api_parameters(pairs)).into_bytes(), Some(FORM)),
+            ArbBody::Form(_) => (encode_form(&self.api_split().1).into_bytes(), Some(FORM)),
             ArbBody::Bytes(bytes, json) => (
                 bytes.clone(),
                 Some(if *json {
@@ -236,7 +266,7 @@ impl ArbSigning {
 
     fn sign(&self) -> SignedRequest {
         let credentials = self.credentials();
-        let query = api_parameters(&self.query);
+        let query = self.api_split().0;
         let query: Vec<(&str, &str)> = borrow_pairs(&query);
         let (body, content_type) = self.body();
         let host = self.host();
@@ -286,10 +316,8 @@ impl ArbSigning {
 
     /// The API parameters verification must give back, sorted.
     fn expected_parameters(&self) -> Vec<(String, String)> {
-        let mut expected = api_parameters(&self.query);
-        if let ArbBody::Form(pairs) = &self.body {
-            expected.extend(api_parameters(pairs));
-        }
+        let (mut expected, form) = self.api_split();
+        expected.extend(form);
         if self.scheme() == SignatureVersion::Acs3 {
             expected.push(("Action".into(), self.action()));
             expected.push(("Version".into(), self.version()));

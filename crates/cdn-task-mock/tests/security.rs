@@ -12,8 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cdn_task_core::signing::{
-    Credentials, SignatureVersion, SignedRequest, SigningInput, hex_sha256, percent_encode, sign_acs3,
-    sign_rpc,
+    Credentials, MAX_PARAMETERS, SignatureVersion, SignedRequest, SigningInput, hex_sha256, percent_encode,
+    sign_acs3, sign_rpc,
 };
 use cdn_task_core::{
     ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format,
@@ -154,6 +154,7 @@ fn refused(code: &str) -> Outcome {
 
 const MISMATCH: &str = "SignatureDoesNotMatch";
 const INCOMPLETE: &str = "IncompleteSignature";
+const INVALID: &str = "InvalidParameter";
 
 /// Writes `request` (while reading, so an early answer cannot deadlock a big write) and reads
 /// until the server closes, for at most 10 s.
@@ -607,12 +608,14 @@ fn rpc_cases() -> Vec<Case> {
             remove(Part::Query, name),
             refused(structural),
         ));
+        // Sent twice: a signing field is incomplete; an API parameter is refused as repeated
+        // (its order would not be signed).
         cases.push(case(
             Rpc,
             format!("{name} sent twice"),
             Base::Describe,
             duplicate(Part::Query, name),
-            refused(structural),
+            refused(if signing { INCOMPLETE } else { INVALID }),
         ));
     }
     cases.extend([
@@ -687,8 +690,15 @@ fn rpc_cases() -> Vec<Case> {
             Rpc,
             "form body parameters added",
             Base::Describe,
-            set_body(Some(FORM), "TaskId=2"),
+            set_body(Some(FORM), "Extra=2"),
             refused(MISMATCH),
+        ),
+        case(
+            Rpc,
+            "TaskId sent again in the form body",
+            Base::Describe,
+            set_body(Some(FORM), "TaskId=2"),
+            refused(INVALID),
         ),
         case(
             Rpc,
@@ -777,7 +787,7 @@ fn acs3_cases() -> Vec<Case> {
             format!("{name} sent twice"),
             Base::Describe,
             duplicate(Part::Query, name),
-            refused(MISMATCH),
+            refused(INVALID),
         ));
     }
     cases.push(case(
@@ -792,7 +802,7 @@ fn acs3_cases() -> Vec<Case> {
         "Action added to the query",
         Base::Describe,
         add(Part::Query, "Action", "DescribeRefreshQuota"),
-        refused(MISMATCH),
+        refused(INVALID),
     ));
     // Every signed header: changed, removed, sent twice. `host` sent twice is one signed value
     // made of both (`h,h`), as the SDKs canonicalize repeated headers: a mismatch; the `x-acs-*`
@@ -1210,7 +1220,7 @@ async fn assert_still_serving(mock: &Mock) {
 }
 
 #[tokio::test]
-async fn a_ten_thousand_parameter_query_is_refused_cleanly_and_a_two_thousand_one_is_served() {
+async fn parameter_floods_are_refused_by_count_and_a_request_under_the_bound_is_served() {
     let mock = Mock::start().await;
     for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
         // About 90 KB of query: longer than a request target may be (64 KiB).
@@ -1221,8 +1231,15 @@ async fn a_ten_thousand_parameter_query_is_refused_cleanly_and_a_two_thousand_on
             "{scheme:?}: {}",
             answer.status
         );
-        // About 18 KB: signed and served, the extra parameters ignored.
+        // About 18 KB, 2,000 parameters, signed: refused by count before any is decoded.
         let wire = describe_with_extra_parameters(&mock, scheme, 2_000);
+        assert_eq!(
+            mock.send(&wire).await.outcome(),
+            Outcome::Refused(INVALID.into(), 400),
+            "{scheme:?}"
+        );
+        // Under the verifier's bound: signed and served, the extra parameters ignored.
+        let wire = describe_with_extra_parameters(&mock, scheme, MAX_PARAMETERS - 20);
         assert_eq!(mock.send(&wire).await.outcome(), Outcome::Accepted, "{scheme:?}");
     }
     assert_still_serving(&mock).await;

@@ -1,8 +1,9 @@
 //! ACS3-HMAC-SHA256: signed headers, canonical request, `Authorization` header.
 
-use super::encoding::{borrow_pairs, canonical_query, is_form_urlencoded, parse_parameter_bytes};
+use super::encoding::{borrow_pairs, canonical_query};
 use super::verify::{
-    Headers, VerifiedRequest, VerifyError, incomplete, parse_signing_timestamp, signatures_equal,
+    Headers, VerifiedRequest, VerifyError, check_nonce, incomplete, parse_signing_timestamp, read_parameters,
+    refuse_repeated, signatures_equal,
 };
 use super::{ReceivedRequest, SignatureVersion, SignedRequest, SigningInput};
 use hmac::{Hmac, Mac};
@@ -305,12 +306,7 @@ pub(crate) fn verify_acs3(
 ) -> Result<VerifiedRequest, VerifyError> {
     let authorization = parse_authorization(authorization)?;
     let headers = Headers(received.headers);
-    let query = parse_parameter_bytes(received.query.as_bytes())?;
-    let content_type = headers.single("content-type")?;
-    let form = match content_type {
-        Some(content_type) if is_form_urlencoded(content_type) => parse_parameter_bytes(received.body)?,
-        _ => Vec::new(),
-    };
+    let (query, form) = read_parameters(received, headers)?;
 
     let required = |name: &'static str| {
         headers
@@ -323,9 +319,7 @@ pub(crate) fn verify_acs3(
     let action = headers.single("x-acs-action")?;
     let version = headers.single("x-acs-version")?;
     let security_token = headers.single("x-acs-security-token")?;
-    if nonce.is_empty() {
-        return Err(incomplete("header `x-acs-signature-nonce` is empty"));
-    }
+    check_nonce(nonce, "header `x-acs-signature-nonce`")?;
 
     let is_signed = |name: &str| authorization.signed_headers.iter().any(|signed| signed == name);
     for (name, _) in received.headers {
@@ -357,6 +351,16 @@ pub(crate) fn verify_acs3(
         values.sort_unstable();
         signed_values.push(values.join(","));
     }
+    // `Action` and `Version` come from their headers; sent as parameters too, or any API
+    // parameter sent twice, is refused.
+    let header_parameters = [action.map(|_| "Action"), version.map(|_| "Version")];
+    refuse_repeated(
+        query
+            .iter()
+            .chain(&form)
+            .map(|(name, _)| name.as_str())
+            .chain(header_parameters.into_iter().flatten()),
+    )?;
     let timestamp = parse_signing_timestamp(date)?;
     let secret =
         lookup_secret(&authorization.access_key_id).ok_or_else(|| VerifyError::AccessKeyNotFound {

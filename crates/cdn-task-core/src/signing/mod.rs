@@ -34,7 +34,10 @@ pub use rpc::{
     RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, RPC_SIGNING_PARAMETERS, rpc_signature, rpc_string_to_sign,
     sign_rpc,
 };
-pub use verify::{ClockSkewError, ReceivedRequest, VerifiedRequest, VerifyError, check_clock_skew, verify};
+pub use verify::{
+    ClockSkewError, MAX_NONCE_LENGTH, MAX_PARAMETERS, ReceivedRequest, VerifiedRequest, VerifyError,
+    check_clock_skew, claimed_scheme, verify,
+};
 
 use crate::request::ApiRequest;
 use chrono::{DateTime, TimeDelta, Utc};

@@ -4,7 +4,8 @@ use super::encoding::{
     borrow_pairs, canonical_query, is_form_urlencoded, parse_parameter_bytes, percent_encode,
 };
 use super::verify::{
-    Headers, VerifiedRequest, VerifyError, incomplete, parse_signing_timestamp, signatures_equal,
+    Headers, VerifiedRequest, VerifyError, check_nonce, incomplete, parse_signing_timestamp, read_parameters,
+    refuse_repeated, signatures_equal,
 };
 use super::{ReceivedRequest, SignatureVersion, SignedRequest, SigningInput, redact};
 use base64::Engine as _;
@@ -144,11 +145,8 @@ pub(crate) fn verify_rpc(
     received: &ReceivedRequest<'_>,
     lookup_secret: impl Fn(&str) -> Option<String>,
 ) -> Result<VerifiedRequest, VerifyError> {
-    let headers = Headers(received.headers);
-    let mut parameters = parse_parameter_bytes(received.query.as_bytes())?;
-    if headers.single("content-type")?.is_some_and(is_form_urlencoded) {
-        parameters.extend(parse_parameter_bytes(received.body)?);
-    }
+    let (mut parameters, form) = read_parameters(received, Headers(received.headers))?;
+    parameters.extend(form);
     let lookup = |name: &'static str| -> Result<Option<&str>, VerifyError> {
         let mut values = parameters
             .iter()
@@ -174,8 +172,16 @@ pub(crate) fn verify_rpc(
         return Err(incomplete("`SignatureVersion` is not `1.0`"));
     }
     let nonce = required("SignatureNonce")?;
+    check_nonce(nonce, "parameter `SignatureNonce`")?;
     let timestamp_text = required("Timestamp")?;
     let security_token = lookup("SecurityToken")?;
+    // Signing fields sent twice are `Incomplete` (above); API parameters sent twice are refused.
+    refuse_repeated(
+        parameters
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| !RPC_SIGNING_PARAMETERS.contains(name)),
+    )?;
     let timestamp = parse_signing_timestamp(timestamp_text)?;
     let secret = lookup_secret(access_key_id).ok_or_else(|| VerifyError::AccessKeyNotFound {
         access_key_id: crate::task_id::quote(access_key_id),

@@ -451,7 +451,18 @@ fn acs3_timestamp_key_and_tampering() {
         ..acs3()
     });
     assert_mismatch(&acs3().set_parameter("TaskId", "12345678"));
-    assert_mismatch(&acs3().map_query(|pairs| pairs.push(("Action".into(), "x".into()))));
+    assert_mismatch(&acs3().map_query(|pairs| pairs.push(("Extra".into(), "x".into()))));
+    // `Action` in the query beside its `x-acs-action` header: two values, refused before the
+    // signature is looked at.
+    let repeated = acs3()
+        .map_query(|pairs| pairs.push(("Action".into(), "x".into())))
+        .verify();
+    assert_eq!(
+        repeated,
+        Err(VerifyError::RepeatedParameter {
+            name: "Action".into()
+        })
+    );
     let mut flipped = authorization.clone();
     let last = if flipped.pop() == Some('0') { '1' } else { '0' };
     flipped.push(last);
@@ -699,4 +710,129 @@ fn acs3_other_algorithms_are_named_not_mistaken_for_rpc() {
     let sm3 = authorization.replacen("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3", 1);
     let detail = incomplete(&acs3().replace_header("authorization", &sm3));
     assert!(detail.contains("`ACS3-HMAC-SM3` is not supported"), "{detail}");
+}
+
+/// Signs an RPC POST whose API parameters are split between `query` and a form `body`, as the
+/// review's attack did (`ObjectPath=intended` in one place, `ObjectPath=other` in the other).
+fn rpc_split(query: &[(&str, &str)], body: &str) -> Wire {
+    let credentials = Credentials::new(ID, SECRET);
+    Wire::from(&sign_rpc(&SigningInput {
+        method: "POST",
+        host: "cdn.aliyuncs.com",
+        path: "/",
+        query,
+        body: body.as_bytes(),
+        content_type: Some("application/x-www-form-urlencoded"),
+        credentials: &credentials,
+        timestamp: now(),
+        nonce: "n",
+    }))
+}
+
+#[test]
+fn repeated_api_parameters_are_refused_in_both_schemes_wherever_they_stand() {
+    let repeated = |name: &str| {
+        Err(VerifyError::RepeatedParameter {
+            name: name.to_owned(),
+        })
+    };
+    let action = [("Action", "RefreshObjectCaches"), ("Version", "2018-05-10")];
+    // Twice in the form body, in either order: signed identically, so refused outright.
+    for body in [
+        "ObjectPath=intended&ObjectPath=other",
+        "ObjectPath=other&ObjectPath=intended",
+    ] {
+        let wire = rpc_split(&action, body);
+        assert_eq!(wire.verify(), repeated("ObjectPath"));
+        assert_eq!(
+            wire.verify().unwrap_err().error_code(),
+            ErrorCode::InvalidParameter
+        );
+    }
+    // Once in the query and once in the body.
+    let split = rpc_split(
+        &[action[0], action[1], ("ObjectPath", "intended")],
+        "ObjectPath=other",
+    );
+    assert_eq!(split.verify(), repeated("ObjectPath"));
+    // Twice in the query.
+    assert_eq!(
+        rpc()
+            .map_query(|pairs| pairs.push(("TaskId".into(), "1".into())))
+            .verify(),
+        repeated("TaskId")
+    );
+    assert_eq!(
+        acs3()
+            .map_query(|pairs| pairs.push(("TaskId".into(), "1".into())))
+            .verify(),
+        repeated("TaskId")
+    );
+    // Single values of distinct names still verify.
+    assert!(
+        rpc_split(&action, "ObjectPath=a&ObjectType=File")
+            .verify()
+            .is_ok()
+    );
+    // A signing field sent twice stays `Incomplete`, naming it.
+    let twice = rpc().map_query(|pairs| pairs.push(("SignatureNonce".into(), "x".into())));
+    assert!(incomplete(&twice).contains("SignatureNonce"));
+}
+
+#[test]
+fn a_flood_of_parameters_is_refused_by_count_before_decoding() {
+    let flood = |count: usize| {
+        let extra: Vec<String> = (0..count).map(|n| format!("P{n}=v")).collect();
+        Wire {
+            query: format!("{}&{}", rpc().query, extra.join("&")),
+            ..rpc()
+        }
+    };
+    // The signed request has a few parameters; up to the limit, a flood is decoded and merely
+    // mismatches; one past it is refused without decoding.
+    let signed = parse_parameters(&rpc().query).unwrap().len();
+    assert_mismatch(&flood(MAX_PARAMETERS - signed));
+    let error = flood(MAX_PARAMETERS - signed + 1).verify().unwrap_err();
+    assert_eq!(
+        error,
+        VerifyError::TooManyParameters {
+            limit: MAX_PARAMETERS
+        }
+    );
+    assert_eq!(error.error_code(), ErrorCode::InvalidParameter);
+    // Empty pieces are not parameters: a megabyte of `&` is not a flood.
+    let ampersands = Wire {
+        query: format!("{}{}", rpc().query, "&".repeat(1 << 20)),
+        ..rpc()
+    };
+    assert!(ampersands.verify().is_ok());
+}
+
+#[test]
+fn nonces_are_bounded_in_both_schemes() {
+    let longest = "n".repeat(MAX_NONCE_LENGTH);
+    let too_long = "n".repeat(MAX_NONCE_LENGTH + 1);
+    let credentials = Credentials::new(ID, SECRET);
+    for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
+        let signed = |nonce: &str| {
+            Wire::from(&api_request().sign(scheme, "cdn.aliyuncs.com", &credentials, now(), nonce))
+        };
+        assert_eq!(signed(&longest).verify().unwrap().nonce, longest);
+        let detail = incomplete(&signed(&too_long));
+        assert!(detail.contains("longer than 64 bytes"), "{detail}");
+    }
+}
+
+#[test]
+fn the_scheme_is_decided_by_the_signature_alone() {
+    // An unsigned `x-acs-action` on an RPC-signed request: still RPC, still verifies.
+    let with_header = rpc().with_header("x-acs-action", "DescribeRefreshQuota");
+    let headers: Vec<(&str, &str)> = borrow_pairs(&with_header.headers);
+    assert_eq!(claimed_scheme(&headers), SignatureVersion::Rpc);
+    let verified = with_header.verify().unwrap();
+    assert_eq!(verified.scheme, SignatureVersion::Rpc);
+    assert_eq!(verified.parameter("Action"), Some("DescribeRefreshTaskById"));
+    let acs3 = acs3();
+    let headers: Vec<(&str, &str)> = borrow_pairs(&acs3.headers);
+    assert_eq!(claimed_scheme(&headers), SignatureVersion::Acs3);
 }

@@ -1,6 +1,7 @@
 //! Verification of either scheme, its typed failures, and the clock-skew rule.
 
 use super::credentials::REDACTED;
+use super::encoding::{is_form_urlencoded, parse_parameter_bytes};
 use super::{MAX_CLOCK_SKEW, ParameterParseError, SignatureVersion, acs3, redact, rpc};
 use crate::ErrorCode;
 use chrono::{DateTime, Utc};
@@ -115,6 +116,22 @@ pub enum VerifyError {
         /// The value sent.
         value: String,
     },
+    /// The query and form body carry more than [`MAX_PARAMETERS`] parameters
+    /// (`InvalidParameter`); refused before any of them is decoded.
+    #[error("more than {limit} parameters")]
+    TooManyParameters {
+        /// The limit, [`MAX_PARAMETERS`].
+        limit: usize,
+    },
+    /// An API parameter is sent more than once, in the query, the form body or both
+    /// (`InvalidParameter`). The service's parameters are single-valued, and the canonical form
+    /// sorts repeated values, so their order is not signed: refusing them is the only reading
+    /// that cannot differ from what was signed.
+    #[error("parameter `{name}` is sent more than once")]
+    RepeatedParameter {
+        /// The parameter's name (shortened when long).
+        name: String,
+    },
 }
 
 impl VerifyError {
@@ -132,6 +149,9 @@ impl VerifyError {
             VerifyError::AccessKeyNotFound { .. } => ErrorCode::InvalidAccessKeyIdNotFound,
             VerifyError::SignatureMismatch { .. } => ErrorCode::SignatureDoesNotMatch,
             VerifyError::TimestampFormat { .. } => ErrorCode::InvalidTimeStampFormat,
+            VerifyError::TooManyParameters { .. } | VerifyError::RepeatedParameter { .. } => {
+                ErrorCode::InvalidParameter
+            }
         }
     }
 }
@@ -142,10 +162,13 @@ impl VerifyError {
 /// algorithm is [`VerifyError::Incomplete`], naming it); otherwise the
 /// RPC scheme, whose `Signature` may be in the query or, with
 /// `Content-Type: application/x-www-form-urlencoded`, in the body; neither is
-/// [`VerifyError::Incomplete`]. Checks, in order: the ACS3 `Authorization` header's shape
-/// (`Incomplete`), the query and form body (`MalformedParameters`), the signing fields' presence
-/// and shape (`Incomplete`), the timestamp's format (`TimestampFormat`), the AccessKeyId
-/// (`AccessKeyNotFound`), then the signature, compared in constant time (`SignatureMismatch`).
+/// [`VerifyError::Incomplete`]. Checks, in order, cheapest first: the ACS3 `Authorization`
+/// header's shape (`Incomplete`), the number of parameters (`TooManyParameters`, counted before
+/// any is decoded), the query and form body (`MalformedParameters`), the signing fields' presence
+/// and shape, the nonce at most [`MAX_NONCE_LENGTH`] bytes (`Incomplete`), API parameters sent
+/// more than once (`RepeatedParameter`), the timestamp's format (`TimestampFormat`), the
+/// AccessKeyId (`AccessKeyNotFound`), then the signature, compared in constant time
+/// (`SignatureMismatch`). Only then is anything canonicalized or hashed.
 ///
 /// - RPC: `AccessKeyId`, `Signature`, `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`,
 ///   `SignatureNonce` and `Timestamp` are required, each once; the signed set is the query plus
@@ -204,13 +227,9 @@ pub fn verify(
     lookup_secret: impl Fn(&str) -> Option<String>,
 ) -> Result<VerifiedRequest, VerifyError> {
     let headers = Headers(received.headers);
-    let mut authorizations = headers.all("authorization");
-    let acs3 = authorizations
-        .clone()
-        .find(|value| value.trim_start_matches([' ', '\t']).starts_with("ACS3-"));
-    match acs3 {
+    match acs3_authorization(headers) {
         Some(authorization) => {
-            if authorizations.nth(1).is_some() {
+            if headers.all("authorization").nth(1).is_some() {
                 return Err(incomplete("header `authorization` is sent more than once"));
             }
             let algorithm = authorization
@@ -229,6 +248,93 @@ pub fn verify(
         }
         None => rpc::verify_rpc(received, lookup_secret),
     }
+}
+
+/// The scheme a request is verified by: ACS3 when it carries an `Authorization` header that
+/// starts with `ACS3-`, else RPC. [`verify`] decides by this alone, so a service that picks
+/// defaults by scheme (the answer format) must use it too: an unsigned `x-acs-action` header on
+/// an RPC-signed request changes nothing.
+///
+/// ```
+/// use cdn_task_core::signing::{claimed_scheme, SignatureVersion};
+/// assert_eq!(claimed_scheme(&[("x-acs-action", "DescribeRefreshTaskById")]), SignatureVersion::Rpc);
+/// assert_eq!(claimed_scheme(&[("Authorization", "ACS3-HMAC-SHA256 Credential=a")]), SignatureVersion::Acs3);
+/// ```
+pub fn claimed_scheme(headers: &[(&str, &str)]) -> SignatureVersion {
+    match acs3_authorization(Headers(headers)) {
+        Some(_) => SignatureVersion::Acs3,
+        None => SignatureVersion::Rpc,
+    }
+}
+
+/// The first `Authorization` header of an `ACS3-` algorithm, if any.
+fn acs3_authorization<'a>(headers: Headers<'a>) -> Option<&'a str> {
+    headers
+        .all("authorization")
+        .find(|value| value.trim_start_matches([' ', '\t']).starts_with("ACS3-"))
+}
+
+/// Most parameters one request may carry, query and form body together. The largest call of
+/// the API family has about 30 with its signing fields; this bound is checked by counting the
+/// `&`-separated pieces before anything is decoded, so a flood of tiny parameters costs a scan.
+pub const MAX_PARAMETERS: usize = 100;
+
+/// Longest nonce accepted, in bytes (the official SDKs send 32 to 36 characters). A verifier's
+/// caller remembers nonces, so their size must be bounded.
+pub const MAX_NONCE_LENGTH: usize = 64;
+
+/// Decoded (name, value) pairs, in order.
+pub(crate) type Pairs = Vec<(String, String)>;
+
+/// The parameters of the query and, when the content type says so, of the form body, decoded;
+/// the cheap count first.
+pub(crate) fn read_parameters(
+    received: &ReceivedRequest<'_>,
+    headers: Headers<'_>,
+) -> Result<(Pairs, Pairs), VerifyError> {
+    let form_body = headers.single("content-type")?.is_some_and(is_form_urlencoded);
+    let body: &[u8] = if form_body { received.body } else { &[] };
+    if count_pieces(received.query.as_bytes()) + count_pieces(body) > MAX_PARAMETERS {
+        return Err(VerifyError::TooManyParameters {
+            limit: MAX_PARAMETERS,
+        });
+    }
+    Ok((
+        parse_parameter_bytes(received.query.as_bytes())?,
+        parse_parameter_bytes(body)?,
+    ))
+}
+
+/// How many non-empty `&`-separated pieces `raw` has (what the parser turns into parameters).
+fn count_pieces(raw: &[u8]) -> usize {
+    raw.split(|&byte| byte == b'&')
+        .filter(|piece| !piece.is_empty())
+        .count()
+}
+
+/// Refuses a name that occurs more than once ([`VerifyError::RepeatedParameter`]).
+pub(crate) fn refuse_repeated<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), VerifyError> {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    match names.windows(2).find(|pair| pair[0] == pair[1]) {
+        Some(pair) => Err(VerifyError::RepeatedParameter {
+            name: crate::task_id::quote(pair[0]),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks a nonce's shape: present and at most [`MAX_NONCE_LENGTH`] bytes.
+pub(crate) fn check_nonce(nonce: &str, field: &str) -> Result<(), VerifyError> {
+    if nonce.is_empty() {
+        return Err(incomplete(format!("{field} is empty")));
+    }
+    if nonce.len() > MAX_NONCE_LENGTH {
+        return Err(incomplete(format!(
+            "{field} is longer than {MAX_NONCE_LENGTH} bytes"
+        )));
+    }
+    Ok(())
 }
 
 /// The timestamp is more than [`MAX_CLOCK_SKEW`] from `now` (`InvalidTimeStamp.Expired`).
