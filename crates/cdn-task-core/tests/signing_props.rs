@@ -279,7 +279,7 @@ fn is_incomplete(result: &Result<VerifiedRequest, VerifyError>) -> bool {
 }
 
 fn is_malformed(result: &Result<VerifiedRequest, VerifyError>) -> bool {
-    matches!(result, Err(VerifyError::MalformedParameters(_)))
+    matches!(result, Err(VerifyError::MalformedParameters { .. }))
 }
 
 fn is_repeated(result: &Result<VerifiedRequest, VerifyError>) -> bool {

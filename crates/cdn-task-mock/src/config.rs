@@ -56,7 +56,27 @@ pub struct MockConfig {
     /// Tasks every AccessKey can see, present from the start (the binary's `--seed FILE`).
     /// They are reported as given: they do not progress.
     pub seed_tasks: Vec<Task>,
+    /// Longest a client may take to send a request's headers, and to start the next request on
+    /// a kept-alive connection; past it the connection is closed. Default 10 s.
+    pub header_read_timeout: Duration,
+    /// Longest a request's body may take to arrive once its headers have; past it the request
+    /// is refused (`InvalidParameter`). Default 30 s.
+    pub body_read_timeout: Duration,
+    /// Most connections served at once; further ones wait in the listen backlog until one
+    /// closes. Default 1,024.
+    pub max_connections: usize,
+    /// Answer `SignatureDoesNotMatch` with the string to sign unredacted, as the real gateway
+    /// does (under the RPC scheme it holds the `SecurityToken`), so a client's own redaction can
+    /// be tested. Default off: the mock redacts the token.
+    pub echo_unredacted_string_to_sign: bool,
 }
+
+/// The default [`MockConfig::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default [`MockConfig::body_read_timeout`].
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default [`MockConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 impl Default for MockConfig {
     fn default() -> Self {
@@ -73,6 +93,10 @@ impl Default for MockConfig {
             faults: FaultConfig::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             seed_tasks: Vec::new(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            echo_unredacted_string_to_sign: false,
         }
     }
 }
@@ -90,6 +114,13 @@ impl fmt::Debug for MockConfig {
             .field("faults", &self.faults)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("seed_tasks", &self.seed_tasks.len())
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("max_connections", &self.max_connections)
+            .field(
+                "echo_unredacted_string_to_sign",
+                &self.echo_unredacted_string_to_sign,
+            )
             .finish()
     }
 }

@@ -1,46 +1,13 @@
-//! Connections the request handler can cut (the dropped-connection fault): a listener whose
-//! streams fail every operation once cut, and the handle a handler holds to cut its own.
+//! Connections the request handler can cut (the dropped-connection fault): streams that fail
+//! every operation once cut, and the handle a handler holds (as connect info) to cut its own.
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
-
-/// Accepts TCP connections whose streams can be cut by the request handler.
-pub(crate) struct MockListener {
-    inner: TcpListener,
-}
-
-impl MockListener {
-    pub(crate) fn new(inner: TcpListener) -> MockListener {
-        MockListener { inner }
-    }
-}
-
-impl Listener for MockListener {
-    type Io = CuttableStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (CuttableStream, SocketAddr) {
-        // axum's own accept loop retries and backs off on errors.
-        let (stream, addr) = Listener::accept(&mut self.inner).await;
-        let stream = CuttableStream {
-            inner: stream,
-            cut: Arc::new(AtomicBool::new(false)),
-        };
-        (stream, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
+use tokio::net::TcpStream;
 
 /// A TCP stream that fails every operation once cut, so the server drops the connection without
 /// writing another byte.
@@ -50,6 +17,15 @@ pub(crate) struct CuttableStream {
 }
 
 impl CuttableStream {
+    /// Wraps an accepted stream; the handle cuts it.
+    pub(crate) fn new(inner: TcpStream) -> (CuttableStream, ConnectionHandle) {
+        let cut = Arc::new(AtomicBool::new(false));
+        let handle = ConnectionHandle {
+            cut: Arc::clone(&cut),
+        };
+        (CuttableStream { inner, cut }, handle)
+    }
+
     fn check(&self) -> io::Result<()> {
         if self.cut.load(Ordering::Acquire) {
             Err(io::Error::new(
@@ -99,13 +75,5 @@ impl ConnectionHandle {
     /// Drops the connection: nothing more is read or written on it.
     pub(crate) fn cut(&self) {
         self.cut.store(true, Ordering::Release);
-    }
-}
-
-impl Connected<IncomingStream<'_, MockListener>> for ConnectionHandle {
-    fn connect_info(stream: IncomingStream<'_, MockListener>) -> Self {
-        ConnectionHandle {
-            cut: Arc::clone(&stream.io().cut),
-        }
     }
 }

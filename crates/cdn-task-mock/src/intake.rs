@@ -1,10 +1,14 @@
 //! Reading a request off the wire: method, path, query, headers, a size-limited body, and what
 //! can be told before verification (the scheme, the answer format, the action).
 
+use crate::log::client_text;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header, request::Parts};
 use cdn_task_core::Format;
-use cdn_task_core::signing::{ParameterParseError, SignatureVersion, is_form_urlencoded, parse_parameters};
+use cdn_task_core::signing::{
+    MAX_PARAMETERS, SignatureVersion, borrow_pairs, claimed_scheme, is_form_urlencoded, parse_parameters,
+};
+use std::time::Duration;
 
 /// A request as received, body included.
 #[derive(Debug)]
@@ -18,24 +22,31 @@ pub(crate) struct Intake {
     pub(crate) body: Bytes,
 }
 
-/// Input refused before it reaches verification (`InvalidParameter`).
+/// Input refused before it reaches verification (`InvalidParameter`). Everything about the
+/// parameters themselves (their count, encoding, repetition) is the verifier's to refuse, in one
+/// pass over them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum Malformed {
     #[error("The request body exceeds {limit} bytes.")]
     BodyTooLarge { limit: usize },
-    #[error("The form body is not UTF-8 (invalid byte at offset {offset}).")]
-    BodyNotUtf8 { offset: usize },
-    #[error("The {location} is malformed: {source}.")]
-    Parameters {
-        location: &'static str,
-        source: ParameterParseError,
-    },
+    #[error("The request body was not received within {seconds} s.")]
+    BodyTimeout { seconds: u64 },
+}
+
+/// Bounds on reading one request's body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimits {
+    /// Most bytes.
+    pub(crate) bytes: usize,
+    /// Longest time the whole body may take to arrive (a client trickling a body cannot hold a
+    /// connection; the headers are bounded by the server's header-read timeout).
+    pub(crate) timeout: Duration,
 }
 
 impl Intake {
-    /// Reads the body, at most `limit` bytes. On failure the intake is still returned (with an
-    /// empty body) so the refusal can be answered in the format asked for.
-    pub(crate) async fn read(parts: &Parts, body: Body, limit: usize) -> (Intake, Option<Malformed>) {
+    /// Reads the body within `limits`. On failure the intake is still returned (with an empty
+    /// body) so the refusal can be answered in the format asked for.
+    pub(crate) async fn read(parts: &Parts, body: Body, limits: BodyLimits) -> (Intake, Option<Malformed>) {
         let mut intake = Intake {
             method: parts.method.as_str().to_owned(),
             path: parts.uri.path().to_owned(),
@@ -52,17 +63,24 @@ impl Intake {
                 .collect(),
             body: Bytes::new(),
         };
+        let limit = limits.bytes;
         if declared_length(&parts.headers).is_some_and(|length| length > limit) {
             return (intake, Some(Malformed::BodyTooLarge { limit }));
         }
-        match axum::body::to_bytes(body, limit).await {
-            Ok(bytes) => {
+        match tokio::time::timeout(limits.timeout, axum::body::to_bytes(body, limit)).await {
+            Ok(Ok(bytes)) => {
                 intake.body = bytes;
                 (intake, None)
             }
             // Over the limit without a Content-Length, or the client went away (then nobody reads
             // the answer).
-            Err(_) => (intake, Some(Malformed::BodyTooLarge { limit })),
+            Ok(Err(_)) => (intake, Some(Malformed::BodyTooLarge { limit })),
+            Err(_) => (
+                intake,
+                Some(Malformed::BodyTimeout {
+                    seconds: limits.timeout.as_secs(),
+                }),
+            ),
         }
     }
 
@@ -82,34 +100,20 @@ impl Intake {
                 .is_some_and(is_form_urlencoded)
     }
 
-    /// The query and (for a form body) body parameters, decoded, in order.
-    pub(crate) fn parameters(&self) -> Result<Vec<(String, String)>, Malformed> {
-        let mut parameters = parse_parameters(&self.query).map_err(|source| Malformed::Parameters {
-            location: "query string",
-            source,
-        })?;
-        if self.has_form_body() {
-            let text = std::str::from_utf8(&self.body).map_err(|error| Malformed::BodyNotUtf8 {
-                offset: error.valid_up_to(),
-            })?;
-            let form = parse_parameters(text).map_err(|source| Malformed::Parameters {
-                location: "form body",
-                source,
-            })?;
-            parameters.extend(form);
-        }
-        Ok(parameters)
+    /// The first value of parameter `name` as the request claims it, before verification: looked
+    /// up by its plain name among the first pieces of the query, then of a form body, and only
+    /// that piece decoded. Enough to answer a refusal in the format asked for; what a verified
+    /// request means is read from the verifier's parameters, never from here.
+    fn claimed_parameter(&self, name: &str) -> Option<String> {
+        let form: &[u8] = if self.has_form_body() { &self.body } else { &[] };
+        [self.query.as_bytes(), form]
+            .into_iter()
+            .flat_map(|raw| raw.split(|&byte| byte == b'&').take(MAX_PARAMETERS))
+            .find(|piece| piece.split(|&byte| byte == b'=').next() == Some(name.as_bytes()))
+            .and_then(|piece| parse_parameters(std::str::from_utf8(piece).ok()?).ok())
+            .and_then(|pairs| pairs.into_iter().next())
+            .map(|(_, value)| value)
     }
-}
-
-/// The pairs of a query that can be decoded, skipping those that cannot: enough to answer a
-/// malformed request in the format it asked for.
-fn readable_query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter_map(|pair| parse_parameters(pair).ok())
-        .flatten()
-        .collect()
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<usize> {
@@ -122,55 +126,45 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
         .ok()
 }
 
-/// What is known of a request before its signature is checked.
+/// The format to answer in: `Format` when given and known, else XML for RPC and JSON for ACS3.
+pub(crate) fn answer_format(format: Option<&str>, scheme: SignatureVersion) -> Format {
+    format.and_then(Format::from_parameter).unwrap_or(match scheme {
+        SignatureVersion::Rpc => Format::Xml,
+        SignatureVersion::Acs3 => Format::Json,
+    })
+}
+
+/// What a request claims before its signature is checked: enough to record it and to answer a
+/// refusal in the format it asked for. Once verified, the scheme, format and action are taken
+/// from the verified request instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Prelude {
-    /// The scheme it claims (ACS3 when it carries an ACS3 `Authorization` or `x-acs-action`).
+    /// The scheme it will be verified by ([`claimed_scheme`]: an ACS3 `Authorization` header).
     pub(crate) scheme: SignatureVersion,
-    /// The format to answer in: `Format` when given and known, else XML for RPC, JSON for ACS3.
+    /// The format to answer a refusal in ([`answer_format`]).
     pub(crate) format: Format,
-    /// The action it names, if any.
+    /// The action it names, if any, shortened and escaped for the log.
     pub(crate) action: Option<String>,
-    /// Why its parameters cannot be read, if they cannot.
+    /// Why its body cannot be read, if it cannot.
     pub(crate) malformed: Option<Malformed>,
 }
 
 impl Prelude {
     /// Reads the prelude of `intake`; `malformed` is a refusal already made while reading it.
     pub(crate) fn of(intake: &Intake, malformed: Option<Malformed>) -> Prelude {
-        let acs3 = intake.header("x-acs-action").is_some()
-            || intake
-                .header(header::AUTHORIZATION.as_str())
-                .is_some_and(|value| value.trim_start().starts_with("ACS3-"));
-        let scheme = if acs3 {
-            SignatureVersion::Acs3
-        } else {
-            SignatureVersion::Rpc
-        };
-        let (parameters, malformed) = match (malformed, intake.parameters()) {
-            (None, Ok(parameters)) => (parameters, None),
-            (Some(problem), _) | (None, Err(problem)) => (readable_query_pairs(&intake.query), Some(problem)),
-        };
-        let lookup = |name: &str| {
-            parameters
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let format = lookup("Format")
-            .and_then(Format::from_parameter)
-            .unwrap_or(match scheme {
-                SignatureVersion::Rpc => Format::Xml,
-                SignatureVersion::Acs3 => Format::Json,
-            });
+        let scheme = claimed_scheme(&borrow_pairs(&intake.headers));
+        let format = answer_format(intake.claimed_parameter("Format").as_deref(), scheme);
         let action = match scheme {
-            SignatureVersion::Acs3 => intake.header("x-acs-action").or_else(|| lookup("Action")),
-            SignatureVersion::Rpc => lookup("Action"),
+            SignatureVersion::Acs3 => intake
+                .header("x-acs-action")
+                .map(str::to_owned)
+                .or_else(|| intake.claimed_parameter("Action")),
+            SignatureVersion::Rpc => intake.claimed_parameter("Action"),
         };
         Prelude {
             scheme,
             format,
-            action: action.map(str::to_owned),
+            action: action.as_deref().map(client_text),
             malformed,
         }
     }
@@ -179,6 +173,7 @@ impl Prelude {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::MAX_CLIENT_TEXT_CHARS;
 
     fn intake(query: &str, headers: &[(&str, &str)], body: &str) -> Intake {
         Intake {
@@ -197,20 +192,20 @@ mod tests {
         let rpc = Prelude::of(&intake("Action=X", &[], ""), None);
         assert_eq!((rpc.scheme, rpc.format), (SignatureVersion::Rpc, Format::Xml));
         assert_eq!(rpc.action.as_deref(), Some("X"));
-        let acs3 = Prelude::of(&intake("", &[("x-acs-action", "Y")], ""), None);
-        assert_eq!((acs3.scheme, acs3.format), (SignatureVersion::Acs3, Format::Json));
-        assert_eq!(acs3.action.as_deref(), Some("Y"));
         let by_auth = Prelude::of(
             &intake(
                 "Format=xml",
-                &[("Authorization", "ACS3-HMAC-SHA256 Credential=a")],
+                &[
+                    ("Authorization", "ACS3-HMAC-SHA256 Credential=a"),
+                    ("x-acs-action", "Y"),
+                ],
                 "",
             ),
             None,
         );
         assert_eq!(
-            (by_auth.scheme, by_auth.format),
-            (SignatureVersion::Acs3, Format::Xml)
+            (by_auth.scheme, by_auth.format, by_auth.action.as_deref()),
+            (SignatureVersion::Acs3, Format::Xml, Some("Y"))
         );
         let in_form = Prelude::of(&intake("", &[FORM], "Format=JSON&Action=Z"), None);
         assert_eq!(
@@ -219,37 +214,33 @@ mod tests {
         );
         let unknown = Prelude::of(&intake("Format=yaml", &[], ""), None);
         assert_eq!(unknown.format, Format::Xml);
+        // Next to a pair that does not decode, the format is still read.
+        let beside_garbage = Prelude::of(&intake("a=%zz&Format=JSON", &[], ""), None);
+        assert_eq!(beside_garbage.format, Format::Json);
     }
 
     #[test]
-    fn malformed_input_is_named() {
-        let bad_query = Prelude::of(&intake("Format=JSON&a=%zz", &[], ""), None);
-        assert!(matches!(
-            bad_query.malformed,
-            Some(Malformed::Parameters {
-                location: "query string",
-                ..
-            })
-        ));
-        let bad_form = Prelude::of(&intake("Format=JSON", &[FORM], "a=%4"), None);
-        assert!(matches!(
-            bad_form.malformed,
-            Some(Malformed::Parameters {
-                location: "form body",
-                ..
-            })
-        ));
-        // The format still comes from the readable query, even next to a bad pair.
-        assert_eq!(bad_form.format, Format::Json);
-        assert_eq!(bad_query.format, Format::Json);
-        let mut not_utf8 = intake("", &[FORM], "");
-        not_utf8.body = Bytes::from_static(b"a=\xff\xfe");
+    fn an_unsigned_x_acs_action_header_does_not_make_a_request_acs3() {
+        // The review's case: an RPC request plus `x-acs-action` was answered in ACS3's default
+        // format (JSON) while verified as RPC.
+        let prelude = Prelude::of(&intake("Action=X", &[("x-acs-action", "Y")], ""), None);
         assert_eq!(
-            Prelude::of(&not_utf8, None).malformed,
-            Some(Malformed::BodyNotUtf8 { offset: 2 })
+            (prelude.scheme, prelude.format, prelude.action.as_deref()),
+            (SignatureVersion::Rpc, Format::Xml, Some("X"))
         );
-        // A body that is not a form is not parsed.
-        let json_body = Prelude::of(&intake("", &[("content-type", "application/json")], "%%%"), None);
-        assert_eq!(json_body.malformed, None);
+    }
+
+    #[test]
+    fn claimed_actions_are_shortened_and_escaped_and_floods_are_not_parsed() {
+        let long = "A".repeat(2 << 20);
+        let prelude = Prelude::of(&intake(&format!("Action={long}"), &[], ""), None);
+        let action = prelude.action.unwrap();
+        assert!(action.len() <= 4 * MAX_CLIENT_TEXT_CHARS, "{}", action.len());
+        let escaped = Prelude::of(&intake("Action=a%0Ab%1B", &[], ""), None);
+        assert_eq!(escaped.action.as_deref(), Some("a\\nb\\u{1b}"));
+        // Beyond the first pieces a flood is not looked into.
+        let flood: String = (0..10_000).map(|n| format!("P{n}=v&")).collect();
+        let late = Prelude::of(&intake(&format!("{flood}Format=JSON"), &[], ""), None);
+        assert_eq!(late.format, Format::Xml);
     }
 }

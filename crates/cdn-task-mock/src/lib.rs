@@ -67,6 +67,7 @@ mod random;
 mod reply;
 mod run;
 mod seed;
+mod serve;
 mod server;
 mod service;
 mod state;
@@ -77,8 +78,8 @@ mod truncated;
 pub use args::{AccessKey, FlagError, MockArgs, parse_duration};
 pub use clock::MockClock;
 pub use config::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_TASK_DURATION, Fault,
-    FaultConfig, MockConfig,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, Fault, FaultConfig, MockConfig,
 };
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
 pub use run::{RunError, run};

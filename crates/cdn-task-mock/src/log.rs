@@ -8,13 +8,34 @@ use std::collections::VecDeque;
 /// Most calls kept; older ones are dropped first (a long-running mock stays bounded).
 pub const MAX_RECORDED_CALLS: usize = 10_000;
 
+/// Most characters kept of any client-supplied text the mock records or logs (an action name,
+/// a method); the API's longest action name has 27.
+pub(crate) const MAX_CLIENT_TEXT_CHARS: usize = 64;
+
+/// Client-supplied `text` as the mock records and logs it: at most
+/// [`MAX_CLIENT_TEXT_CHARS`] characters (then `…`), control and other unprintable characters
+/// escaped, so neither memory nor a log line grows with what a client sends, and a log line
+/// cannot be forged with a newline.
+pub(crate) fn client_text(text: &str) -> String {
+    let mut kept: String = text
+        .chars()
+        .take(MAX_CLIENT_TEXT_CHARS)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(MAX_CLIENT_TEXT_CHARS).is_some() {
+        kept.push('…');
+    }
+    kept
+}
+
 /// One request the mock received, and how it answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceivedCall {
     /// The HTTP method.
     pub method: String,
-    /// The action named (`Action` or `x-acs-action`), verified or not.
+    /// The action named (`Action` or `x-acs-action`), verified or not; at most 64 characters,
+    /// control characters escaped (a client's text is never kept whole).
     pub action: Option<String>,
     /// The AccessKeyId, once the signature is verified; `None` when verification failed or did
     /// not happen.
@@ -73,6 +94,19 @@ mod tests {
             request_id: None,
             fault: None,
         }
+    }
+
+    #[test]
+    fn client_text_is_bounded_and_escaped() {
+        assert_eq!(client_text("DescribeRefreshTaskById"), "DescribeRefreshTaskById");
+        assert_eq!(client_text("a\nb\u{0}"), "a\\nb\\0");
+        let long = client_text(&"é".repeat(2 << 20));
+        assert_eq!(long.chars().count(), MAX_CLIENT_TEXT_CHARS + 1);
+        assert!(long.ends_with('…'));
+        assert_eq!(
+            client_text(&"x".repeat(MAX_CLIENT_TEXT_CHARS)).len(),
+            MAX_CLIENT_TEXT_CHARS
+        );
     }
 
     #[test]

@@ -2,13 +2,12 @@
 
 use crate::clock::MockClock;
 use crate::config::{FaultConfig, MockConfig};
-use crate::connection::{ConnectionHandle, MockListener};
 use crate::log::ReceivedCall;
+use crate::serve::{ConnectionLimits, serve};
 use crate::service::handle;
 use crate::state::Shared;
 use axum::Router;
 use cdn_task_core::Task;
-use std::future::IntoFuture;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -52,17 +51,21 @@ impl MockServer {
     pub async fn bind(addr: SocketAddr, config: MockConfig) -> io::Result<MockServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let limits = ConnectionLimits {
+            header_read_timeout: config.header_read_timeout,
+            max_connections: config.max_connections,
+        };
         let shared = Arc::new(Shared::new(config));
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(Arc::clone(&shared))
-            .into_make_service_with_connect_info::<ConnectionHandle>();
+        let app = Router::new().fallback(handle).with_state(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
-        let serve = axum::serve(MockListener::new(listener), app).with_graceful_shutdown(async {
-            // A dropped sender stops the server too.
-            let _ = stopped.await;
+        let task = tokio::spawn(async move {
+            serve(listener, app, limits, async {
+                // A dropped sender stops the server too.
+                let _ = stopped.await;
+            })
+            .await;
+            Ok(())
         });
-        let task = tokio::spawn(serve.into_future());
         Ok(MockServer {
             addr,
             shared,

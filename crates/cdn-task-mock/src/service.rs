@@ -4,8 +4,9 @@ use crate::action::Action;
 use crate::actions::{Call, perform};
 use crate::config::Fault;
 use crate::connection::ConnectionHandle;
-use crate::intake::{Intake, Prelude};
-use crate::log::ReceivedCall;
+use crate::intake::{Intake, Prelude, answer_format};
+use crate::log::{ReceivedCall, client_text};
+use crate::nonce::NonceRefused;
 use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
@@ -21,7 +22,7 @@ pub(crate) async fn handle(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let (intake, refused) = Intake::read(&parts, body, shared.max_body_bytes).await;
+    let (intake, refused) = Intake::read(&parts, body, shared.body_limits).await;
     let prelude = Prelude::of(&intake, refused);
     let fault = {
         let mut state = shared.state();
@@ -31,7 +32,7 @@ pub(crate) async fn handle(
     let mut recorder = RecordOnDrop(
         Arc::clone(&shared),
         ReceivedCall {
-            method: intake.method.clone(),
+            method: client_text(&intake.method),
             action: prelude.action.clone(),
             access_key_id: None,
             scheme: prelude.scheme,
@@ -58,7 +59,7 @@ pub(crate) async fn handle(
         Some(Fault::InternalError) => injected(ErrorCode::InternalError, &prelude, &request_id),
         Some(Fault::ServiceUnavailable) => injected(ErrorCode::ServiceUnavailable, &prelude, &request_id),
         _ => process(&shared, &intake, &prelude, &request_id, call)
-            .unwrap_or_else(|failure| Reply::failure(&failure, prelude.format, &request_id)),
+            .unwrap_or_else(|failure| Reply::failure(&failure, call.format, &request_id)),
     };
     call.status = Some(reply.status);
     call.error_code.clone_from(&reply.error_code);
@@ -90,13 +91,17 @@ fn injected(code: ErrorCode, prelude: &Prelude, request_id: &str) -> Reply {
 }
 
 /// Everything between reading a request and answering it. Synchronous: no lock can be held
-/// across an await. Fills in what it learns about the caller in `call`.
+/// across an await. Fills in what it learns about the caller in `call`: once the signature is
+/// verified, its scheme, key, answer format and action come from the verified request, so
+/// nothing unsigned changes what is answered.
 ///
-/// The order of checks is the mock's choice (the docs give none): routing, readable parameters,
-/// the signature (the core checks its fields, the timestamp's format, the key, then the
-/// signature), skew, nonce, `Version`, `Action`, throttling, then the action's own validation.
-/// So an unauthenticated caller learns nothing about versions or actions, and a throttled call
-/// has already been authenticated.
+/// The order of checks is the mock's choice (the docs give none): routing, a readable body,
+/// the signature (the core checks, cheapest first, the parameters' count and encoding, the
+/// signing fields, repeated parameters, the timestamp's format, the key, then the signature),
+/// skew, nonce, `Version`, `Action`, throttling, then the action's own validation. So an
+/// unauthenticated caller learns nothing about versions or actions, and a throttled call has
+/// already been authenticated. The nonce of every verified request is remembered, refused ones
+/// too: a captured request that was throttled must not run when replayed later.
 fn process(
     shared: &Shared,
     intake: &Intake,
@@ -122,14 +127,19 @@ fn process(
     let verified = verify(&received, |id| shared.secret(id))?;
     call.scheme = verified.scheme;
     call.access_key_id = Some(verified.access_key_id.clone());
+    call.format = answer_format(verified.parameter("Format"), verified.scheme);
+    call.action = verified.parameter("Action").map(client_text);
     let now = shared.clock.now();
     check_clock_skew(verified.timestamp, now)
         .map_err(|_| Failure::code(ErrorCode::InvalidTimeStampExpired))?;
     shared
         .state()
         .nonces
-        .check_and_record(&verified.access_key_id, &verified.nonce, now)
-        .map_err(|_| Failure::code(ErrorCode::SignatureNonceUsed))?;
+        .check_and_record(&verified.access_key_id, &verified.nonce, verified.timestamp, now)
+        .map_err(|refused| match refused {
+            NonceRefused::Replayed => Failure::code(ErrorCode::SignatureNonceUsed),
+            NonceRefused::StoreFull => Failure::code(ErrorCode::ThrottlingUser),
+        })?;
     // A missing Version or Action is `MissingParameter` naming it (the docs do not say).
     let version = verified
         .parameter("Version")
@@ -140,7 +150,6 @@ fn process(
     let name = verified
         .parameter("Action")
         .ok_or_else(|| Failure::missing("Action"))?;
-    call.action = Some(name.to_owned());
     let action = Action::from_name(name).ok_or_else(|| Failure::code(ErrorCode::InvalidActionNotFound))?;
     if !shared.throttle.allows(&verified.access_key_id, action) {
         return Err(Failure::code(ErrorCode::ThrottlingUser));
@@ -152,7 +161,7 @@ fn process(
             request: &verified,
             now,
             request_id,
-            format: prelude.format,
+            format: call.format,
         },
     )
 }

@@ -3,8 +3,9 @@
 
 use crate::clock::MockClock;
 use crate::config::{FaultConfig, MockConfig};
+use crate::intake::BodyLimits;
 use crate::log::{CallLog, ReceivedCall};
-use crate::nonce::{MAX_REMEMBERED_NONCES, NonceCache};
+use crate::nonce::{MAX_NONCES_PER_KEY, NonceStore};
 use crate::quota::QuotaBook;
 use crate::random::Randomness;
 use crate::store::TaskStore;
@@ -20,7 +21,7 @@ pub(crate) struct Shared {
     keys: HashMap<String, String>,
     pub(crate) clock: MockClock,
     pub(crate) fail_rate: f64,
-    pub(crate) max_body_bytes: usize,
+    pub(crate) body_limits: BodyLimits,
     pub(crate) throttle: Throttle,
     state: Mutex<State>,
     log: Mutex<CallLog>,
@@ -32,7 +33,7 @@ pub(crate) struct Shared {
 pub(crate) struct State {
     pub(crate) tasks: TaskStore,
     pub(crate) quotas: QuotaBook,
-    pub(crate) nonces: NonceCache,
+    pub(crate) nonces: NonceStore,
     pub(crate) random: Randomness,
     pub(crate) faults: FaultConfig,
 }
@@ -46,12 +47,15 @@ impl Shared {
             keys: config.keys.into_iter().collect(),
             clock: config.clock,
             fail_rate: config.fail_rate,
-            max_body_bytes: config.max_body_bytes,
+            body_limits: BodyLimits {
+                bytes: config.max_body_bytes,
+                timeout: config.body_read_timeout,
+            },
             throttle: Throttle::new(config.rate_limit),
             state: Mutex::new(State {
                 tasks,
                 quotas: QuotaBook::default(),
-                nonces: NonceCache::new(MAX_REMEMBERED_NONCES),
+                nonces: NonceStore::new(MAX_NONCES_PER_KEY),
                 random: Randomness::new(config.seed),
                 faults: config.faults,
             }),

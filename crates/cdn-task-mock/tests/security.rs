@@ -1152,6 +1152,216 @@ async fn a_replayed_nonce_is_refused_whether_the_request_is_resent_or_signed_aga
     }
 }
 
+/// Review item 1: a request dated 14m50s ahead stays valid for 29m50s; its nonce must be
+/// remembered that long, not 15 minutes from arrival.
+#[tokio::test]
+async fn a_request_dated_ahead_cannot_be_replayed_once_a_window_by_arrival_would_have_passed() {
+    for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
+        let mock = Mock::start().await;
+        let ahead = TimeDelta::minutes(14) + TimeDelta::seconds(50);
+        let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
+        let signed = request.sign(
+            scheme,
+            &mock.host(),
+            &Credentials::new(ID, SECRET),
+            mock.now() + ahead,
+            "dated-ahead",
+        );
+        let wire = Wire::new(&signed, &mock.host());
+        assert_eq!(mock.send(&wire).await.outcome(), Outcome::Accepted);
+        assert_eq!(mock.send(&wire).await.outcome(), refused("SignatureNonceUsed"));
+        // 15 minutes and one second later the request still passes the skew check (it is dated
+        // 14m50s ahead of its arrival), so its nonce must still be known.
+        mock.server.clock().advance(Duration::from_secs(15 * 60 + 1));
+        assert_eq!(
+            mock.send(&wire).await.outcome(),
+            refused("SignatureNonceUsed"),
+            "{scheme:?}: replayed after 15 minutes"
+        );
+        // Past its validity, the skew check refuses it.
+        mock.server.clock().advance(Duration::from_secs(15 * 60));
+        assert_eq!(
+            mock.send(&wire).await.outcome(),
+            refused("InvalidTimeStamp.Expired")
+        );
+    }
+}
+
+/// Review item 2: refused requests store no nonce, so a bad signature does not burn the nonce
+/// of the real request, and one key's traffic cannot make room by evicting another's nonces
+/// (per-key stores; the unit tests of the store cover a full store).
+#[tokio::test]
+async fn only_verified_requests_store_nonces_and_keys_do_not_share_them() {
+    let mock = Mock::start().await;
+    for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
+        let nonce = format!("shared-{scheme:?}");
+        let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
+        let sign_as = |id: &str, secret: &str| {
+            let signed = request.sign(
+                scheme,
+                &mock.host(),
+                &Credentials::new(id, secret),
+                mock.now(),
+                &nonce,
+            );
+            Wire::new(&signed, &mock.host())
+        };
+        // A forgery with the nonce is refused and stores nothing ...
+        assert_eq!(
+            mock.send(&sign_as(ID, "wrong")).await.outcome(),
+            refused(MISMATCH)
+        );
+        // ... so the key's real request with that nonce is accepted; the other key has its own.
+        assert_eq!(mock.send(&sign_as(ID, SECRET)).await.outcome(), Outcome::Accepted);
+        assert_eq!(
+            mock.send(&sign_as(OTHER_ID, OTHER_SECRET)).await.outcome(),
+            Outcome::Accepted
+        );
+        assert_eq!(
+            mock.send(&sign_as(ID, SECRET)).await.outcome(),
+            refused("SignatureNonceUsed")
+        );
+    }
+}
+
+/// Review items 3 and 6: an unsigned request with a 2 MiB action or a 2 MiB body of one-byte
+/// parameters is refused cheaply, and what the mock records of it is bounded.
+#[tokio::test]
+async fn unsigned_bulk_is_refused_by_count_and_recorded_bounded() {
+    let mock = Mock::start().await;
+    let huge_action = format!("Action={}&Format=JSON", "A".repeat(2 * 1024 * 1024 - 100));
+    let wire = Wire {
+        method: "POST".into(),
+        path: "/".into(),
+        query: Vec::new(),
+        headers: vec![("content-type".into(), FORM.into())],
+        body: huge_action.into_bytes(),
+    };
+    assert_eq!(mock.send(&wire).await.outcome(), refused(INCOMPLETE));
+    let one_byte_parameters = Wire {
+        body: "a&".repeat(1024 * 1024 - 64).into_bytes(),
+        ..wire
+    };
+    let answer = mock.send(&one_byte_parameters).await;
+    assert_eq!(answer.outcome(), refused(INVALID));
+    assert!(
+        answer.error_body().message.contains("more than 100 parameters"),
+        "{}",
+        answer.text()
+    );
+    let recorded = mock.server.received();
+    let action = recorded[0].action.as_deref().unwrap();
+    assert!(
+        action.chars().count() <= 65 && action.starts_with("AAAA"),
+        "{}",
+        action.len()
+    );
+}
+
+/// Review item 4: a nonce is at most 64 bytes, in both schemes.
+#[tokio::test]
+async fn an_oversized_nonce_is_refused() {
+    let mock = Mock::start().await;
+    let request = ApiRequest::new(&DescribeRefreshTaskById::new("1".parse().unwrap()), Format::Json);
+    for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
+        let long = "n".repeat(1_000);
+        let signed = request.sign(
+            scheme,
+            &mock.host(),
+            &Credentials::new(ID, SECRET),
+            mock.now(),
+            &long,
+        );
+        let answer = mock.send(&Wire::new(&signed, &mock.host())).await;
+        assert_eq!(answer.outcome(), refused(INCOMPLETE), "{scheme:?}");
+        assert!(answer.error_body().message.contains("longer than 64 bytes"));
+    }
+}
+
+/// Review item 7: adding an unsigned `x-acs-action` header to an RPC-signed request changes
+/// nothing: still verified as RPC, still answered in RPC's default format (XML).
+#[tokio::test]
+async fn an_unsigned_x_acs_action_header_changes_nothing() {
+    let mock = Mock::start().await;
+    // No `Format`: the scheme's default decides (XML for RPC, JSON for ACS3).
+    let (host, nonce) = (mock.host(), mock.nonce());
+    let credentials = Credentials::new(ID, SECRET);
+    let signed = sign_rpc(&SigningInput {
+        method: "POST",
+        host: &host,
+        path: "/",
+        query: &[("Action", "DescribeRefreshQuota"), ("Version", "2018-05-10")],
+        body: b"",
+        content_type: None,
+        credentials: &credentials,
+        timestamp: mock.now(),
+        nonce: &nonce,
+    });
+    let mut wire = Wire::new(&signed, &host);
+    wire.headers
+        .push(("x-acs-action".into(), "DescribeRefreshTaskById".into()));
+    let answer = mock.send(&wire).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.content_type, "text/xml;charset=utf-8");
+    assert!(
+        answer.text().contains("<DescribeRefreshQuotaResponse>"),
+        "{}",
+        answer.text()
+    );
+    assert_eq!(
+        mock.server.received()[0].action.as_deref(),
+        Some("DescribeRefreshQuota")
+    );
+}
+
+/// Review item 8: a connection that sends part of a request and stops is closed after the
+/// header-read timeout, and no more than `max_connections` are served at once.
+#[tokio::test]
+async fn slow_and_surplus_connections_are_bounded() {
+    let start = |header_read_timeout, max_connections| {
+        MockServer::start(MockConfig {
+            header_read_timeout,
+            max_connections,
+            ..MockConfig::default()
+        })
+    };
+    // Half a request line, then silence: the server closes the connection (before the fix it
+    // waited forever, and this read hit its 10 s bound).
+    let server = start(Duration::from_millis(300), 1024).await.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    slow.write_all(b"POST /?Action=Describe").await.unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "a stalled connection was kept open");
+    server.shutdown().await;
+
+    // Two silent connections fill a server that serves two; a third waits in the backlog,
+    // unanswered however long it waits, until one of the two goes away.
+    let server = start(Duration::from_secs(60), 2).await.unwrap();
+    let held = [
+        tokio::net::TcpStream::connect(server.addr()).await.unwrap(),
+        tokio::net::TcpStream::connect(server.addr()).await.unwrap(),
+    ];
+    let mut third = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    third
+        .write_all(b"GET /nowhere HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let early = tokio::time::timeout(Duration::from_millis(300), third.read_to_end(&mut answer)).await;
+    assert!(
+        early.is_err(),
+        "a third connection was served while two were open"
+    );
+    drop(held);
+    let late = tokio::time::timeout(Duration::from_secs(10), third.read_to_end(&mut answer)).await;
+    assert!(late.is_ok(), "the third connection was never served");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 404"),
+        "{answer:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_tampered_refresh_creates_nothing_and_spends_no_quota() {
     let mock = Mock::start().await;

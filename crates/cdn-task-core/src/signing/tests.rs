@@ -379,7 +379,10 @@ fn rpc_form_bodies_are_part_of_the_signed_set() {
     .unwrap_err();
     assert_eq!(
         bad_body,
-        VerifyError::MalformedParameters(ParameterParseError::InvalidUtf8 { index: 1 })
+        VerifyError::MalformedParameters {
+            place: "form body",
+            source: ParameterParseError::InvalidUtf8 { index: 1 }
+        }
     );
 }
 
@@ -574,7 +577,18 @@ fn error_codes() {
             ErrorCode::IncompleteSignature,
         ),
         (
-            ParameterParseError::BadEscape { offset: 0 }.into(),
+            VerifyError::MalformedParameters {
+                place: "query string",
+                source: ParameterParseError::BadEscape { offset: 0 },
+            },
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            VerifyError::TooManyParameters { limit: 1 },
+            ErrorCode::InvalidParameter,
+        ),
+        (
+            VerifyError::RepeatedParameter { name: "a".into() },
             ErrorCode::InvalidParameter,
         ),
         (

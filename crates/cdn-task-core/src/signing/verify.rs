@@ -96,8 +96,13 @@ pub enum VerifyError {
         detail: String,
     },
     /// The query or form body cannot be parsed (`InvalidParameter`).
-    #[error("malformed parameters: {0}")]
-    MalformedParameters(#[from] ParameterParseError),
+    #[error("the {place} is malformed: {source}")]
+    MalformedParameters {
+        /// Where: `query string` or `form body`.
+        place: &'static str,
+        /// What is wrong there.
+        source: ParameterParseError,
+    },
     /// Unknown AccessKeyId (`InvalidAccessKeyId.NotFound`).
     #[error("access key `{access_key_id}` is not found")]
     AccessKeyNotFound {
@@ -145,7 +150,7 @@ impl VerifyError {
     pub fn error_code(&self) -> ErrorCode {
         match self {
             VerifyError::Incomplete { .. } => ErrorCode::IncompleteSignature,
-            VerifyError::MalformedParameters(_) => ErrorCode::InvalidParameter,
+            VerifyError::MalformedParameters { .. } => ErrorCode::InvalidParameter,
             VerifyError::AccessKeyNotFound { .. } => ErrorCode::InvalidAccessKeyIdNotFound,
             VerifyError::SignatureMismatch { .. } => ErrorCode::SignatureDoesNotMatch,
             VerifyError::TimestampFormat { .. } => ErrorCode::InvalidTimeStampFormat,
@@ -299,9 +304,12 @@ pub(crate) fn read_parameters(
             limit: MAX_PARAMETERS,
         });
     }
+    let parse = |place: &'static str, raw: &[u8]| {
+        parse_parameter_bytes(raw).map_err(|source| VerifyError::MalformedParameters { place, source })
+    };
     Ok((
-        parse_parameter_bytes(received.query.as_bytes())?,
-        parse_parameter_bytes(body)?,
+        parse("query string", received.query.as_bytes())?,
+        parse("form body", body)?,
     ))
 }
 
