@@ -44,6 +44,7 @@ pub struct WaitPolicy {
     min_interval: Duration,
     max_interval: Duration,
     backoff_factor: f64,
+    not_found_grace: Duration,
 }
 
 impl WaitPolicy {
@@ -71,7 +72,22 @@ impl WaitPolicy {
             min_interval,
             max_interval,
             backoff_factor: Self::DEFAULT_BACKOFF_FACTOR,
+            not_found_grace: Duration::ZERO,
         })
+    }
+
+    /// The same policy where a task the service does not return counts as not found only for
+    /// polls at least `grace` into the wait; before that it stays pending. For tasks the caller
+    /// has just created: a real, eventually consistent service may not show a new task at once.
+    /// Default zero: an ID that is not returned is settled as not found at once.
+    pub fn with_not_found_grace(mut self, grace: Duration) -> WaitPolicy {
+        self.not_found_grace = grace;
+        self
+    }
+
+    /// How long into the wait a missing task still counts as pending.
+    pub fn not_found_grace(&self) -> Duration {
+        self.not_found_grace
     }
 
     /// The same policy with another backoff factor (at least 1; 1 polls at a steady pace).
@@ -206,9 +222,12 @@ enum Phase {
 ///   never asks for another poll.
 ///
 /// A task is settled when its status is terminal (`Complete` or `Failed`) or when the service did
-/// not return it (not found). Not found is settled at once: the service answers a task as soon as
-/// it is created, and an ID it does not return is unknown, someone else's or older than three
-/// days, none of which changes by waiting. An unknown status keeps the task running.
+/// not return it (not found). Not found is settled at once by default: an ID the service does
+/// not return is unknown, someone else's or older than three days, none of which changes by
+/// waiting. For tasks the caller has just created the policy may give a grace period
+/// ([`WaitPolicy::with_not_found_grace`]): polls made within it leave a missing task pending,
+/// as an eventually consistent service may not show it yet. An unknown status keeps the task
+/// running.
 ///
 /// ```
 /// use cdn_task_core::{TaskId, WaitPolicy, WaitStep, Waiter};
@@ -238,6 +257,9 @@ pub struct Waiter {
     /// The ceiling of the next regular delay.
     ceiling: Duration,
     phase: Phase,
+    /// When (into the wait) the poll being asked for happens: the elapsed time given to
+    /// [`Waiter::next_step`] plus the delay it answered.
+    poll_at: Duration,
 }
 
 impl Waiter {
@@ -256,6 +278,7 @@ impl Waiter {
             polls: 0,
             ceiling: policy.min_interval,
             phase: Phase::Polling,
+            poll_at: Duration::ZERO,
         }
     }
 
@@ -278,6 +301,15 @@ impl Waiter {
         if self.phase == Phase::FinalPollAsked {
             return self.finish(WaitStep::DeadlinePassed);
         }
+        let step = self.schedule(elapsed, jitter);
+        if let WaitStep::PollAfter(delay) | WaitStep::FinalPoll(delay) = step {
+            self.poll_at = elapsed.saturating_add(delay);
+        }
+        step
+    }
+
+    /// The next poll of an unfinished wait.
+    fn schedule(&mut self, elapsed: Duration, jitter: f64) -> WaitStep {
         let Some(remaining) = self.policy.deadline.checked_sub(elapsed).filter(|r| !r.is_zero()) else {
             self.phase = Phase::FinalPollAsked;
             return WaitStep::FinalPoll(Duration::ZERO);
@@ -296,9 +328,9 @@ impl Waiter {
     }
 
     /// Records one poll's answer: the tasks the service returned and the IDs it was asked about
-    /// but did not return. IDs not mentioned keep their state (their part of the poll failed).
-    /// Tasks not waited for are ignored; a settled task stays settled. Ignored once the wait is
-    /// finished.
+    /// but did not return. IDs not mentioned keep their state (their part of the poll failed);
+    /// so do IDs not returned by a poll within the policy's not-found grace. Tasks not waited
+    /// for are ignored; a settled task stays settled. Ignored once the wait is finished.
     pub fn record(&mut self, tasks: &[Task], not_found: &[TaskId]) {
         if matches!(self.phase, Phase::Finished(_)) {
             return;
@@ -312,6 +344,9 @@ impl Waiter {
                     _ => TaskProgress::Running(task.clone()),
                 };
             }
+        }
+        if self.poll_at < self.policy.not_found_grace {
+            return;
         }
         for id in not_found {
             if let Some(progress) = self.entry(id) {
@@ -437,6 +472,31 @@ mod tests {
 
     fn policy(deadline: u64, min: u64, max: u64) -> WaitPolicy {
         WaitPolicy::new(secs(deadline), secs(min), secs(max)).unwrap()
+    }
+
+    #[test]
+    fn a_missing_task_stays_pending_for_the_grace_period_then_counts_as_not_found() {
+        let with_grace = policy(60, 2, 2).with_not_found_grace(secs(5));
+        let mut waiter = Waiter::new([id(1), id(2)], with_grace);
+        // The first poll (at 0 s) and one at 2 s do not return task 1: within the grace, pending.
+        for elapsed in [0, 0] {
+            assert!(matches!(
+                waiter.next_step(secs(elapsed), 0.0),
+                WaitStep::PollAfter(_)
+            ));
+            waiter.record(&[task(2, TaskStatus::Refreshing)], &[id(1)]);
+            assert_eq!(waiter.counts().not_found, 0);
+            assert_eq!(waiter.pending_ids(), [id(1), id(2)]);
+        }
+        // A poll at 4 + 2 = 6 s, past the grace: now it is not found.
+        assert_eq!(waiter.next_step(secs(4), 0.0), WaitStep::PollAfter(secs(2)));
+        waiter.record(&[], &[id(1)]);
+        assert_eq!(waiter.counts().not_found, 1);
+        // Without a grace, the first poll settles it.
+        let mut at_once = Waiter::new([id(1)], policy(60, 2, 2));
+        at_once.next_step(secs(0), 0.0);
+        at_once.record(&[], &[id(1)]);
+        assert_eq!(at_once.next_step(secs(0), 0.0), WaitStep::Done);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! invalid-input and credentials errors.
 
 use crate::credentials::CredentialsError;
+use cdn_task_core::signing::redact_secrets;
 use cdn_task_core::{DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, WaitPolicyError};
 use std::time::Duration;
 
@@ -55,6 +56,17 @@ pub enum Error {
         /// Whether the client retries it (see [`Error::is_retryable`]).
         retryable: bool,
     },
+    /// The service answered with a redirect. The API never redirects (a proxy or a wrong
+    /// endpoint does), and following one would hand the signed request, and its security token,
+    /// to another address: it is not followed.
+    #[error("the endpoint answered HTTP {http_status}, a redirect{}; the API never redirects, so it is not followed: check the endpoint",
+        location.as_deref().map(|to| format!(" to `{to}`")).unwrap_or_default())]
+    Redirect {
+        /// The HTTP status (301, 302, 307, …).
+        http_status: u16,
+        /// Where it pointed, without its query (which may echo the request).
+        location: Option<String>,
+    },
     /// The caller's input or configuration is refused before anything is sent.
     #[error("invalid input: {0}")]
     InvalidInput(#[from] InvalidInput),
@@ -99,7 +111,7 @@ impl Error {
         match self {
             Error::Service { retryable, .. } | Error::Decode { retryable, .. } => *retryable,
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::InvalidInput(_) | Error::Credentials(_) => false,
+            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } => false,
         }
     }
 
@@ -114,6 +126,28 @@ impl Error {
             Error::Service { request_id, .. } => Some(request_id),
             Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
+        }
+    }
+
+    /// The same error with each of `secrets` masked wherever the service's message echoes it
+    /// ([`redact_secrets`]): the real gateway's `SignatureDoesNotMatch` message quotes its string
+    /// to sign, which under RPC holds the security token.
+    pub(crate) fn without_secrets(self, secrets: &[&str]) -> Error {
+        match self {
+            Error::Service {
+                code,
+                message,
+                request_id,
+                http_status,
+                retryable,
+            } => Error::Service {
+                code,
+                message: redact_secrets(&message, secrets),
+                request_id,
+                http_status,
+                retryable,
+            },
+            other => other,
         }
     }
 

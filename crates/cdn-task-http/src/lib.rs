@@ -106,4 +106,4 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_USER_AGENT, RetryPolicy};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{Error, InvalidInput};
-pub use wait::{WaitOptions, WaitProgress, WaitReport};
+pub use wait::{CREATED_TASK_GRACE, WaitOptions, WaitProgress, WaitReport};

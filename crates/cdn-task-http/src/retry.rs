@@ -7,9 +7,28 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
+tokio::task_local! {
+    /// A deadline set around a group of calls (a wait's poll): no retry is scheduled past it.
+    static RETRY_DEADLINE: tokio::time::Instant;
+}
+
+/// Runs `future` so that no retry loop inside it schedules an attempt after `deadline` (the
+/// attempt in flight then is the last, and its error is returned as usual).
+pub(crate) async fn retrying_until<F: Future>(deadline: tokio::time::Instant, future: F) -> F::Output {
+    RETRY_DEADLINE.scope(deadline, future).await
+}
+
+/// Whether a retry `delay` from now still starts before the enclosing [`retrying_until`]
+/// deadline, if there is one.
+fn before_deadline(delay: std::time::Duration) -> bool {
+    RETRY_DEADLINE
+        .try_with(|deadline| tokio::time::Instant::now() + delay <= *deadline)
+        .unwrap_or(true)
+}
+
 /// Runs `attempt` (given the 1-based attempt number) until it succeeds, fails with an error that
-/// is not retryable, runs out of attempts, or the next delay would pass the policy's total time.
-/// The last error is returned.
+/// is not retryable, runs out of attempts, or the next delay would pass the policy's total time
+/// (or an enclosing [`retrying_until`] deadline). The last error is returned.
 pub(crate) async fn with_retries<T, F, Fut>(
     policy: &RetryPolicy,
     action: &'static str,
@@ -34,7 +53,9 @@ where
         .retry(backoff)
         .sleep(tokio::time::sleep)
         .when(Error::is_retryable)
-        .adjust(|_, delay| delay.filter(|delay| started.elapsed() + *delay <= max_total_time))
+        .adjust(|_, delay| {
+            delay.filter(|delay| started.elapsed() + *delay <= max_total_time && before_deadline(*delay))
+        })
         .notify(|error, delay| {
             tracing::warn!(
                 action,

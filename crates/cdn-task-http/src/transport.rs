@@ -41,6 +41,9 @@ impl Transport {
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .user_agent(settings.user_agent.clone())
+            // The API never redirects; following one would send the signed request, and under
+            // STS its security token, to wherever the answer points ([`Error::Redirect`]).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| Error::from_reqwest(error, settings.timeout))?;
         Ok(Transport {
@@ -54,6 +57,11 @@ impl Transport {
             retry: settings.retry,
             limiter: settings.rate_limit.and_then(Limiter::new),
         })
+    }
+
+    /// The per-attempt timeout.
+    pub(crate) fn attempt_timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Calls `operation`, retrying as the policy allows.
@@ -80,8 +88,18 @@ impl Transport {
             timestamp,
             &nonce,
         );
+        // What the caller must never see echoed back: a gateway's message may quote the string
+        // it signed, which under RPC holds the security token.
+        let secrets = [
+            self.credentials.security_token().unwrap_or_default().to_owned(),
+            self.credentials.access_key_secret().to_owned(),
+            signed.signature.clone(),
+        ];
         let answer = self.send(signed).await?;
-        let result = interpret(&answer, request.format);
+        let result = interpret(&answer, request.format).map_err(|error| {
+            let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            error.without_secrets(&secrets)
+        });
         match &result {
             Ok(_) => tracing::debug!(
                 status = answer.status,
@@ -125,6 +143,7 @@ impl Transport {
                 .map(str::to_owned)
         };
         let (content_type, request_id) = (header("content-type"), header(REQUEST_ID_HEADER));
+        let location = header("location");
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(reqwest_error)? {
@@ -140,6 +159,7 @@ impl Transport {
             status,
             content_type,
             request_id,
+            location,
             body,
         })
     }
@@ -169,6 +189,8 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     request_id: Option<String>,
+    /// The `Location` header (of a redirect).
+    location: Option<String>,
     body: Vec<u8>,
 }
 
@@ -234,8 +256,15 @@ fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format
     }
 }
 
-/// What an answer means: the decoded response for a 2xx, the service's error otherwise.
+/// What an answer means: the decoded response for a 2xx, [`Error::Redirect`] for a 3xx, the
+/// service's error otherwise.
 fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
+    if (300..400).contains(&answer.status) {
+        return Err(Error::Redirect {
+            http_status: answer.status,
+            location: answer.location.as_deref().map(without_query),
+        });
+    }
     let format = body_format(answer.content_type.as_deref(), &answer.body, asked);
     let decode_error = |source| {
         Error::decode(
@@ -259,6 +288,21 @@ fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
     })
 }
 
+/// A redirect's location without its query and fragment (which may echo the signed query,
+/// security token included) or user information.
+fn without_query(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => location.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,8 +313,25 @@ mod tests {
             status,
             content_type: content_type.map(str::to_owned),
             request_id: Some("HDR".into()),
+            location: None,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn redirects_are_errors_naming_where_without_the_query() {
+        let redirect = Answer {
+            location: Some("https://u:p@elsewhere.example/x?SecurityToken=abc#f".into()),
+            ..answer(307, None, "")
+        };
+        let error = interpret::<DescribeRefreshTaskByIdResponse>(&redirect, Format::Json).unwrap_err();
+        assert!(
+            matches!(&error, Error::Redirect { http_status: 307, location: Some(location) }
+                if location == "https://elsewhere.example/x"),
+            "{error:?}"
+        );
+        assert!(!error.is_retryable());
+        assert_eq!(without_query("/relative?Signature=x"), "/relative");
     }
 
     #[test]

@@ -3,8 +3,10 @@
 
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
+use crate::retry::retrying_until;
 use cdn_task_core::{Task, TaskId, TaskProgress, WaitCounts, WaitPolicy, WaitStep, Waiter};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// How to wait: the time budget and the polling interval range.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,7 +19,17 @@ pub struct WaitOptions {
     pub max_interval: Duration,
     /// How fast the delay ceiling grows after each poll (at least 1).
     pub backoff_factor: f64,
+    /// How long into the wait a task the service does not return still counts as pending
+    /// (see [`WaitPolicy::with_not_found_grace`]). Zero (the default) settles it as not found at
+    /// once; [`WaitOptions::for_created_tasks`] sets [`CREATED_TASK_GRACE`].
+    pub not_found_grace: Duration,
 }
+
+/// The not-found grace for tasks this process has just created: a real, eventually consistent
+/// service may not show a new task to `DescribeRefreshTaskById` at once, and "not found" must not
+/// fail a `refresh --wait` that is merely early. The project's choice (the service documents no
+/// delay); the mock shows tasks at once.
+pub const CREATED_TASK_GRACE: Duration = Duration::from_secs(30);
 
 impl Default for WaitOptions {
     /// 180 s in all (the aliyun CLI's waiter timeout), polls 2 s to 20 s apart, factor 2.
@@ -27,6 +39,7 @@ impl Default for WaitOptions {
             min_interval: Duration::from_secs(2),
             max_interval: Duration::from_secs(20),
             backoff_factor: WaitPolicy::DEFAULT_BACKOFF_FACTOR,
+            not_found_grace: Duration::ZERO,
         }
     }
 }
@@ -53,9 +66,17 @@ impl WaitOptions {
         self
     }
 
+    /// The same options for tasks just created by this process: a task the service does not
+    /// return yet stays pending for [`CREATED_TASK_GRACE`].
+    pub fn for_created_tasks(mut self) -> Self {
+        self.not_found_grace = CREATED_TASK_GRACE;
+        self
+    }
+
     fn policy(&self) -> Result<WaitPolicy, Error> {
         WaitPolicy::new(self.deadline, self.min_interval, self.max_interval)
             .and_then(|policy| policy.with_backoff_factor(self.backoff_factor))
+            .map(|policy| policy.with_not_found_grace(self.not_found_grace))
             .map_err(|error| Error::InvalidInput(InvalidInput::WaitOptions(error)))
     }
 }
@@ -112,6 +133,9 @@ impl Client {
     ///
     /// A poll whose batch fails with a retryable error after retries (throttling, 5xx, transport)
     /// does not end the wait: it is counted in [`WaitReport::failed_polls`] and the wait goes on.
+    /// No retry of a poll starts after the deadline, so a poll ends at most about one per-attempt
+    /// timeout past it, never the retry policy's whole budget later (one still running at twice
+    /// that is abandoned and counted as failed).
     /// A batch failing with any other error (credentials refused, permission denied) ends it with
     /// that error, since polling again cannot succeed.
     ///
@@ -137,7 +161,9 @@ impl Client {
         mut progress: impl FnMut(&WaitProgress<'_>),
     ) -> Result<WaitReport, Error> {
         let mut waiter = Waiter::new(ids, options.policy()?);
+        // tokio's clock, so a test with paused time controls the wait.
         let started = Instant::now();
+        let deadline = started + options.deadline;
         let (mut failed_polls, mut last_poll_error) = (0u32, None);
         let timed_out = loop {
             let delay = match waiter.next_step(started.elapsed(), rand::random::<f64>()) {
@@ -146,13 +172,28 @@ impl Client {
                 WaitStep::DeadlinePassed => break true,
             };
             tokio::time::sleep(delay).await;
-            let report = self.describe_all(waiter.pending_ids()).await;
-            waiter.record(&report.tasks, &report.not_found);
-            let mut errors: Vec<Error> = report
-                .failed_batches
-                .into_iter()
-                .map(|failure| failure.error)
-                .collect();
+            // No retry starts after the deadline, and an attempt still running then is cut off
+            // (with a margin, so that it ends by its own timeout and reports its own error).
+            let attempt_timeout = self.transport.attempt_timeout();
+            let poll_limit = deadline + attempt_timeout * 2;
+            let poll = retrying_until(deadline, self.describe_all(waiter.pending_ids()));
+            let poll = tokio::time::timeout_at(poll_limit, poll).await;
+            let mut errors: Vec<Error> = match poll {
+                Ok(report) => {
+                    waiter.record(&report.tasks, &report.not_found);
+                    report
+                        .failed_batches
+                        .into_iter()
+                        .map(|failure| failure.error)
+                        .collect()
+                }
+                Err(_) => {
+                    waiter.record(&[], &[]);
+                    vec![Error::Timeout {
+                        after: attempt_timeout,
+                    }]
+                }
+            };
             if let Some(index) = errors.iter().position(|error| !error.is_retryable()) {
                 return Err(errors.swap_remove(index));
             }

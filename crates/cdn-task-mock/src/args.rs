@@ -54,6 +54,10 @@ pub struct MockArgs {
     /// so request IDs differ across restarts as the service's do).
     #[arg(long, value_name = "N")]
     pub rng_seed: Option<u64>,
+    /// Answer SignatureDoesNotMatch with the string to sign unredacted, security token and all,
+    /// as the real gateway does (to test a client's own redaction).
+    #[arg(long)]
+    pub echo_string_to_sign: bool,
 }
 
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
@@ -79,6 +83,7 @@ impl MockArgs {
             rate_limit: self.rate_limit,
             seed: self.rng_seed.unwrap_or_else(rand::random),
             seed_tasks,
+            echo_unredacted_string_to_sign: self.echo_string_to_sign,
             ..MockConfig::default()
         })
     }
@@ -181,6 +186,7 @@ impl Default for MockArgs {
             task_duration: crate::config::DEFAULT_TASK_DURATION,
             fail_rate: 0.0,
             rate_limit: MockConfig::default().rate_limit,
+            echo_string_to_sign: false,
         }
     }
 }

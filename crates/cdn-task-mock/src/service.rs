@@ -11,7 +11,10 @@ use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
 use axum::response::Response;
-use cdn_task_core::signing::{ReceivedRequest, borrow_pairs, check_clock_skew, verify};
+use cdn_task_core::signing::{
+    ReceivedRequest, SignatureVersion, VerifyError, borrow_pairs, canonical_query, check_clock_skew,
+    claimed_scheme, is_form_urlencoded, parse_parameters, rpc_string_to_sign, verify,
+};
 use cdn_task_core::{API_VERSION, ErrorCode};
 use std::sync::Arc;
 
@@ -86,6 +89,43 @@ impl Drop for RecordOnDrop {
     }
 }
 
+/// `SignatureDoesNotMatch` quoting the string to sign as the real gateway does, unredacted: for
+/// RPC it is rebuilt from the request's own parameters (the core's error carries it with the
+/// security token masked); ACS3's holds only a hash and is quoted as is.
+fn unredacted_mismatch(received: &ReceivedRequest<'_>, error: VerifyError) -> Failure {
+    let form_body = received
+        .headers
+        .iter()
+        .any(|(name, value)| name.eq_ignore_ascii_case("content-type") && is_form_urlencoded(value));
+    let parameters = [
+        received.query.as_bytes(),
+        if form_body { received.body } else { &[] },
+    ]
+    .into_iter()
+    .map(|raw| {
+        std::str::from_utf8(raw)
+            .ok()
+            .and_then(|text| parse_parameters(text).ok())
+    })
+    .collect::<Option<Vec<_>>>();
+    match (claimed_scheme(received.headers), parameters) {
+        (SignatureVersion::Rpc, Some(parameters)) => {
+            let signed: Vec<(&str, &str)> = parameters
+                .iter()
+                .flatten()
+                .filter(|(name, _)| name != "Signature")
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            let string_to_sign = rpc_string_to_sign(received.method, &canonical_query(&signed));
+            Failure::detailed(
+                error.error_code(),
+                format!("server string to sign is:{string_to_sign}"),
+            )
+        }
+        _ => Failure::from(error),
+    }
+}
+
 fn injected(code: ErrorCode, prelude: &Prelude, request_id: &str) -> Reply {
     Reply::failure(&Failure::code(code), prelude.format, request_id)
 }
@@ -124,7 +164,12 @@ fn process(
         headers: &headers,
         body: &intake.body,
     };
-    let verified = verify(&received, |id| shared.secret(id))?;
+    let verified = verify(&received, |id| shared.secret(id)).map_err(|error| match error {
+        VerifyError::SignatureMismatch { .. } if shared.echo_unredacted_string_to_sign => {
+            unredacted_mismatch(&received, error)
+        }
+        other => Failure::from(other),
+    })?;
     call.scheme = verified.scheme;
     call.access_key_id = Some(verified.access_key_id.clone());
     call.format = answer_format(verified.parameter("Format"), verified.scheme);

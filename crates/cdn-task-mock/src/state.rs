@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     pub(crate) fail_rate: f64,
     pub(crate) body_limits: BodyLimits,
     pub(crate) throttle: Throttle,
+    /// Whether `SignatureDoesNotMatch` quotes the string to sign unredacted.
+    pub(crate) echo_unredacted_string_to_sign: bool,
     state: Mutex<State>,
     log: Mutex<CallLog>,
 }
@@ -52,6 +54,7 @@ impl Shared {
                 timeout: config.body_read_timeout,
             },
             throttle: Throttle::new(config.rate_limit),
+            echo_unredacted_string_to_sign: config.echo_unredacted_string_to_sign,
             state: Mutex::new(State {
                 tasks,
                 quotas: QuotaBook::default(),

@@ -49,7 +49,7 @@ async fn finish(
     wait_for(
         client,
         &created.task_ids,
-        options,
+        options.for_created_tasks(),
         then.output.output,
         global.verbose == 0,
     )

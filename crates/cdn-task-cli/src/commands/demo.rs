@@ -19,6 +19,7 @@ const WAIT: WaitOptions = WaitOptions {
     min_interval: Duration::from_millis(250),
     max_interval: Duration::from_secs(1),
     backoff_factor: cdn_task_core::WaitPolicy::DEFAULT_BACKOFF_FACTOR,
+    not_found_grace: cdn_task_http::CREATED_TASK_GRACE,
 };
 
 /// Starts the mock on 127.0.0.1 (free port), refreshes two URLs and prefetches one with the

@@ -30,6 +30,7 @@ pub use credentials::Credentials;
 pub use encoding::{
     ParameterParseError, borrow_pairs, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
 };
+pub use redact::redact_secrets;
 pub use rpc::{
     RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, RPC_SIGNING_PARAMETERS, rpc_signature, rpc_string_to_sign,
     sign_rpc,

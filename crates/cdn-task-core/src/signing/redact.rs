@@ -2,6 +2,7 @@
 //! near any of these strings; the token travels in the request, so it has to be masked.
 
 use super::credentials::REDACTED;
+use super::encoding::percent_encode;
 use std::fmt;
 
 const TOKEN_PARAMETER: &str = "SecurityToken";
@@ -58,6 +59,46 @@ fn pairs(text: &str, separator: &str, equals: &str) -> String {
         .join(separator)
 }
 
+/// `message` with every occurrence of each of `secrets` replaced by the redaction mark, in each
+/// form a secret takes on its way through a request and back in a service's message: as is,
+/// percent-encoded once (a query, an RPC canonical query) or twice (an RPC string to sign), and
+/// form-encoded (`+` for a space). Empty secrets are skipped; longer ones are replaced first, so
+/// a secret that contains another is masked whole.
+///
+/// The real gateway's `SignatureDoesNotMatch` message echoes its whole string to sign, which for
+/// the RPC scheme holds the `SecurityToken`: a client passes every service message through this
+/// before it reaches an error, a log or a terminal.
+///
+/// ```
+/// use cdn_task_core::signing::redact_secrets;
+/// let message = "server string to sign is:GET&%2F&SecurityToken%3DSTS.a%252Fb%26Timestamp%3D1";
+/// assert_eq!(
+///     redact_secrets(message, &["STS.a/b"]),
+///     "server string to sign is:GET&%2F&SecurityToken%3D<redacted>%26Timestamp%3D1"
+/// );
+/// ```
+pub fn redact_secrets(message: &str, secrets: &[&str]) -> String {
+    let mut forms: Vec<String> = secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .flat_map(|secret| {
+            let once = percent_encode(secret);
+            let twice = percent_encode(&once);
+            let plus = once.replace("%20", "+");
+            [(*secret).to_owned(), once, twice, plus]
+        })
+        .collect();
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms.dedup();
+    let mut redacted = message.to_owned();
+    for form in &forms {
+        if redacted.contains(form.as_str()) {
+            redacted = redacted.replace(form.as_str(), REDACTED);
+        }
+    }
+    redacted
+}
+
 /// A body for `Debug`: text with the token masked when it is UTF-8, else its length.
 pub(crate) struct Body<'a>(pub(crate) &'a [u8]);
 
@@ -97,5 +138,29 @@ mod tests {
             r#""SecurityToken=<redacted>""#
         );
         assert_eq!(format!("{:?}", Body(b"\xff\xfe")), "<2 bytes>");
+    }
+
+    #[test]
+    fn secrets_are_masked_in_every_encoding_they_travel_in() {
+        let token = "STS.Zq9/x+y=z w&";
+        for form in [
+            token.to_owned(),
+            percent_encode(token),
+            percent_encode(&percent_encode(token)),
+            percent_encode(token).replace("%20", "+"),
+        ] {
+            let message = format!("before {form} after");
+            assert_eq!(
+                redact_secrets(&message, &[token]),
+                "before <redacted> after",
+                "{form}"
+            );
+        }
+        // Several secrets, one inside another, empty ones ignored.
+        assert_eq!(
+            redact_secrets("sig=abcd token=abcdXYZ", &["", "abcd", "abcdXYZ"]),
+            "sig=<redacted> token=<redacted>"
+        );
+        assert_eq!(redact_secrets("nothing here", &["secret"]), "nothing here");
     }
 }

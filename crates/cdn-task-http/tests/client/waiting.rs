@@ -224,3 +224,75 @@ async fn a_refused_poll_ends_the_wait_with_its_error() {
     assert_eq!(calls_of(&server, "DescribeRefreshTaskById").len(), 1);
     server.shutdown().await;
 }
+
+/// Review item 12: a task this process just created may not be visible at once on an eventually
+/// consistent service. With the created-task grace a missing ID stays pending, and is found once
+/// the service shows it; without it, the first poll settles it as not found.
+#[tokio::test]
+async fn a_created_task_that_shows_up_late_is_waited_for_within_the_grace() {
+    let server = start_manual(MockConfig::default()).await;
+    let client = builder(&server).build().unwrap();
+    let late = id(777);
+    let options = quick(Duration::from_secs(20));
+    let without_grace = client.wait([late], options, |_| {}).await.unwrap();
+    assert_eq!(
+        (without_grace.not_found.as_slice(), without_grace.polls),
+        ([late].as_slice(), 1)
+    );
+
+    // The task appears after a few polls (the callback seeds it on the fourth).
+    let grace = WaitOptions {
+        not_found_grace: Duration::from_secs(10),
+        ..options
+    };
+    let mut polls = 0;
+    let report = client
+        .wait([late], grace, |_| {
+            polls += 1;
+            if polls == 4 {
+                server.seed_tasks(None, vec![crate::common::task(777, TaskStatus::Complete)]);
+            }
+        })
+        .await
+        .unwrap();
+    assert!(report.not_found.is_empty(), "{report:?}");
+    assert_eq!(report.completed.len(), 1, "{report:?}");
+    assert_eq!(report.polls, 5);
+}
+
+/// Review item 12: a poll still retrying at the deadline is abandoned one per-attempt timeout
+/// past it, not after the retry policy's whole budget (here a minute).
+#[tokio::test]
+async fn a_poll_in_flight_at_the_deadline_does_not_overrun_it_by_the_retry_budget() {
+    let server = start_manual(MockConfig {
+        faults: FaultConfig::always(Fault::Delay(Duration::from_secs(30))),
+        ..MockConfig::default()
+    })
+    .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(cdn_task_http::RetryPolicy {
+            max_attempts: 1_000,
+            min_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(5),
+            max_total_time: Duration::from_secs(60),
+        })
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let report = client
+        .wait([id(1)], quick(Duration::from_millis(500)), |_| {})
+        .await
+        .unwrap();
+    // Deadline 0.5 s plus one attempt's 0.3 s; 15 s is a bound far from both that and a minute.
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(report.timed_out && report.failed_polls >= 1, "{report:?}");
+    assert!(
+        matches!(report.last_poll_error, Some(Error::Timeout { .. })),
+        "{report:?}"
+    );
+}
