@@ -1,0 +1,1 @@
+//! The fast paths against the general decoders.
