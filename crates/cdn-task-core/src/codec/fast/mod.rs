@@ -11,7 +11,7 @@
 //! every error**, and what is accepted and every error message stay exactly as they are.
 //!
 //! The rule the fast paths keep, checked by the differential fuzz targets
-//! (`fuzz/fuzz_targets/fast_*_diff.rs`) and the property tests in `tests.rs`: when a fast path
+//! (`fuzz/fuzz_targets/fast_diff_*.rs`) and the property tests in `tests.rs`: when a fast path
 //! returns a value, the general decoder returns the same value.
 //!
 //! A document is described by a [`Shape`]: its XML root, its scalar fields, and where its tasks
