@@ -8,10 +8,12 @@
 //! callgrind_annotate /tmp/cg.out | head -40
 //! ```
 //!
-//! Arguments: the decoder (`json`, `json-string`, `json-str`, `json-value`, `xml`, `xml-serde`,
-//! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape; `encode-json`,
-//! `encode-xml`; `sign-rpc`, `sign-acs3` for the signing fixture, whatever the count), the body's
-//! task count, the number of iterations.
+//! Arguments: the decoder (`json`, `json-general` (serde_json alone, without the fast path),
+//! `json-string`, `json-str`, `json-value`, `xml`, `xml-general` (the general XML decoder alone),
+//! `xml-serde`, `xml-walk`; `page` (the core's fast path, serde_json as the fallback),
+//! `page-serde` (serde_json into the core's `Task`s), `page-string`, `page-str` for the
+//! `DescribeRefreshTasks` page shape; `encode-json`, `encode-xml`; `sign-rpc`, `sign-acs3` for the
+//! signing fixture, whatever the count), the body's task count, the number of iterations.
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{
