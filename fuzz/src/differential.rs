@@ -27,7 +27,11 @@ struct GeneralPageTasks {
 pub fn check_json(body: &[u8]) {
     let general = differential::by_id_json_general(body);
     if let Some(fast) = differential::by_id_json_fast(body) {
-        assert_eq!(general.as_ref(), Ok(&fast), "the JSON fast path and serde_json disagree");
+        assert_eq!(
+            general.as_ref(),
+            Ok(&fast),
+            "the JSON fast path and serde_json disagree"
+        );
     }
     assert_eq!(DescribeRefreshTaskByIdResponse::decode_json(body), general);
     if let Some(fast) = differential::task_page_json_fast(body) {
@@ -35,7 +39,11 @@ pub fn check_json(body: &[u8]) {
             Ok(page) => page,
             Err(error) => panic!("the page fast path accepted what serde_json refuses: {error}"),
         };
-        assert_eq!(page_parts(fast), general, "the page fast path and serde_json disagree");
+        assert_eq!(
+            page_parts(fast),
+            general,
+            "the page fast path and serde_json disagree"
+        );
     }
 }
 
@@ -44,7 +52,11 @@ pub fn check_json(body: &[u8]) {
 pub fn check_xml(body: &[u8]) {
     let general = differential::by_id_xml_general(body);
     if let Some(fast) = differential::by_id_xml_fast(body) {
-        assert_eq!(general.as_ref(), Ok(&fast), "the XML fast path and the general decoder disagree");
+        assert_eq!(
+            general.as_ref(),
+            Ok(&fast),
+            "the XML fast path and the general decoder disagree"
+        );
     }
     assert_eq!(DescribeRefreshTaskByIdResponse::decode_xml(body), general);
     let _ = differential::task_page_xml_fast(body);
@@ -56,8 +68,6 @@ fn page_parts(page: TaskPage) -> GeneralPage {
         page_number: page.page_number,
         page_size: page.page_size,
         total_count: page.total_count,
-        tasks: GeneralPageTasks {
-            cdn_task: page.tasks,
-        },
+        tasks: GeneralPageTasks { cdn_task: page.tasks },
     }
 }
