@@ -33,6 +33,12 @@ pub fn task_page_json_fast(body: &[u8]) -> Option<TaskPage> {
     super::task_page::decode_json(body)
 }
 
+/// The `DescribeRefreshTasks` page's general JSON decoder, until the page's type lands:
+/// serde_json into the same shape.
+pub fn task_page_json_general(body: &[u8]) -> Result<TaskPage, DecodeError> {
+    super::task_page::decode_json_general(body)
+}
+
 /// The `DescribeRefreshTasks` page's XML fast path.
 pub fn task_page_xml_fast(body: &[u8]) -> Option<TaskPage> {
     super::task_page::decode_xml(body)

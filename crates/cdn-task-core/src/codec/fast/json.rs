@@ -7,6 +7,7 @@
 //! (an escape, a control character in a string, a key twice, a value of another type, `null`,
 //! trailing content, bytes that are not UTF-8) ends the fast path: `None`.
 
+use super::cursor::Cursor;
 use super::task_fields::{TASK_FIELDS, TaskFields};
 use super::{FlatDoc, Kind, Shape, TasksAt, position};
 use crate::task::Task;
@@ -16,8 +17,7 @@ use std::borrow::Cow;
 /// (serde_json then decides).
 pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Option<FlatDoc<'a, N>> {
     let mut scan = Scanner {
-        text: std::str::from_utf8(body).ok()?,
-        pos: 0,
+        at: Cursor::new(body)?,
         // Compact bodies have no control character at all; only when the body has one must each
         // string be searched for it (serde_json refuses them unescaped in a string).
         controls: body.iter().fold(false, |seen, &b| seen | (b < 0x20)),
@@ -26,7 +26,7 @@ pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Op
     let outer = shape.tasks.outer();
     let mut doc = FlatDoc::new();
     let mut hint = 0;
-    scan.skip_blanks();
+    scan.at.skip_blanks();
     scan.object(|scan, key| {
         if key == outer {
             if doc.tasks.is_some() {
@@ -48,37 +48,23 @@ pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Op
         hint = index + 1;
         doc.set(index, Cow::Borrowed(text))
     })?;
-    scan.skip_blanks();
-    (scan.pos == body.len()).then_some(doc)
+    scan.at.at_end().then_some(doc)
 }
 
-/// A position in a body known to be UTF-8.
+/// The JSON steps over a [`Cursor`].
 struct Scanner<'a> {
-    text: &'a str,
-    pos: usize,
+    at: Cursor<'a>,
     /// Whether the body has a byte below 0x20 anywhere.
     controls: bool,
 }
 
 impl<'a> Scanner<'a> {
-    fn rest(&self) -> &'a [u8] {
-        self.text.as_bytes().get(self.pos..).unwrap_or_default()
-    }
-
-    /// Skips JSON's blanks.
-    #[inline(always)]
-    fn skip_blanks(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.rest().first() {
-            self.pos += 1;
-        }
-    }
-
     /// Consumes `byte` if it is next.
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
-        let found = self.rest().first() == Some(&byte);
+        let found = self.at.rest().first() == Some(&byte);
         if found {
-            self.pos += 1;
+            self.at.pos += 1;
         }
         found
     }
@@ -89,32 +75,32 @@ impl<'a> Scanner<'a> {
         if !self.eat(b'"') {
             return None;
         }
-        let start = self.pos;
-        let rest = self.rest();
+        let start = self.at.pos;
+        let rest = self.at.rest();
         let end = memchr::memchr2(b'"', b'\\', rest)?;
         if rest.get(end) != Some(&b'"') {
             return None;
         }
-        let text = self.text.get(start..start + end)?;
+        let text = self.at.text.get(start..start + end)?;
         if self.controls && text.bytes().any(|b| b < 0x20) {
             return None;
         }
-        self.pos = start + end + 1;
+        self.at.pos = start + end + 1;
         Some(text)
     }
 
     /// An unsigned integer as serde_json reads one into a `u64`: `0` or digits not starting with
     /// `0`, no sign, fraction or exponent, at most `u64::MAX`. Returns its digits.
     fn count(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        let digits = self.rest().iter().take_while(|b| b.is_ascii_digit()).count();
-        let text = self.text.get(start..start + digits)?;
+        let start = self.at.pos;
+        let digits = self.at.rest().iter().take_while(|b| b.is_ascii_digit()).count();
+        let text = self.at.text.get(start..start + digits)?;
         let leading_zero = digits > 1 && text.starts_with('0');
-        let fraction_or_exponent = matches!(self.rest().get(digits), Some(b'.' | b'e' | b'E'));
+        let fraction_or_exponent = matches!(self.at.rest().get(digits), Some(b'.' | b'e' | b'E'));
         if digits == 0 || leading_zero || fraction_or_exponent || text.parse::<u64>().is_err() {
             return None;
         }
-        self.pos += digits;
+        self.at.pos += digits;
         Some(text)
     }
 
@@ -130,26 +116,26 @@ impl<'a> Scanner<'a> {
         if !self.eat(b'{') {
             return None;
         }
-        self.skip_blanks();
+        self.at.skip_blanks();
         if self.eat(b'}') {
             return Some(());
         }
         loop {
             let key = self.string()?;
-            self.skip_blanks();
+            self.at.skip_blanks();
             if !self.eat(b':') {
                 return None;
             }
-            self.skip_blanks();
+            self.at.skip_blanks();
             value(self, key)?;
-            self.skip_blanks();
+            self.at.skip_blanks();
             if self.eat(b'}') {
                 return Some(());
             }
             if !self.eat(b',') {
                 return None;
             }
-            self.skip_blanks();
+            self.at.skip_blanks();
         }
     }
 
@@ -159,20 +145,20 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let mut tasks = Vec::with_capacity(capacity);
-        self.skip_blanks();
+        self.at.skip_blanks();
         if self.eat(b']') {
             return Some(tasks);
         }
         loop {
             tasks.push(self.task()?);
-            self.skip_blanks();
+            self.at.skip_blanks();
             if self.eat(b']') {
                 return Some(tasks);
             }
             if !self.eat(b',') {
                 return None;
             }
-            self.skip_blanks();
+            self.at.skip_blanks();
         }
     }
 

@@ -22,6 +22,7 @@
 //! page's shape).
 
 pub(crate) mod by_id;
+mod cursor;
 #[cfg(feature = "differential")]
 pub mod differential;
 pub(crate) mod json;

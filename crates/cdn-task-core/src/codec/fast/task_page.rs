@@ -3,12 +3,13 @@
 //!
 //! The page's response type is being added on another branch. Until it lands, this module holds
 //! the page's [`Shape`] and reads it into [`TaskPage`], for the benchmarks, the differential
-//! checks and the property tests. Wiring the fast path to the real type takes a few lines: its
+//! checks and the property tests, with serde_json into the same shape as the page's general JSON
+//! decoder (its XML has none yet). Wiring the fast path to the real type takes a few lines: its
 //! `decode_json`/`decode_xml` call [`decode_json`]/[`decode_xml`] here first (with the type built
 //! from the [`FlatDoc`] instead of `TaskPage`), and the general decoder when they return `None`.
-#![cfg_attr(not(any(test, feature = "differential")), allow(dead_code))]
 
 use super::{FlatDoc, Kind, Scalar, Shape, TasksAt, count, json, xml};
+use crate::codec::DecodeError;
 use crate::task::Task;
 
 /// One page of `DescribeRefreshTasks`, as the fast paths read it.
@@ -71,5 +72,32 @@ fn from_doc(mut doc: FlatDoc<'_, 4>) -> Option<TaskPage> {
         page_size: count(doc.take(2))?,
         total_count: count(doc.take(3))?,
         tasks: doc.tasks?,
+    })
+}
+
+/// The page's general JSON decoder until its type lands: serde_json into the page's shape, the
+/// oracle of the JSON fast path in the property tests and the `fast_diff_json` fuzz target.
+pub(crate) fn decode_json_general(body: &[u8]) -> Result<TaskPage, DecodeError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Page {
+        request_id: String,
+        page_number: u64,
+        page_size: u64,
+        total_count: u64,
+        tasks: Wrapper,
+    }
+    #[derive(serde::Deserialize)]
+    struct Wrapper {
+        #[serde(rename = "CDNTask")]
+        cdn_task: Vec<Task>,
+    }
+    let page: Page = crate::codec::json::decode(body)?;
+    Ok(TaskPage {
+        request_id: page.request_id,
+        page_number: page.page_number,
+        page_size: page.page_size,
+        total_count: page.total_count,
+        tasks: page.tasks.cdn_task,
     })
 }

@@ -7,6 +7,7 @@
 //! Anything else (comments, CDATA, processing instructions, a DTD, attributes, prefixes, `<X/>`,
 //! blanks inside tags, non-UTF-8 bytes, trailing content) ends the fast path: `None`.
 
+use super::cursor::Cursor;
 use super::task_fields::{TASK_FIELDS, TaskFields};
 use super::{FlatDoc, Shape, TasksAt, position};
 use crate::task::Task;
@@ -19,11 +20,10 @@ const PROLOG: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?>"#;
 /// (the general decoder then decides).
 pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Option<FlatDoc<'a, N>> {
     let mut scan = Scanner {
-        text: std::str::from_utf8(body).ok()?,
-        pos: 0,
+        at: Cursor::new(body)?,
     };
-    scan.eat(PROLOG);
-    scan.skip_blanks();
+    scan.at.eat(PROLOG);
+    scan.at.skip_blanks();
     if !scan.eat_open(shape.root) {
         return None;
     }
@@ -32,7 +32,7 @@ pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Op
     let mut doc = FlatDoc::new();
     let mut hint = 0;
     loop {
-        scan.skip_blanks();
+        scan.at.skip_blanks();
         if scan.eat_close(shape.root) {
             break;
         }
@@ -62,65 +62,37 @@ pub(crate) fn decode<'a, const N: usize>(body: &'a [u8], shape: &Shape<N>) -> Op
             None => scan.skip_text_element(name)?,
         }
     }
-    scan.skip_blanks();
-    (scan.pos == body.len()).then_some(doc)
+    scan.at.at_end().then_some(doc)
 }
 
-/// A position in a body known to be UTF-8.
+/// The XML steps over a [`Cursor`].
 struct Scanner<'a> {
-    text: &'a str,
-    pos: usize,
+    at: Cursor<'a>,
 }
 
 impl<'a> Scanner<'a> {
-    fn rest(&self) -> &'a [u8] {
-        self.text.as_bytes().get(self.pos..).unwrap_or_default()
-    }
-
-    /// Skips what the general decoder skips as blank text between elements.
-    #[inline(always)]
-    fn skip_blanks(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.rest().first() {
-            self.pos += 1;
-        }
-    }
-
-    /// Consumes `literal` if the rest starts with it.
-    #[inline(always)]
-    fn eat(&mut self, literal: &[u8]) -> bool {
-        let found = self.rest().starts_with(literal);
-        if found {
-            self.pos += literal.len();
-        }
-        found
-    }
-
     /// Consumes the start tag `<name>` if it is next.
     #[inline(always)]
     fn eat_open(&mut self, name: &str) -> bool {
-        let rest = self.rest();
-        let found = rest.first() == Some(&b'<')
-            && rest
-                .get(1..)
-                .is_some_and(|after| after.starts_with(name.as_bytes()))
-            && rest.get(name.len() + 1) == Some(&b'>');
-        if found {
-            self.pos += name.len() + 2;
-        }
-        found
+        self.eat_tag(b"<", name)
     }
 
     /// Consumes the end tag `</name>` if it is next.
     #[inline(always)]
     fn eat_close(&mut self, name: &str) -> bool {
-        let rest = self.rest();
-        let found = rest.starts_with(b"</")
-            && rest
-                .get(2..)
-                .is_some_and(|after| after.starts_with(name.as_bytes()))
-            && rest.get(name.len() + 2) == Some(&b'>');
+        self.eat_tag(b"</", name)
+    }
+
+    /// Consumes `opening`, `name`, `>` if they are next.
+    #[inline(always)]
+    fn eat_tag(&mut self, opening: &[u8], name: &str) -> bool {
+        let rest = self.at.rest();
+        let after = opening.len() + name.len();
+        let found = rest.get(after) == Some(&b'>')
+            && rest.starts_with(opening)
+            && rest.get(opening.len()..after) == Some(name.as_bytes());
         if found {
-            self.pos += name.len() + 3;
+            self.at.pos += after + 1;
         }
         found
     }
@@ -128,7 +100,7 @@ impl<'a> Scanner<'a> {
     /// Consumes a start tag `<Name>` whose name is plain (ASCII letters, digits, `_`, `-`, `.`:
     /// no prefix, no attribute, not `<X/>`, not a comment or declaration) and returns the name.
     fn open_tag(&mut self) -> Option<&'a str> {
-        let rest = self.rest();
+        let rest = self.at.rest();
         if rest.first() != Some(&b'<') {
             return None;
         }
@@ -138,8 +110,8 @@ impl<'a> Scanner<'a> {
         if name.is_empty() || !name.iter().all(plain) {
             return None;
         }
-        let name = self.text.get(self.pos + 1..self.pos + length)?;
-        self.pos += length + 1;
+        let name = self.at.text.get(self.at.pos + 1..self.at.pos + length)?;
+        self.at.pos += length + 1;
         Some(name)
     }
 
@@ -147,14 +119,14 @@ impl<'a> Scanner<'a> {
     /// when markup other than that end tag comes first, or an entity is not one quick-xml knows.
     #[inline(always)]
     fn text_to_end(&mut self, name: &str) -> Option<Cow<'a, str>> {
-        let start = self.pos;
-        let rest = self.rest();
+        let start = self.at.pos;
+        let rest = self.at.rest();
         let (end, entities) = match memchr::memchr2(b'<', b'&', rest)? {
             lt if rest.get(lt) == Some(&b'<') => (lt, false),
             amp => (amp + memchr::memchr(b'<', rest.get(amp..)?)?, true),
         };
-        let raw = self.text.get(start..start + end)?;
-        self.pos = start + end;
+        let raw = self.at.text.get(start..start + end)?;
+        self.at.pos = start + end;
         if !self.eat_close(name) {
             return None;
         }
@@ -168,8 +140,8 @@ impl<'a> Scanner<'a> {
 
     /// Skips the rest of an element of unknown name that holds plain text only.
     fn skip_text_element(&mut self, name: &str) -> Option<()> {
-        let lt = memchr::memchr(b'<', self.rest())?;
-        self.pos += lt;
+        let lt = memchr::memchr(b'<', self.at.rest())?;
+        self.at.pos += lt;
         self.eat_close(name).then_some(())
     }
 
@@ -179,7 +151,7 @@ impl<'a> Scanner<'a> {
         let mut fields = TaskFields::default();
         let mut hint = 0;
         loop {
-            self.skip_blanks();
+            self.at.skip_blanks();
             if self.eat_close(name) {
                 return fields.finish();
             }
@@ -206,7 +178,7 @@ impl<'a> Scanner<'a> {
     fn wrapped_tasks(&mut self, outer: &str, inner: &str, capacity: usize) -> Option<Vec<Task>> {
         let mut tasks = Vec::with_capacity(capacity);
         loop {
-            self.skip_blanks();
+            self.at.skip_blanks();
             if self.eat_close(outer) {
                 return Some(tasks);
             }
