@@ -8,16 +8,19 @@
 //! callgrind_annotate /tmp/cg.out | head -40
 //! ```
 //!
-//! Arguments: the decoder (`json`, `json-string`, `json-str`, `json-value`, `xml`, `xml-serde`,
-//! `xml-walk`; `page`, `page-string` for the `DescribeRefreshTasks` page shape; `encode-json`,
-//! `encode-xml`; `sign-rpc`, `sign-acs3` for the signing fixture, whatever the count), the body's
-//! task count, the number of iterations.
+//! Arguments: the decoder (`json`, `json-general` (serde_json alone, without the fast path),
+//! `json-string`, `json-str`, `json-value`, `xml`, `xml-general` (the general XML decoder alone),
+//! `xml-serde`, `xml-walk`; `page` (the core's fast path, serde_json as the fallback),
+//! `page-serde` (serde_json into the core's `Task`s), `page-string`, `page-str` for the
+//! `DescribeRefreshTasks` page shape; `encode-json`, `encode-xml`; `sign-rpc`, `sign-acs3` for the
+//! signing fixture, whatever the count), the body's task count, the number of iterations.
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{
-    BorrowedResponse, PlainResponse, PlainTask, TaskPage, quick_xml_serde, xml_event_walk,
+    BorrowedResponse, BorrowedTask, PlainResponse, PlainTask, TaskPage, quick_xml_serde, xml_event_walk,
 };
 use cdn_task_benches::fixtures;
+use cdn_task_core::differential;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{DEFAULT_HOST, DescribeRefreshTaskByIdResponse, Task, WireBody};
 use std::hint::black_box;
@@ -55,7 +58,13 @@ fn main() -> ExitCode {
         "xml" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_xml(black_box(xml)).is_ok()),
         "xml-serde" => Box::new(|| quick_xml_serde(black_box(xml)).is_ok()),
         "xml-walk" => Box::new(|| xml_event_walk(black_box(xml)).is_some()),
-        "page" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
+        "page" => Box::new(|| cdn_task_benches::page::decode_json(black_box(page)).is_ok()),
+        "page-serde" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
+        "page-str" => {
+            Box::new(|| serde_json::from_slice::<TaskPage<BorrowedTask<'_>>>(black_box(page)).is_ok())
+        }
+        "xml-general" => Box::new(|| differential::by_id_xml_general(black_box(xml)).is_ok()),
+        "json-general" => Box::new(|| differential::by_id_json_general(black_box(json)).is_ok()),
         "encode-json" => Box::new(|| !black_box(&typed).encode_json().is_empty()),
         "encode-xml" => Box::new(|| !black_box(&typed).encode_xml().is_empty()),
         "sign-rpc" => Box::new(|| sign(SignatureVersion::Rpc)),

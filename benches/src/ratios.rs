@@ -39,31 +39,81 @@ pub struct Target {
     pub description: &'static str,
 }
 
-/// The targets of the benchmark issue, all on the 10-task body.
-pub const TARGETS: [Target; 3] = [
-    Target {
-        group: "decode_json",
-        input: "10 tasks",
-        ours: OURS,
-        baseline: "serde_json String struct",
-        max_ratio: 1.0,
-        description: "typed JSON decode no slower than serde_json into the all-String struct",
-    },
+/// The targets of the decoder fast-path issue: the 10-task body and the 100-task page must meet
+/// them; the 1-task body must not get worse than before the fast paths (the limits are the ratios
+/// recorded then, in `README.md`'s run 2).
+pub const TARGETS: [Target; 9] = [
     Target {
         group: "decode_xml",
         input: "10 tasks",
         ours: OURS,
         baseline: "quick-xml event walk",
-        max_ratio: 1.5,
-        description: "XML decode within 1.5x of the bare quick-xml event walk",
+        max_ratio: 1.0,
+        description: "XML decode no slower than the bare quick-xml event walk",
     },
     Target {
         group: "decode_xml",
         input: "10 tasks",
         ours: OURS,
         baseline: "quick-xml serde String struct",
-        max_ratio: 0.4,
-        description: "XML decode at least 2.5x faster than quick-xml's serde path",
+        max_ratio: 1.0 / 3.0,
+        description: "XML decode at least 3x faster than quick-xml's serde path",
+    },
+    Target {
+        group: "decode_json",
+        input: "10 tasks",
+        ours: OURS,
+        baseline: "serde_json String struct",
+        max_ratio: 0.7,
+        description: "JSON decode within 0.7x of serde_json into the all-String struct",
+    },
+    Target {
+        group: "decode_json",
+        input: "10 tasks",
+        ours: OURS,
+        baseline: "serde_json &str struct",
+        max_ratio: 1.0,
+        description: "JSON decode no slower than serde_json into the struct borrowing &str",
+    },
+    Target {
+        group: "decode_json",
+        input: "page of 100",
+        ours: OURS,
+        baseline: "serde_json String struct",
+        max_ratio: 0.8,
+        description: "100-task page JSON decode within 0.8x of serde_json into the all-String struct",
+    },
+    Target {
+        group: "decode_xml",
+        input: "1 task",
+        ours: OURS,
+        baseline: "quick-xml event walk",
+        max_ratio: 1.89,
+        description: "1-task XML decode no worse than before vs the event walk (x1.89)",
+    },
+    Target {
+        group: "decode_xml",
+        input: "1 task",
+        ours: OURS,
+        baseline: "quick-xml serde String struct",
+        max_ratio: 0.50,
+        description: "1-task XML decode no worse than before vs quick-xml serde (x0.50)",
+    },
+    Target {
+        group: "decode_json",
+        input: "1 task",
+        ours: OURS,
+        baseline: "serde_json String struct",
+        max_ratio: 1.04,
+        description: "1-task JSON decode no worse than before vs the all-String struct (x1.04)",
+    },
+    Target {
+        group: "decode_json",
+        input: "1 task",
+        ours: OURS,
+        baseline: "serde_json &str struct",
+        max_ratio: 1.47,
+        description: "1-task JSON decode no worse than before vs the &str struct (x1.47)",
     },
 ];
 
@@ -271,9 +321,15 @@ mod tests {
         std::fs::create_dir_all(root.path().join("decode_xml/report")).unwrap();
         let run = read_run(root.path()).unwrap();
         assert_eq!(run.len(), 3);
-        assert_eq!(judge(&TARGETS[0], &run), Verdict::NotMeasured);
-        assert_eq!(judge(&TARGETS[1], &run), Verdict::Met(1.5));
-        assert_eq!(judge(&TARGETS[2], &run), Verdict::Missed(0.5));
+        // No JSON in this run; the walk took 1 µs, ours 1.5 µs, quick-xml serde 3 µs.
+        assert_eq!(judge(&TARGETS[2], &run), Verdict::NotMeasured);
+        assert_eq!(judge(&TARGETS[0], &run), Verdict::Missed(1.5));
+        assert_eq!(judge(&TARGETS[1], &run), Verdict::Missed(0.5));
+        let lenient = Target {
+            max_ratio: 1.5,
+            ..TARGETS[0]
+        };
+        assert_eq!(judge(&lenient, &run), Verdict::Met(1.5));
         let table = render_table(&run);
         assert!(
             table.contains("| decode_xml | 10 tasks | quick-xml serde String struct | 3.00 µs | x2.00 |"),

@@ -54,6 +54,11 @@ mod time;
 mod waiter;
 mod wire_str;
 
+/// The decoders' fast paths beside the general decoders (cargo feature `differential`, for the
+/// differential fuzz targets and the benchmarks; not a stable API).
+#[cfg(feature = "differential")]
+#[doc(hidden)]
+pub use codec::fast::differential;
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
 pub use error_body::{HOST_ID, ServiceErrorBody};
 pub use error_code::ErrorCode;

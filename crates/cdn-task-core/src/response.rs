@@ -1,13 +1,13 @@
 //! The `DescribeRefreshTaskById` response and its codecs.
 
 use crate::codec::xml::{XmlReader, XmlWriter, required, set_once};
-use crate::codec::{DecodeError, WireBody, json};
+use crate::codec::{DecodeError, WireBody, fast, json};
 use crate::task::{Task, description_from_wire};
 use crate::task_id::{TaskId, TaskIdList};
 use crate::time::{WireTime, format_utc_timestamp};
 
 /// The XML root element of the response.
-const XML_ROOT: &str = "DescribeRefreshTaskByIdResponse";
+pub(crate) const XML_ROOT: &str = "DescribeRefreshTaskByIdResponse";
 
 /// What `DescribeRefreshTaskById` answers: the tasks found among those asked for.
 ///
@@ -52,11 +52,47 @@ impl DescribeRefreshTaskByIdResponse {
 }
 
 impl WireBody for DescribeRefreshTaskByIdResponse {
+    // Both decoders try the fast path first (`codec::fast`): it reads the service's own bodies
+    // and gives up on anything else, leaving the body to the general decoder, which decides
+    // every error.
     fn decode_json(body: &[u8]) -> Result<Self, DecodeError> {
-        json::decode(body)
+        fast::by_id::decode_json(body).map_or_else(|| json::decode(body), Ok)
     }
 
     fn decode_xml(body: &[u8]) -> Result<Self, DecodeError> {
+        fast::by_id::decode_xml(body).map_or_else(|| Self::decode_xml_general(body), Ok)
+    }
+
+    fn encode_json(&self) -> String {
+        json::encode(self)
+    }
+
+    fn encode_xml(&self) -> String {
+        let mut xml = XmlWriter::new(XML_ROOT);
+        xml.text_element("RequestId", &self.request_id);
+        for task in &self.tasks {
+            xml.open("Tasks");
+            xml.display_element("CreationTime", format_utc_timestamp(task.creation_time));
+            xml.text_element(
+                "Description",
+                task.description.as_ref().map_or("", |d| d.as_str()),
+            );
+            xml.text_element("ObjectPath", &task.object_path);
+            xml.text_element("ObjectType", task.object_type.as_str());
+            xml.display_element("Process", task.process);
+            xml.text_element("Status", task.status.as_str());
+            xml.display_element("TaskId", task.task_id);
+            xml.close("Tasks");
+        }
+        xml.display_element("TotalCount", self.total_count);
+        xml.finish(XML_ROOT)
+    }
+}
+
+impl DescribeRefreshTaskByIdResponse {
+    /// The general XML decoder: any well-formed body (comments, CDATA, prefixes, entities, any
+    /// order), and every error.
+    pub(crate) fn decode_xml_general(body: &[u8]) -> Result<Self, DecodeError> {
         let mut xml = XmlReader::open(body, XML_ROOT)?;
         let container = || format!("<{XML_ROOT}>");
         let (mut request_id, mut total_count) = (None, None);
@@ -86,31 +122,6 @@ impl WireBody for DescribeRefreshTaskByIdResponse {
             tasks,
             total_count: required(total_count, "TotalCount", container)?,
         })
-    }
-
-    fn encode_json(&self) -> String {
-        json::encode(self)
-    }
-
-    fn encode_xml(&self) -> String {
-        let mut xml = XmlWriter::new(XML_ROOT);
-        xml.text_element("RequestId", &self.request_id);
-        for task in &self.tasks {
-            xml.open("Tasks");
-            xml.display_element("CreationTime", format_utc_timestamp(task.creation_time));
-            xml.text_element(
-                "Description",
-                task.description.as_ref().map_or("", |d| d.as_str()),
-            );
-            xml.text_element("ObjectPath", &task.object_path);
-            xml.text_element("ObjectType", task.object_type.as_str());
-            xml.display_element("Process", task.process);
-            xml.text_element("Status", task.status.as_str());
-            xml.display_element("TaskId", task.task_id);
-            xml.close("Tasks");
-        }
-        xml.display_element("TotalCount", self.total_count);
-        xml.finish(XML_ROOT)
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! The client decodes, the mock encodes; for every body type `decode(encode(x)) == x`.
 
+pub(crate) mod fast;
 pub(crate) mod json;
 pub(crate) mod xml;
 

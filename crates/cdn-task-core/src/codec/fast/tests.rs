@@ -1,0 +1,493 @@
+//! The fast paths against the general decoders: whatever a fast path returns, the general decoder
+//! returns too, on the encoders' output and on generated valid and near-valid bodies (fields in
+//! any order, entities, CDATA, comments, blanks, unknown fields, escapes, invalid values,
+//! duplicates, truncations, stray bytes). The fuzz targets `fast_diff_json` and `fast_diff_xml`
+//! check the same rule on arbitrary bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::{by_id, task_page};
+use crate::codec::{WireBody, json};
+use crate::response::DescribeRefreshTaskByIdResponse;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+/// The rule, for the by-ID body in JSON: a fast value is the general decoder's value, and the
+/// public decoder gives what the general decoder gives. Returns whether the fast path took it.
+fn agrees_json(body: &[u8]) -> bool {
+    let general = json::decode::<DescribeRefreshTaskByIdResponse>(body);
+    let public = DescribeRefreshTaskByIdResponse::decode_json(body);
+    agrees(body, by_id::decode_json(body), general, public)
+}
+
+/// The rule, for the by-ID body in XML.
+fn agrees_xml(body: &[u8]) -> bool {
+    let general = DescribeRefreshTaskByIdResponse::decode_xml_general(body);
+    let public = DescribeRefreshTaskByIdResponse::decode_xml(body);
+    agrees(body, by_id::decode_xml(body), general, public)
+}
+
+fn agrees<T: PartialEq + std::fmt::Debug, E: PartialEq + std::fmt::Debug>(
+    body: &[u8],
+    fast: Option<T>,
+    general: Result<T, E>,
+    public: Result<T, E>,
+) -> bool {
+    if let Some(fast) = &fast {
+        assert_eq!(general.as_ref(), Ok(fast), "{}", String::from_utf8_lossy(body));
+    }
+    assert_eq!(public, general);
+    fast.is_some()
+}
+
+/// The rule, for the page in JSON (no public decoder yet).
+fn page_agrees_json(body: &[u8]) -> bool {
+    let fast = task_page::decode_json(body);
+    if fast.is_some() {
+        let general = task_page::decode_json_general(body);
+        agrees(body, fast, general.clone(), general)
+    } else {
+        false
+    }
+}
+
+const FIXTURE_JSON: &str = include_str!("../../../tests/fixtures/describe_response.json");
+const FIXTURE_XML: &str = include_str!("../../../tests/fixtures/describe_response.xml");
+
+#[test]
+fn the_service_bodies_take_the_fast_path() {
+    assert!(agrees_json(FIXTURE_JSON.as_bytes()));
+    assert!(agrees_xml(FIXTURE_XML.as_bytes()));
+    let response = DescribeRefreshTaskByIdResponse::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
+    assert_eq!(response.tasks.len(), 2);
+    assert_eq!(response.tasks[1].object_path, "http://example.com/dir/?a=1&b=2");
+    // The encoders write what the service writes.
+    assert!(agrees_json(response.encode_json().as_bytes()));
+    assert!(agrees_xml(response.encode_xml().as_bytes()));
+}
+
+#[test]
+fn odd_bodies_go_to_the_general_decoder() {
+    for body in [
+        // Comments, CDATA, prefixes, attributes, `<X/>`, another prolog, a DTD, an unknown entity.
+        "<R><RequestId>a<!--c--></RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId><![CDATA[a]]></RequestId><TotalCount>0</TotalCount></R>",
+        "<R><x:RequestId>a</x:RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId a=\"1\">a</RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId/><TotalCount>0</TotalCount></R>",
+        "<?xml version='1.0'?><R><RequestId>a</RequestId><TotalCount>0</TotalCount></R>",
+        "<!DOCTYPE R><R><RequestId>a</RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId>a&bogus;</RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId>a</RequestId><RequestId>b</RequestId><TotalCount>0</TotalCount></R>",
+        "<R><RequestId>a</RequestId><TotalCount>x</TotalCount></R>",
+        "<R><RequestId>a</RequestId><TotalCount>0</TotalCount></R><!--after-->",
+        "<R><RequestId>a</RequestId><TotalCount>0</TotalCount><Tasks/></R>",
+    ] {
+        let body = body
+            .replace("<R>", "<DescribeRefreshTaskByIdResponse>")
+            .replace("</R>", "</DescribeRefreshTaskByIdResponse>");
+        assert!(!agrees_xml(body.as_bytes()), "{body}");
+    }
+    for body in [
+        r#"{"RequestId":"a\/b","TotalCount":0}"#,
+        r#"{"RequestId":"a","TotalCount":0.0}"#,
+        r#"{"RequestId":"a","TotalCount":01}"#,
+        r#"{"RequestId":"a","TotalCount":-0}"#,
+        r#"{"RequestId":"a","TotalCount":18446744073709551616}"#,
+        r#"{"RequestId":"a","TotalCount":"0"}"#,
+        r#"{"RequestId":"a","TotalCount":0,"Tasks":null}"#,
+        r#"{"RequestId":"a","TotalCount":0,"Extra":{}}"#,
+        r#"{"RequestId":"a","RequestId":"b","TotalCount":0}"#,
+        r#"{"RequestId":"a","TotalCount":0,}"#,
+        r#"{"RequestId":"a","TotalCount":0} x"#,
+        "{\"RequestId\":\"a\tb\",\"TotalCount\":0}",
+        r#"["a",[],0]"#,
+    ] {
+        assert!(!agrees_json(body.as_bytes()), "{body}");
+    }
+}
+
+#[test]
+fn blanks_unknown_fields_and_entities_stay_on_the_fast_path() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeRefreshTaskByIdResponse>\r\n\t<TotalCount>1</TotalCount><Extra>x&y</Extra>\
+        <Tasks> <TaskId>7</TaskId><Status>Pending</Status><Process>0%</Process><ObjectType>file</ObjectType>\
+        <ObjectPath>a&lt;&#x42;&amp;</ObjectPath><CreationTime>2026-11-28T00:00Z</CreationTime><New>1</New></Tasks>\
+        <RequestId>r</RequestId></DescribeRefreshTaskByIdResponse>\n";
+    assert!(agrees_xml(xml.as_bytes()));
+    let response = DescribeRefreshTaskByIdResponse::decode_xml(xml.as_bytes()).unwrap();
+    assert_eq!(response.tasks[0].object_path, "a<B&");
+    let json = "{ \"TotalCount\" : 1 ,\n \"Extra\": \"x\", \"Tasks\": [ {\"TaskId\":\"7\",\"Status\":\"Pending\",\
+        \"Process\":\"0%\",\"ObjectType\":\"file\",\"ObjectPath\":\"路径\",\"CreationTime\":\"2026-11-28T00:00Z\",\"New\":\"1\"} ],\
+        \"RequestId\":\"r\" }";
+    assert!(agrees_json(json.as_bytes()));
+}
+
+#[test]
+fn the_page_shape_reads_the_same_tasks() {
+    let response = DescribeRefreshTaskByIdResponse::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
+    let tasks: Vec<String> = response
+        .tasks
+        .iter()
+        .map(|task| serde_json::to_string(task).unwrap())
+        .collect();
+    let json = format!(
+        r#"{{"RequestId":"r","PageNumber":2,"PageSize":20,"TotalCount":22,"Tasks":{{"CDNTask":[{}]}}}}"#,
+        tasks.join(",")
+    );
+    assert!(page_agrees_json(json.as_bytes()));
+    // The same tasks as `<CDNTask>`s in the page's wrapper.
+    let inner: String = response
+        .encode_xml()
+        .split("<Tasks>")
+        .skip(1)
+        .map(|piece| format!("<CDNTask>{}</CDNTask>", piece.split("</Tasks>").next().unwrap()))
+        .collect();
+    let xml = format!(
+        "<DescribeRefreshTasksResponse><RequestId>r</RequestId><PageNumber>2</PageNumber><PageSize>20</PageSize>\
+         <TotalCount>22</TotalCount><Tasks>{inner}</Tasks></DescribeRefreshTasksResponse>"
+    );
+    let page = task_page::decode_xml(xml.as_bytes()).expect("the page shape");
+    assert_eq!((page.page_number, page.page_size, page.total_count), (2, 20, 22));
+    assert_eq!(page.tasks, response.tasks);
+}
+
+// --- generated bodies -------------------------------------------------------------------------
+
+/// A field's text: valid values of every field, and the odd ones.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("2026-11-28T08:54:23Z".to_owned()),
+        Just("2020-08-03T08:54Z".to_owned()),
+        Just("2020-02-30T08:54:23Z".to_owned()),
+        Just("100%".to_owned()),
+        Just("99.37%".to_owned()),
+        Just("101%".to_owned()),
+        Just("16620931541".to_owned()),
+        Just("123456789012345678901".to_owned()),
+        Just("file".to_owned()),
+        Just("Complete".to_owned()),
+        Just("Origin Timeout".to_owned()),
+        Just("0".to_owned()),
+        Just("18446744073709551615".to_owned()),
+        Just("+5".to_owned()),
+        "[0-9]{1,4}",
+        "[a-z&<>\"' ;#=/:?%.\\]\\[\t\r\n]{0,16}",
+        "\\PC{0,12}",
+    ]
+}
+
+/// Field names: the body's own, and others.
+fn name() -> impl Strategy<Value = &'static str> {
+    let mut names = vec!["RequestId", "TotalCount", "Unknown", "Tasks"];
+    names.extend(super::task_fields::TASK_FIELDS);
+    prop::sample::select(names)
+}
+
+/// The text of field `name`: mostly a valid value of it, sometimes any [`text`].
+fn field_text(name: &str) -> BoxedStrategy<String> {
+    let valid: BoxedStrategy<String> = match name {
+        "CreationTime" => (0i64..253_402_300_799, any::<bool>())
+            .prop_map(|(secs, seconds)| {
+                let time = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+                let format = if seconds {
+                    "%Y-%m-%dT%H:%M:%SZ"
+                } else {
+                    "%Y-%m-%dT%H:%MZ"
+                };
+                time.format(format).to_string()
+            })
+            .boxed(),
+        "Process" => "(100|[0-9]{1,2})(\\.[0-9]{1,2})?%".boxed(),
+        "TaskId" => "[0-9]{1,20}".boxed(),
+        "TotalCount" => "0|[1-9][0-9]{0,6}".boxed(),
+        "Description" => prop_oneof![Just(String::new()), Just("Origin Timeout".to_owned()), text()].boxed(),
+        "ObjectType" => prop_oneof![Just("file".to_owned()), Just("regex".to_owned()), text()].boxed(),
+        "Status" => prop_oneof![Just("Complete".to_owned()), Just("Failed".to_owned()), text()].boxed(),
+        _ => prop_oneof![Just("http://example.com/a?b=1&c=2".to_owned()), text()].boxed(),
+    };
+    prop_oneof![19 => valid, 1 => text()].boxed()
+}
+
+/// How a field is written: mostly plainly (with or without blanks before it: the top three
+/// bits), sometimes any of the odd ways (the low bits).
+fn style() -> impl Strategy<Value = u8> {
+    prop_oneof![12 => (0u8..8).prop_map(|blanks| blanks << 5), 1 => any::<u8>()]
+}
+
+/// Now and then a few fields of any name, any text.
+fn extra_fields() -> impl Strategy<Value = Vec<(&'static str, String, u8)>> {
+    prop_oneof![
+        7 => Just(Vec::new()),
+        1 => prop::collection::vec((name(), text(), style()), 1..3),
+    ]
+}
+
+/// One task: the seven fields in some order, sometimes one dropped, sometimes foreign ones added.
+fn task_fields() -> impl Strategy<Value = Vec<(&'static str, String, u8)>> {
+    let names = super::task_fields::TASK_FIELDS;
+    let fields: Vec<_> = names
+        .iter()
+        .map(|name| (Just(*name), field_text(name), style()))
+        .collect();
+    (fields, extra_fields(), prop::bool::weighted(0.1), any::<bool>()).prop_flat_map(
+        |(mut fields, extra, drop, in_order)| {
+            if drop {
+                fields.pop();
+            }
+            fields.extend(extra);
+            if in_order {
+                Just(fields).boxed()
+            } else {
+                Just(fields).prop_shuffle().boxed()
+            }
+        },
+    )
+}
+
+/// A by-ID body's parts: `RequestId`, `TotalCount`, tasks, unknown fields, in some order.
+#[derive(Debug, Clone)]
+enum Part {
+    Field(&'static str, String, u8),
+    Task(Vec<(&'static str, String, u8)>),
+}
+
+fn parts() -> impl Strategy<Value = Vec<Part>> {
+    (
+        field_text("RequestId"),
+        field_text("TotalCount"),
+        prop::collection::vec(task_fields(), 0..4),
+        extra_fields(),
+        (style(), style()),
+    )
+        .prop_map(|(request_id, count, tasks, extra, (s1, s2))| {
+            let mut parts = vec![
+                Part::Field("RequestId", request_id, s1),
+                Part::Field("TotalCount", count, s2),
+            ];
+            parts.extend(tasks.into_iter().map(Part::Task));
+            parts.extend(extra.into_iter().map(|(n, t, s)| Part::Field(n, t, s)));
+            parts
+        })
+        .prop_shuffle()
+}
+
+/// Blanks between elements or tokens, chosen by `style`.
+fn blank(style: u8) -> &'static str {
+    ["", "", "", "", "\n  ", " ", "\t", "\r\n"][usize::from(style >> 5)]
+}
+
+/// XML text written one of several ways, chosen by `style`.
+fn xml_text(text: &str, style: u8) -> String {
+    let minimal = text.replace('&', "&amp;").replace('<', "&lt;");
+    match style % 8 {
+        0 | 1 => minimal,
+        2 => minimal
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&apos;"),
+        3 => text.chars().map(|c| format!("&#{};", u32::from(c))).collect(),
+        4 if !text.contains("]]>") => format!("<![CDATA[{text}]]>"),
+        5 => format!("{minimal}<!--c-->"),
+        6 => text.to_owned(),
+        _ => format!("{minimal}&bogus;"),
+    }
+}
+
+fn xml_element(name: &str, text: &str, style: u8) -> String {
+    let gap = blank(style);
+    match style % 16 {
+        15 if text.is_empty() => format!("{gap}<{name}/>"),
+        14 => format!("{gap}<x:{name}>{}</x:{name}>", xml_text(text, style)),
+        _ => format!("{gap}<{name}>{}</{name}>", xml_text(text, style)),
+    }
+}
+
+fn xml_body(parts: &[Part], prolog: u8) -> String {
+    let mut out = match prolog % 4 {
+        0 | 1 => "<?xml version=\"1.0\" encoding=\"UTF-8\"?>".to_owned(),
+        2 => String::new(),
+        _ => "<?xml version=\"1.0\"?><!--c-->\n".to_owned(),
+    };
+    out.push_str("<DescribeRefreshTaskByIdResponse>");
+    for part in parts {
+        match part {
+            Part::Field(name, text, style) => out.push_str(&xml_element(name, text, *style)),
+            Part::Task(fields) => {
+                out.push_str("<Tasks>");
+                for (name, text, style) in fields {
+                    out.push_str(&xml_element(name, text, *style));
+                }
+                out.push_str("</Tasks>");
+            }
+        }
+    }
+    out.push_str("</DescribeRefreshTaskByIdResponse>");
+    out.push_str(blank(prolog));
+    out
+}
+
+/// A JSON string written one of several ways, chosen by `style`.
+fn json_string(text: &str, style: u8) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    match style % 8 {
+        0..=3 => quoted,
+        4 => quoted.replace('/', "\\/"),
+        5 => {
+            text.chars().fold("\"".to_owned(), |out, c| {
+                out + &format!("\\u{:04x}", u32::from(c) & 0xffff)
+            }) + "\""
+        }
+        6 => format!("\"{text}\""),
+        _ => text.to_owned(),
+    }
+}
+
+fn json_field(name: &str, text: &str, style: u8, count: bool) -> String {
+    let gap = blank(style);
+    let value = if count && style % 8 < 6 {
+        text.to_owned()
+    } else {
+        json_string(text, style)
+    };
+    format!("{gap}\"{name}\"{gap}:{gap}{value}")
+}
+
+fn json_body(parts: &[Part], style: u8) -> String {
+    let mut fields = Vec::new();
+    let mut tasks = Vec::new();
+    for part in parts {
+        match part {
+            Part::Field(name, text, style) => {
+                fields.push(json_field(name, text, *style, *name == "TotalCount"))
+            }
+            Part::Task(task) => tasks.push(format!(
+                "{{{}}}",
+                task.iter()
+                    .map(|(name, text, style)| json_field(name, text, *style, false))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
+        }
+    }
+    if style % 4 != 3 {
+        let at = usize::from(style) % (fields.len() + 1);
+        fields.insert(
+            at,
+            format!("\"Tasks\":[{}]", tasks.join(&format!(",{}", blank(style)))),
+        );
+    }
+    format!(
+        "{}{{{}}}{}",
+        blank(style),
+        fields.join(","),
+        blank(style.rotate_left(3))
+    )
+}
+
+/// Damage to a body: none (most often), a cut, a byte replaced, inserted or removed.
+fn damage(mut body: Vec<u8>, how: (u8, usize, u8)) -> Vec<u8> {
+    let (kind, at, byte) = how;
+    let at = at % (body.len() + 1);
+    match kind % 16 {
+        12 => body.truncate(at),
+        13 if at < body.len() => body[at] = byte,
+        14 => body.insert(at, byte),
+        15 if at < body.len() => {
+            body.remove(at);
+        }
+        _ => {}
+    }
+    body
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 2_000, ..Config::default() })]
+
+    #[test]
+    fn xml_fast_path_agrees_with_the_general_decoder(parts in parts(), prolog: u8, how: (u8, usize, u8)) {
+        agrees_xml(&damage(xml_body(&parts, prolog).into_bytes(), how));
+    }
+
+    #[test]
+    fn json_fast_path_agrees_with_serde_json(parts in parts(), style: u8, how: (u8, usize, u8)) {
+        agrees_json(&damage(json_body(&parts, style).into_bytes(), how));
+    }
+
+    #[test]
+    fn json_page_fast_path_agrees_with_serde_json(parts in parts(), style: u8, how: (u8, usize, u8), number in field_text("TotalCount")) {
+        page_agrees_json(&damage(page_json_body(&parts, style, &number).into_bytes(), how));
+    }
+}
+
+/// A `DescribeRefreshTasks` page of the same parts: `Tasks` wrapped, page number and size added.
+fn page_json_body(parts: &[Part], style: u8, number: &str) -> String {
+    let body = json_body(parts, style)
+        .replacen("\"Tasks\":[", "\"Tasks\":{\"CDNTask\":[", 1)
+        .replacen(
+            "\"TotalCount\"",
+            &format!("\"PageNumber\":{number},\"PageSize\":20,\"TotalCount\""),
+            1,
+        );
+    if body.contains("{\"CDNTask\":[") {
+        close_wrapper(&body)
+    } else {
+        body
+    }
+}
+
+/// Inserts the `}` that closes `{"CDNTask":[…]` right after its array.
+fn close_wrapper(body: &str) -> String {
+    let start = body.find("{\"CDNTask\":[").unwrap_or_default() + "{\"CDNTask\":".len();
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (index, c) in body[start..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '[' | '{' if !in_string => depth += 1,
+            ']' | '}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    let end = start + index + 1;
+                    return format!("{}}}{}", &body[..end], &body[end..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    body.to_owned()
+}
+
+/// How often the generated bodies take the fast path: a property that never reaches it checks
+/// nothing. Deterministic (a fixed seed), so the counts do not move between runs.
+#[test]
+fn generated_bodies_reach_the_fast_path() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let (mut xml_hits, mut json_hits, mut page_hits) = (0, 0, 0);
+    for _ in 0..500 {
+        let parts = parts().new_tree(&mut runner).unwrap().current();
+        let style = any::<u8>().new_tree(&mut runner).unwrap().current();
+        xml_hits += usize::from(agrees_xml(xml_body(&parts, style).as_bytes()));
+        json_hits += usize::from(agrees_json(json_body(&parts, style).as_bytes()));
+        page_hits += usize::from(page_agrees_json(page_json_body(&parts, style, "1").as_bytes()));
+    }
+    assert!(
+        xml_hits >= 50,
+        "only {xml_hits} of 500 XML bodies took the fast path"
+    );
+    assert!(
+        json_hits >= 50,
+        "only {json_hits} of 500 JSON bodies took the fast path"
+    );
+    assert!(
+        page_hits >= 50,
+        "only {page_hits} of 500 JSON pages took the fast path"
+    );
+}
