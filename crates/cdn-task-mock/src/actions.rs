@@ -79,6 +79,7 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
                 directory,
                 preload,
                 regex,
+                ignore_params: None,
             }))
         }
     }
