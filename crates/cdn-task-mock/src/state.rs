@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) clock: MockClock,
     pub(crate) fail_rate: f64,
     pub(crate) max_body_bytes: usize,
+    /// How many unfinished prefetched URLs the queue of each AccessKey holds.
+    pub(crate) preload_queue: u64,
     pub(crate) throttle: Throttle,
     state: Mutex<State>,
     log: Mutex<CallLog>,
@@ -47,10 +49,11 @@ impl Shared {
             clock: config.clock,
             fail_rate: config.fail_rate,
             max_body_bytes: config.max_body_bytes,
+            preload_queue: config.daily_quotas.preload_queue,
             throttle: Throttle::new(config.rate_limit),
             state: Mutex::new(State {
                 tasks,
-                quotas: QuotaBook::default(),
+                quotas: QuotaBook::new(config.daily_quotas),
                 nonces: NonceCache::new(MAX_REMEMBERED_NONCES),
                 random: Randomness::new(config.seed),
                 faults: config.faults,
