@@ -96,6 +96,7 @@ mod tests {
             request_id: "R-1".into(),
             http_status: 400,
             retryable: false,
+            retry_after: None,
         }
     }
 

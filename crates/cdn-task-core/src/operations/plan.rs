@@ -13,9 +13,10 @@ use std::fmt;
 /// Most invalid paths a [`PlanError`] lists one by one (it counts them all).
 const MAX_LISTED_ERRORS: usize = 100;
 
-/// What a plan submits: a refresh of one type, or a prefetch.
+/// What a plan submits: a refresh of one type, or a prefetch. Closed on purpose (not
+/// `#[non_exhaustive]`): adapters match it to choose the operation, and a new kind of call would
+/// need their code anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum PurgeKind {
     /// `RefreshObjectCaches` with this `ObjectType`.
     Refresh(RefreshType),
@@ -110,6 +111,16 @@ pub struct PlannedPath {
     pub path: String,
     /// Where it came from (its first occurrence, when it was given more than once).
     pub origin: PathOrigin,
+}
+
+impl PlannedPath {
+    /// A path as sent, with where it came from (for adapters that report on a call's paths).
+    pub fn new(path: impl Into<String>, origin: PathOrigin) -> PlannedPath {
+        PlannedPath {
+            path: path.into(),
+            origin,
+        }
+    }
 }
 
 /// One call of a plan.

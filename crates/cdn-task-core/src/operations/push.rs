@@ -58,6 +58,7 @@ pub struct PushObjectCache {
 impl Operation for PushObjectCache {
     const ACTION: &'static str = "PushObjectCache";
     type Response = CreateTasksResponse;
+    const CREATES_TASKS: bool = true;
     const RATE_LIMIT: RateLimit = RateLimit::PUSH_OBJECT_CACHE;
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
