@@ -239,6 +239,7 @@ impl ArbSibling {
                     directory,
                     preload,
                     regex,
+                    ignore_params: None,
                 });
             }
         }

@@ -4,10 +4,13 @@
 
 use crate::output::OutputFormat;
 use cdn_task_core::signing::SignatureVersion;
-use cdn_task_core::{Format, PreloadArea, RefreshType, WaitPolicy, WaitPolicyError};
+use cdn_task_core::{
+    Format, PreloadArea, RefreshType, TaskStatusFilter, TaskTypeFilter, WaitPolicy, WaitPolicyError,
+};
 use cdn_task_http::{DEFAULT_ENDPOINT, WaitOptions};
 use cdn_task_mock::{MockArgs, parse_duration};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Refresh or prefetch Alibaba Cloud CDN content and follow the tasks until the edge serves it.
@@ -72,6 +75,10 @@ pub enum Command {
     Refresh(RefreshArgs),
     /// Prefetch URLs into the CDN cache (PushObjectCache).
     Preload(PreloadArgs),
+    /// List the tasks of the last three days, newest first (DescribeRefreshTasks).
+    List(ListArgs),
+    /// Show today's remaining refresh and prefetch quota (DescribeRefreshQuota).
+    Quota(QuotaCommand),
     /// Run the service emulator (the same flags as the cdn-task-mock program).
     Mock(MockArgs),
     /// Try it with nothing set up: an in-process mock, a refresh, a prefetch, a wait (ignores
@@ -113,9 +120,13 @@ pub struct WaitCommand {
 /// `refresh PATH...`
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
-    /// URLs, directories (ending in /) or one regular expression.
-    #[arg(required = true, value_name = "PATH")]
+    /// URLs, directories (ending in /) or regular expressions; any number, split over as many
+    /// calls as the service's per-call limits need.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
+    /// Where else the paths come from, and how to submit them.
+    #[command(flatten)]
+    pub source: PathSourceArgs,
     /// What the paths are.
     #[arg(long = "type", value_enum, value_name = "TYPE", default_value_t = RefreshKind::File)]
     pub kind: RefreshKind,
@@ -130,15 +141,135 @@ pub struct RefreshArgs {
 /// `preload URL...`
 #[derive(Debug, Args)]
 pub struct PreloadArgs {
-    /// URLs to prefetch.
-    #[arg(required = true, value_name = "URL")]
+    /// URLs to prefetch; any number, split over calls of 100.
+    #[arg(value_name = "URL")]
     pub urls: Vec<String>,
+    /// Where else the URLs come from, and how to submit them.
+    #[command(flatten)]
+    pub source: PathSourceArgs,
     /// Where to prefetch (default: the domain's acceleration region).
     #[arg(long, value_enum, value_name = "AREA")]
     pub area: Option<Area>,
     /// Creation, then waiting: wait for the created tasks as `wait` does.
     #[command(flatten)]
     pub then: ThenWait,
+}
+
+/// `--from-file`, `--allow-partial` and `--dry-run` of `refresh` and `preload`.
+#[derive(Debug, Clone, Args)]
+pub struct PathSourceArgs {
+    /// Read paths from FILE too (`-` for standard input): one per line, blank lines and lines
+    /// starting with # skipped. Combines with paths given as arguments.
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// When the job needs more of today's quota than is left, submit the first paths that fit
+    /// (and report the rest) instead of submitting nothing.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Print the plan (calls, paths per call, quota needed) and submit nothing. Needs no
+    /// credentials.
+    #[arg(long, conflicts_with = "wait")]
+    pub dry_run: bool,
+}
+
+/// `list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tasks created in this last stretch of time, e.g. 30m, 2h (at most 72h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with_all = ["start", "end"])]
+    pub since: Option<Duration>,
+    /// Only tasks created at or after this UTC time (2026-11-30T08:00:00Z); needs --end.
+    #[arg(long, value_name = "TIME", requires = "end", value_parser = parse_time)]
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only tasks created at or before this UTC time; needs --start.
+    #[arg(long, value_name = "TIME", requires = "start", value_parser = parse_time)]
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only tasks in this status (with --type; defaults --type to file when not given).
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<StatusArg>,
+    /// Only tasks of this kind.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<TaskTypeArg>,
+    /// Only tasks on this accelerated domain (with --type; defaults --type to file when not
+    /// given).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Only tasks on exactly this URL or directory.
+    #[arg(long, value_name = "URL")]
+    pub path: Option<String>,
+    /// Only this task.
+    #[arg(long, value_name = "ID")]
+    pub task_id: Option<cdn_task_core::TaskId>,
+    /// Show at most N tasks; pages are fetched only as needed (0: all there are).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+/// `quota`
+#[derive(Debug, Args)]
+pub struct QuotaCommand {
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+/// Parses a UTC time as the API writes it.
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, cdn_task_core::TimeError> {
+    cdn_task_core::parse_utc_timestamp(text)
+}
+
+/// `list --status`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    /// Finished.
+    Complete,
+    /// Under way.
+    Refreshing,
+    /// Failed.
+    Failed,
+}
+
+impl From<StatusArg> for TaskStatusFilter {
+    fn from(arg: StatusArg) -> Self {
+        match arg {
+            StatusArg::Complete => TaskStatusFilter::Complete,
+            StatusArg::Refreshing => TaskStatusFilter::Refreshing,
+            StatusArg::Failed => TaskStatusFilter::Failed,
+        }
+    }
+}
+
+/// `list --type`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TaskTypeArg {
+    /// URL refreshes.
+    File,
+    /// Directory refreshes.
+    Directory,
+    /// Regex refreshes.
+    Regex,
+    /// Prefetches.
+    Preload,
+    /// Blocks.
+    Block,
+    /// Unblocks.
+    Unblock,
+}
+
+impl From<TaskTypeArg> for TaskTypeFilter {
+    fn from(arg: TaskTypeArg) -> Self {
+        match arg {
+            TaskTypeArg::File => TaskTypeFilter::File,
+            TaskTypeArg::Directory => TaskTypeFilter::Directory,
+            TaskTypeArg::Regex => TaskTypeFilter::Regex,
+            TaskTypeArg::Preload => TaskTypeFilter::Preload,
+            TaskTypeArg::Block => TaskTypeFilter::Block,
+            TaskTypeArg::Unblock => TaskTypeFilter::Unblock,
+        }
+    }
 }
 
 /// `--wait` and the wait flags of `refresh` and `preload`.
@@ -348,6 +479,50 @@ mod tests {
         };
         assert_eq!(preload.area.map(PreloadArea::from), Some(PreloadArea::Overseas));
         assert!(parse(&["preload", "--area", "mars", "u"]).is_err());
+        let cli = parse(&["refresh", "--from-file", "-", "--allow-partial", "--dry-run"]).unwrap();
+        let Command::Refresh(refresh) = cli.command else {
+            panic!("not refresh")
+        };
+        assert_eq!(
+            refresh.source.from_file.as_deref(),
+            Some(std::path::Path::new("-"))
+        );
+        assert!(refresh.source.allow_partial && refresh.source.dry_run && refresh.paths.is_empty());
+        assert!(parse(&["refresh", "--dry-run", "--wait", "u"]).is_err());
+        let cli = parse(&[
+            "list",
+            "--since",
+            "2h",
+            "--status",
+            "failed",
+            "--type",
+            "directory",
+            "--limit",
+            "7",
+        ])
+        .unwrap();
+        let Command::List(list) = cli.command else {
+            panic!("not list")
+        };
+        assert_eq!((list.since, list.limit), (Some(Duration::from_secs(7200)), 7));
+        assert!(
+            parse(&["list", "--start", "2026-11-30T00:00:00Z"]).is_err(),
+            "--start needs --end"
+        );
+        assert!(
+            parse(&[
+                "list",
+                "--since",
+                "1h",
+                "--start",
+                "2026-11-30T00:00:00Z",
+                "--end",
+                "2026-11-30T01:00:00Z"
+            ])
+            .is_err()
+        );
+        assert!(parse(&["list", "--start", "yesterday", "--end", "2026-11-30T01:00:00Z"]).is_err());
+        assert!(parse(&["quota", "--output", "json"]).is_ok());
         assert!(parse(&["--signature-version", "v2", "demo"]).is_err());
     }
 

@@ -28,6 +28,24 @@ pub enum CliError {
     /// `cdn-task demo` could not start its in-process mock.
     #[error("cannot start the demo's mock service: {0}")]
     DemoMock(std::io::Error),
+    /// Some paths to refresh or prefetch are invalid (each named with its line or argument), or
+    /// none was given.
+    #[error(transparent)]
+    Plan(#[from] cdn_task_core::PlanError),
+    /// The file of paths could not be read.
+    #[error("cannot read the paths from {file}: {error}")]
+    PathFile {
+        /// The file (or standard input).
+        file: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The `list` filters break a rule of the service.
+    #[error("invalid list filter: {0}")]
+    ListFilter(#[from] cdn_task_core::ParameterError),
+    /// The job needs more of today's quota than is left; nothing was submitted.
+    #[error("{0} (--allow-partial submits what fits)")]
+    OverQuota(cdn_task_http::Error),
     /// The result could not be written to standard output.
     #[error("cannot write to standard output: {0}")]
     Output(std::io::Error),

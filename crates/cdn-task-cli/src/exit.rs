@@ -71,9 +71,13 @@ impl CliError {
     /// The exit outcome of this error.
     pub fn outcome(&self) -> Outcome {
         match self {
-            CliError::Ids(_) | CliError::WaitOptions(_) | CliError::Mock(RunError::Seed(_)) => {
-                Outcome::InvalidInput
-            }
+            CliError::Ids(_)
+            | CliError::WaitOptions(_)
+            | CliError::Mock(RunError::Seed(_))
+            | CliError::Plan(_)
+            | CliError::PathFile { .. }
+            | CliError::ListFilter(_) => Outcome::InvalidInput,
+            CliError::OverQuota(_) => Outcome::ServiceError,
             CliError::Client(error) => Outcome::of_client_error(error),
             CliError::LastPollFailed(_) | CliError::Mock(_) | CliError::DemoMock(_) | CliError::Output(_) => {
                 Outcome::ServiceError
@@ -96,6 +100,7 @@ mod tests {
             request_id: "R-1".into(),
             http_status: 400,
             retryable: false,
+            retry_after: None,
         }
     }
 

@@ -1,14 +1,15 @@
 //! # cdn-task
 //!
 //! The command for Alibaba Cloud CDN refresh and prefetch tasks, for people and CI pipelines:
-//! `describe`, `wait` (progress bars on stderr), `refresh`, `preload`, `mock`, `demo`,
-//! `completions`. A table for people, JSON for scripts, and exit codes a CI job can branch on
+//! `describe`, `wait` (progress bars on stderr), `refresh`, `preload` (any number of paths, from
+//! arguments, a file or standard input), `list`, `quota`, `mock`, `demo`, `completions`. A table for people, JSON for scripts, and exit codes a CI job can branch on
 //! (see [`exit`]).
 //!
 //! ```text
 //! $ cdn-task demo
 //! $ cdn-task refresh https://example.com/app.js --wait --timeout 5m
 //! $ cdn-task describe 100000001,100000002 --output json
+//! $ git diff --name-only HEAD~1 -- public | sed 's|^public|https://example.com|' | cdn-task refresh --from-file - --wait
 //! ```
 //!
 //! Thin over `cdn-task-http` (the client) and `cdn-task-mock` (the emulator).
@@ -23,6 +24,7 @@ mod exit;
 mod ids;
 mod output;
 mod progress;
+mod submit_output;
 
 use clap::Parser;
 use std::io::IsTerminal;

@@ -1,7 +1,7 @@
 //! What the command prints on stdout: a table for people, JSON (in the API's own field names) for
 //! scripts.
 
-use cdn_task_core::{CreateTasksResponse, Task, TaskId};
+use cdn_task_core::{Task, TaskId};
 use cdn_task_http::{DescribeReport, WaitReport};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -174,35 +174,6 @@ impl TaskReport {
     }
 }
 
-/// The IDs of the tasks a refresh or preload created.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreatedReport {
-    /// The service's ID for the call.
-    pub request_id: String,
-    /// The tasks created, in order.
-    pub task_ids: Vec<TaskId>,
-}
-
-impl From<CreateTasksResponse> for CreatedReport {
-    fn from(response: CreateTasksResponse) -> Self {
-        CreatedReport {
-            request_id: response.request_id,
-            task_ids: response.task_ids,
-        }
-    }
-}
-
-impl CreatedReport {
-    /// One ID per line, or `{"RequestId":…,"TaskIds":[…]}`.
-    pub fn render(&self, format: OutputFormat) -> String {
-        match format {
-            OutputFormat::Json => json(self),
-            OutputFormat::Table => self.task_ids.iter().map(|id| format!("{id}\n")).collect(),
-        }
-    }
-}
-
 fn json(value: &impl Serialize) -> String {
     // Serializing these types cannot fail: string keys, no maps with non-string keys.
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
@@ -286,15 +257,5 @@ mod tests {
     #[test]
     fn wait_json_has_the_wait_facts_and_no_request_ids() {
         insta::assert_snapshot!(wait_report().render(OutputFormat::Json));
-    }
-
-    #[test]
-    fn created_ids_one_per_line_or_json() {
-        let created = CreatedReport {
-            request_id: "R-2".into(),
-            task_ids: vec!["100000001".parse().unwrap(), "100000002".parse().unwrap()],
-        };
-        assert_eq!(created.render(OutputFormat::Table), "100000001\n100000002\n");
-        insta::assert_snapshot!(created.render(OutputFormat::Json));
     }
 }

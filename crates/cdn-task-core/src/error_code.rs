@@ -113,6 +113,33 @@ error_catalogue! {
     InvalidObjectTypeMalformed => "InvalidObjectType.Malformed", 400, false, "The specified ObjectType is invalid.";
     /// `ObjectPath` of a refresh or prefetch request is malformed.
     InvalidObjectPathMalformed => "InvalidObjectPath.Malformed", 400, false, "The specified ObjectPath is invalid.";
+    /// `DomainName` or `Status` given to `DescribeRefreshTasks` without `ObjectType`.
+    MissingParameterObjectType => "MissingParameter.ObjectType", 400, false,
+        "If DomainName or Status is provided, ObjectType can not be empty.";
+    /// `StartTime` is not a UTC time.
+    InvalidStartTimeMalformed => "InvalidStartTime.Malformed", 400, false, "Specified StartTime is malformed.";
+    /// `EndTime` is not a UTC time.
+    InvalidEndTimeMalformed => "InvalidEndTime.Malformed", 400, false, "Specified EndTime is malformed.";
+    /// `EndTime` is not later than `StartTime` (the service's message has "math", sic).
+    InvalidEndTimeMismatch => "InvalidEndTime.Mismatch", 400, false,
+        "Specified end time does not math the specified start time.";
+    /// `StartTime` lies before the three-day window.
+    InvalidStartTimeValueNotSupported => "InvalidStartTime.ValueNotSupported", 400, false,
+        "The specified value of parameter StartTime is not supported.";
+    /// `Status` is not a status `DescribeRefreshTasks` filters by.
+    InvalidStatusValueNotSupported => "InvalidStatus.ValueNotSupported", 400, false,
+        "The specified value of parameter Status is not supported.";
+    /// `ObjectType` is not a kind `DescribeRefreshTasks` filters by.
+    InvalidObjectTypeValueNotSupported => "InvalidObjectType.ValueNotSupported", 400, false,
+        "The specified value of parameter ObjectType is not supported.";
+    /// More paths in one create call than its kind allows.
+    SingleRequestOverLimit => "SingleRequest.OverLimit", 400, false,
+        "The number of ObjectPath entries exceeds the limit of one request.";
+    /// An object path is longer than the service takes.
+    InvalidObjectPathSizeMalformed => "InvalidObjectPath.Size.Malformed", 400, false,
+        "The size of ObjectPath is bigger than 1000.";
+    /// The account's prefetch queue is full: new prefetch tasks are refused.
+    PreloadQueueFull => "PreloadQueueFull", 403, false, "Preload queue is full, please try again later!";
     /// Server failure.
     InternalError => "InternalError", 500, true,
         "The request processing has failed due to some unknown error, exception or failure.";

@@ -9,7 +9,11 @@
 //! [`TaskStatus`], …); JSON and XML codecs for every body, both directions ([`WireBody`]); the
 //! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); the three-day query window
 //! ([`is_queryable`]); the rate-limit rule as data ([`RateLimit`]); request signing and
-//! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]).
+//! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]); the sibling operations that
+//! create, list and count tasks ([`RefreshObjectCaches`], [`PushObjectCache`],
+//! [`DescribeRefreshTasks`], [`DescribeRefreshQuota`]); and the pure planning an adapter executes:
+//! a purge of any number of paths split over the per-call limits ([`PurgePlan`]), and the tasks of
+//! a create call whose answer was lost found again ([`Reconciliation`]).
 //!
 //! **Out of scope:** sockets, HTTP, async runtimes, reading the clock, randomness. Callers pass
 //! `now`, timestamps and nonces in. The HTTP client (`cdn-task-http`) and the service emulator
@@ -62,11 +66,23 @@ pub use codec::fast::differential;
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
 pub use error_body::{HOST_ID, ServiceErrorBody};
 pub use error_code::ErrorCode;
-pub use operations::{
-    CreateTasksResponse, CreatedTaskKind, DescribeRefreshQuota, MAX_DIRECTORIES_PER_CALL,
-    MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths, PreloadArea, PushObjectCache, Quota,
-    RefreshObjectCaches, RefreshQuota, RefreshType,
+pub use operations::created::{CreateTasksResponse, CreatedTaskKind};
+pub use operations::list::{
+    DescribeRefreshTasks, DescribeRefreshTasksBuilder, PageNumber, PageSize, TaskStatusFilter, TaskTypeFilter,
 };
+pub use operations::list_page::DescribeRefreshTasksResponse;
+pub use operations::object_paths::{
+    MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
+};
+pub use operations::path::{MAX_DOMAINS_PER_CALL, MAX_PATH_CHARS, PathProblem};
+pub use operations::plan::{
+    PathError, PathOrigin, PathSource, PlanError, PlannedCall, PlannedPath, PurgeKind, PurgePlan,
+    read_path_list,
+};
+pub use operations::push::{PreloadArea, PushObjectCache};
+pub use operations::quota::{DescribeRefreshQuota, Quota, RefreshQuota};
+pub use operations::reconcile::{RECONCILE_CLOCK_MARGIN, Reconciliation, listed_type, reconcile_window};
+pub use operations::refresh::{RefreshObjectCaches, RefreshType};
 pub use process::{Process, ProcessError};
 pub use rate_limit::RateLimit;
 pub use request::{

@@ -17,6 +17,13 @@ impl RateLimit {
     pub const DESCRIBE_REFRESH_TASK_BY_ID: RateLimit = RateLimit::per_second(30);
     /// `RefreshObjectCaches`: 50 calls per second per user.
     pub const REFRESH_OBJECT_CACHES: RateLimit = RateLimit::per_second(50);
+    /// `PushObjectCache`: 50 calls per second per user.
+    pub const PUSH_OBJECT_CACHE: RateLimit = RateLimit::per_second(50);
+    /// `DescribeRefreshTasks`: 5 calls per second per user (the current documentation; older
+    /// copies said 10).
+    pub const DESCRIBE_REFRESH_TASKS: RateLimit = RateLimit::per_second(5);
+    /// `DescribeRefreshQuota`: 20 calls per second per user.
+    pub const DESCRIBE_REFRESH_QUOTA: RateLimit = RateLimit::per_second(20);
 
     /// `calls` per second; 0 is raised to 1 (a limit that allows nothing is not a limit).
     pub const fn per_second(calls: u32) -> RateLimit {
@@ -47,5 +54,22 @@ mod tests {
         assert_eq!(limit.period, Duration::from_secs(1));
         assert_eq!(limit.interval(), Duration::from_nanos(33_333_333));
         assert_eq!(RateLimit::per_second(0).calls.get(), 1);
+    }
+
+    #[test]
+    fn every_operation_has_its_documented_limit() {
+        use crate::{
+            DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTasks, Operation, PushObjectCache,
+            RefreshObjectCaches,
+        };
+        let per_second = [
+            DescribeRefreshTaskById::RATE_LIMIT,
+            DescribeRefreshTasks::RATE_LIMIT,
+            DescribeRefreshQuota::RATE_LIMIT,
+            RefreshObjectCaches::RATE_LIMIT,
+            PushObjectCache::RATE_LIMIT,
+        ]
+        .map(|limit| (limit.calls.get(), limit.period.as_secs()));
+        assert_eq!(per_second, [(30, 1), (5, 1), (20, 1), (50, 1), (50, 1)]);
     }
 }

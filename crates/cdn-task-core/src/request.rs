@@ -106,6 +106,10 @@ pub trait Operation {
     type Response: WireBody;
     /// The service's rate limit for this action, per user.
     const RATE_LIMIT: RateLimit;
+    /// Whether a call creates tasks (a purge or a prefetch). Such a call must not be sent again
+    /// once the service may have processed it: that would purge twice and lose the first task's
+    /// ID. Adapters retry it only when it provably was not processed.
+    const CREATES_TASKS: bool = false;
 
     /// The operation's own parameters (not the common ones), in the order they are sent.
     fn parameters(&self) -> Vec<(&'static str, String)>;

@@ -71,18 +71,7 @@ impl WireBody for DescribeRefreshTaskByIdResponse {
         let mut xml = XmlWriter::new(XML_ROOT);
         xml.text_element("RequestId", &self.request_id);
         for task in &self.tasks {
-            xml.open("Tasks");
-            xml.display_element("CreationTime", format_utc_timestamp(task.creation_time));
-            xml.text_element(
-                "Description",
-                task.description.as_ref().map_or("", |d| d.as_str()),
-            );
-            xml.text_element("ObjectPath", &task.object_path);
-            xml.text_element("ObjectType", task.object_type.as_str());
-            xml.display_element("Process", task.process);
-            xml.text_element("Status", task.status.as_str());
-            xml.display_element("TaskId", task.task_id);
-            xml.close("Tasks");
+            encode_xml_task(&mut xml, task, "Tasks");
         }
         xml.display_element("TotalCount", self.total_count);
         xml.finish(XML_ROOT)
@@ -110,7 +99,7 @@ impl DescribeRefreshTaskByIdResponse {
                     set_once(&mut total_count, count, "TotalCount", container, child.offset)?;
                 }
                 b"Tasks" => {
-                    let task = decode_xml_task(&mut xml, &child, tasks.len() + 1)?;
+                    let task = decode_xml_task(&mut xml, &child, "Tasks", tasks.len() + 1)?;
                     tasks.push(task);
                 }
                 _ => xml.skip(&child)?,
@@ -125,13 +114,31 @@ impl DescribeRefreshTaskByIdResponse {
     }
 }
 
-/// Decodes one `<Tasks>` element (the `number`th, 1-based) into a task.
-fn decode_xml_task<'a>(
+/// Writes one task as the element `name` (`Tasks` here, `CDNTask` in a `DescribeRefreshTasks`
+/// page).
+pub(crate) fn encode_xml_task(xml: &mut XmlWriter, task: &Task, name: &str) {
+    xml.open(name);
+    xml.display_element("CreationTime", format_utc_timestamp(task.creation_time));
+    xml.text_element(
+        "Description",
+        task.description.as_ref().map_or("", |d| d.as_str()),
+    );
+    xml.text_element("ObjectPath", &task.object_path);
+    xml.text_element("ObjectType", task.object_type.as_str());
+    xml.display_element("Process", task.process);
+    xml.text_element("Status", task.status.as_str());
+    xml.display_element("TaskId", task.task_id);
+    xml.close(name);
+}
+
+/// Decodes one task element, `<name>` (the `number`th, 1-based), into a task.
+pub(crate) fn decode_xml_task<'a>(
     xml: &mut XmlReader<'a>,
     element: &crate::codec::xml::Child<'a>,
+    name: &str,
     number: usize,
 ) -> Result<Task, DecodeError> {
-    let container = || format!("<Tasks> number {number}");
+    let container = || format!("<{name}> number {number}");
     let mut creation_time = None;
     let mut description = None;
     let mut object_path = None;

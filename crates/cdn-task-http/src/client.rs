@@ -6,7 +6,7 @@ use crate::error::{Error, InvalidInput};
 use crate::transport::Transport;
 use cdn_task_core::{
     CreateTasksResponse, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
-    MAX_URLS_PER_CALL, ObjectPaths, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches,
+    MAX_PRELOAD_URLS_PER_CALL, ObjectPaths, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches,
     RefreshQuota, RefreshType, TaskIdList,
 };
 use std::fmt;
@@ -71,7 +71,9 @@ impl Client {
     }
 
     /// `RefreshObjectCaches`: purges `paths` (URLs, directories or one regex, by `kind`; up to the
-    /// per-call limit of the kind) and returns the IDs of the tasks created.
+    /// per-call limit of the kind) in one call and returns the IDs of the tasks created. For any
+    /// number of paths, plan them ([`PurgePlan`](cdn_task_core::PurgePlan)) and
+    /// [`submit`](Self::submit) the plan.
     ///
     /// ```no_run
     /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
@@ -91,14 +93,15 @@ impl Client {
         self.call(&RefreshObjectCaches { paths, kind, force }).await
     }
 
-    /// `PushObjectCache`: prefetches `urls` (up to 1,000) to `area` (`None`: the domain's default)
-    /// and returns the IDs of the tasks created.
+    /// `PushObjectCache`: prefetches `urls` (up to 100, the per-call limit) to `area` (`None`: the
+    /// domain's default) and returns the IDs of the tasks created. For any number, plan them
+    /// ([`PurgePlan`](cdn_task_core::PurgePlan)) and [`submit`](Self::submit) the plan.
     pub async fn preload(
         &self,
         urls: impl IntoIterator<Item = impl Into<String>>,
         area: Option<PreloadArea>,
     ) -> Result<CreateTasksResponse, Error> {
-        let paths = object_paths(urls, MAX_URLS_PER_CALL)?;
+        let paths = object_paths(urls, MAX_PRELOAD_URLS_PER_CALL)?;
         self.call(&PushObjectCache {
             paths,
             area,

@@ -23,8 +23,15 @@ pub const DEFAULT_USER_AGENT: &str = concat!("cdn-task-http/", env!("CARGO_PKG_V
 /// again. No retry starts once `max_total_time` would be passed by its delay, and at most
 /// `max_attempts` attempts are made in all.
 ///
-/// Calls that create tasks (`refresh`, `preload`) are retried by the same rules: refreshing or
-/// prefetching a URL twice leaves the same state, at the cost of quota.
+/// Calls that create tasks (`refresh`, `preload`, [`Client::submit`]) are retried only when the
+/// service provably did not process them: the connection was refused, the call was throttled,
+/// or a gateway answered `502`/`503`/`504` or `ServiceUnavailable`. A create call that may have
+/// been processed (a timeout, a cut answer, `InternalError`) is never sent again: a second purge
+/// costs quota and a lost task ID cannot be waited for. [`Client::submit`] looks its tasks up
+/// instead (`DescribeRefreshTasks`) and adopts their IDs.
+///
+/// A throttled answer carrying `x-acs-retry-after` (milliseconds, as the current gateway sends)
+/// is retried no sooner than it says, capped at two minutes as the official SDKs cap it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (at least 1).
@@ -59,6 +66,17 @@ impl Default for RetryPolicy {
     }
 }
 
+/// How calls are limited on the client side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RateLimitSetting {
+    /// Each action at its documented limit (the default).
+    Documented,
+    /// Every call under one limit.
+    Shared(RateLimit),
+    /// No limit.
+    Off,
+}
+
 /// Builds a [`Client`]; every setting has a default. See [`Client::builder`].
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -69,7 +87,7 @@ pub struct ClientBuilder {
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
-    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) rate_limit: RateLimitSetting,
     pub(crate) max_concurrency: usize,
     pub(crate) user_agent: String,
 }
@@ -84,7 +102,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
-            rate_limit: Some(RateLimit::DESCRIBE_REFRESH_TASK_BY_ID),
+            rate_limit: RateLimitSetting::Documented,
             max_concurrency: 8,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
         }
@@ -140,12 +158,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The client-side rate limit per AccessKeyId, every attempt counted (default 30 calls per
-    /// second, the service's limit for `DescribeRefreshTaskById`); `None` turns it off. Calls are
+    /// The client-side rate limit per AccessKeyId, every attempt counted. By default each action
+    /// keeps to the service's documented limit for it ([`Operation::RATE_LIMIT`]: 30 calls a
+    /// second for `DescribeRefreshTaskById`, 50 for `RefreshObjectCaches` and `PushObjectCache`,
+    /// 20 for `DescribeRefreshQuota`, 5 for `DescribeRefreshTasks`). `Some(limit)` puts every
+    /// call of every action under that one limit instead; `None` turns limiting off. Calls are
     /// spread evenly (no bursts), so any one-second window sees at most the limit. Clones of the
-    /// client share the limiter; separately built clients count separately.
+    /// client share the limiters; separately built clients count separately.
+    ///
+    /// [`Operation::RATE_LIMIT`]: cdn_task_core::Operation::RATE_LIMIT
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.rate_limit = limit;
+        self.rate_limit = match limit {
+            Some(limit) => RateLimitSetting::Shared(limit),
+            None => RateLimitSetting::Off,
+        };
         self
     }
 

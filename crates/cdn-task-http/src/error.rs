@@ -3,7 +3,9 @@
 
 use crate::credentials::CredentialsError;
 use cdn_task_core::signing::redact_secrets;
-use cdn_task_core::{DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, WaitPolicyError};
+use cdn_task_core::{
+    DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, PlanError, PurgeKind, WaitPolicyError,
+};
 use std::time::Duration;
 
 /// Everything a client call can fail with. No variant ever holds an AccessKey secret or an STS
@@ -25,6 +27,8 @@ pub enum Error {
         http_status: u16,
         /// Whether the client retries this error (throttling and server-side failures).
         retryable: bool,
+        /// How long the gateway asked to wait before the next call (`x-acs-retry-after`).
+        retry_after: Option<Duration>,
     },
     /// The request could not be sent or the answer could not be read: connection refused or
     /// dropped, TLS failure, a body cut short.
@@ -73,6 +77,29 @@ pub enum Error {
     /// No usable credentials.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+    /// A purge or prefetch needs more of today's quota than is left; nothing was submitted.
+    #[error("the job needs {needed} of today's {} quota and {remaining} is left; nothing was submitted",
+        quota_name(*kind))]
+    QuotaInsufficient {
+        /// What the job submits, so which quota it draws on.
+        kind: PurgeKind,
+        /// How many the job needs.
+        needed: u64,
+        /// How many are left today.
+        remaining: u64,
+    },
+}
+
+/// The name of the daily quota a purge of `kind` draws on, for messages.
+fn quota_name(kind: PurgeKind) -> &'static str {
+    use cdn_task_core::RefreshType;
+    match kind {
+        PurgeKind::Refresh(RefreshType::File) => "URL refresh",
+        PurgeKind::Refresh(RefreshType::Directory) => "directory refresh",
+        PurgeKind::Refresh(RefreshType::Regex) => "regex refresh",
+        PurgeKind::Refresh(RefreshType::IgnoreParams) => "ignore-params refresh",
+        PurgeKind::Preload => "prefetch",
+    }
 }
 
 /// Input refused before anything is sent.
@@ -85,6 +112,10 @@ pub enum InvalidInput {
     /// The wait options do not make a polling policy.
     #[error("wait options: {0}")]
     WaitOptions(#[from] WaitPolicyError),
+    /// The paths of a purge or prefetch cannot be planned (invalid paths, with where they came
+    /// from, or none at all).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// The endpoint is not an `http://` or `https://` URL with a host and no path.
     #[error("endpoint `{endpoint}`: {reason}")]
     Endpoint {
@@ -111,13 +142,42 @@ impl Error {
         match self {
             Error::Service { retryable, .. } | Error::Decode { retryable, .. } => *retryable,
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } => false,
+            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } | Error::QuotaInsufficient { .. } => false,
+        }
+    }
+
+    /// How long the gateway asked to wait before the next call (`x-acs-retry-after`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Service { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the service may have processed the call that failed so: the request may have
+    /// reached it and its answer was lost (a timeout, a connection cut after sending, a
+    /// truncated or garbled `2xx` body) or it failed while processing (`InternalError`, a `500`).
+    /// A call that creates tasks is never sent again after such an error.
+    ///
+    /// Not processed, provably: the connection was refused or could not be made, the service
+    /// refused the call with its own error (throttling, validation, quota, signature), or a
+    /// gateway answered `502`, `503` or `504` before the service saw the call.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => !source.as_ref().is_some_and(reqwest::Error::is_connect),
+            Error::Timeout { .. } => true,
+            Error::Decode { http_status, .. } => !matches!(http_status, 400..=499 | 502..=504),
+            Error::Service {
+                code, http_status, ..
+            } => *code == ErrorCode::InternalError || (*http_status == 500 && code.http_status().is_none()),
+            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } | Error::QuotaInsufficient { .. } => false,
         }
     }
 
     /// Whether the service throttled the call.
     pub fn is_throttling(&self) -> bool {
-        matches!(self, Error::Service { code, http_status, .. } if code.is_throttling() || *http_status == 429)
+        matches!(self, Error::Service { code, http_status, retry_after, .. }
+            if code.is_throttling() || *http_status == 429 || retry_after.is_some())
     }
 
     /// The service's request ID, when the failure came with one.
@@ -132,23 +192,11 @@ impl Error {
     /// The same error with each of `secrets` masked wherever the service's message echoes it
     /// ([`redact_secrets`]): the real gateway's `SignatureDoesNotMatch` message quotes its string
     /// to sign, which under RPC holds the security token.
-    pub(crate) fn without_secrets(self, secrets: &[&str]) -> Error {
-        match self {
-            Error::Service {
-                code,
-                message,
-                request_id,
-                http_status,
-                retryable,
-            } => Error::Service {
-                code,
-                message: redact_secrets(&message, secrets),
-                request_id,
-                http_status,
-                retryable,
-            },
-            other => other,
+    pub(crate) fn without_secrets(mut self, secrets: &[&str]) -> Error {
+        if let Error::Service { message, .. } = &mut self {
+            *message = redact_secrets(message, secrets);
         }
+        self
     }
 
     /// The error for a reqwest failure, URL removed; `timeout` is the per-attempt timeout.
@@ -226,6 +274,7 @@ mod tests {
             request_id: "8906582E".into(),
             http_status: 400,
             retryable: false,
+            retry_after: None,
         };
         assert_eq!(
             error.to_string(),
@@ -234,6 +283,54 @@ mod tests {
         );
         assert_eq!(error.request_id(), Some("8906582E"));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn what_may_have_been_processed() {
+        let service = |code: ErrorCode, http_status| Error::Service {
+            retryable: code.is_retryable(http_status),
+            code,
+            message: String::new(),
+            request_id: "R".into(),
+            http_status,
+            retry_after: None,
+        };
+        let decode = |http_status| Error::Decode {
+            http_status,
+            request_id: None,
+            source: DecodeError::MissingField {
+                field: "RequestId",
+                container: String::new(),
+            },
+            retryable: true,
+        };
+        let maybe = [
+            service(ErrorCode::InternalError, 500),
+            service(ErrorCode::Other("Odd".into()), 500),
+            decode(200),
+            decode(500),
+            Error::Timeout {
+                after: Duration::ZERO,
+            },
+            Error::Transport {
+                detail: "reset".into(),
+                source: None,
+            },
+        ];
+        for error in maybe {
+            assert!(error.may_have_been_processed(), "{error:?}");
+        }
+        let not = [
+            service(ErrorCode::ThrottlingUser, 400),
+            service(ErrorCode::ServiceUnavailable, 503),
+            service(ErrorCode::QuotaExceededRefresh, 400),
+            decode(502),
+            decode(504),
+            decode(400),
+        ];
+        for error in not {
+            assert!(!error.may_have_been_processed(), "{error:?}");
+        }
     }
 
     #[test]

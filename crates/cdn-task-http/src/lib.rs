@@ -13,7 +13,12 @@
 //!   `~/.aliyun/config.json` ([`credentials`]);
 //! - **retries** with jittered exponential backoff on throttling, 5xx and transport errors only,
 //!   bounded in attempts and total time ([`RetryPolicy`]);
-//! - **rate limiting** on the client side, 30 calls a second per AccessKeyId by default;
+//! - **rate limiting** on the client side, per AccessKeyId, each action at its documented limit
+//!   by default (30 calls a second for `DescribeRefreshTaskById`, 50 for refresh and prefetch);
+//! - **purges at scale**: [`Client::submit`] runs a [`PurgePlan`](cdn_task_core::PurgePlan) of
+//!   any number of paths: quota checked first, calls within the per-call limits, a report of
+//!   every path; a create call whose answer was lost is looked up, never sent twice;
+//! - **listing**: [`Client::list`] pages through `DescribeRefreshTasks` as a stream;
 //! - **batching**: [`Client::describe_all`] describes any number of IDs, ten per call, results in
 //!   input order, not-found IDs and failed batches reported, never dropped;
 //! - **waiting**: [`Client::wait`] polls until every task is complete or failed, with a deadline
@@ -97,7 +102,9 @@ mod config;
 pub mod credentials;
 mod error;
 mod limiter;
+mod list;
 mod retry;
+mod submit;
 mod transport;
 mod wait;
 
@@ -106,4 +113,5 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_USER_AGENT, RetryPolicy};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{Error, InvalidInput};
+pub use submit::{CallOutcome, CallReport, Force, PathStatus, QuotaPolicy, SubmitOptions, SubmitReport};
 pub use wait::{CREATED_TASK_GRACE, WaitOptions, WaitProgress, WaitReport};

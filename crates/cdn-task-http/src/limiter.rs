@@ -1,8 +1,11 @@
 //! The client-side rate limit: calls per AccessKeyId, spread evenly.
 
+use crate::config::RateLimitSetting;
 use cdn_task_core::RateLimit;
 use governor::{DefaultKeyedRateLimiter, Quota};
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A keyed GCRA limiter (governor) with a burst of one: calls are spaced `period / calls` apart,
 /// so no window of one period ever holds more than `calls` of them, whatever the service's
@@ -35,6 +38,60 @@ impl fmt::Debug for Limiter {
     }
 }
 
+/// The limiters of one client, by its [`RateLimitSetting`].
+pub(crate) enum Limiters {
+    /// No limit.
+    Off,
+    /// One limiter for every action.
+    Shared(Limiter),
+    /// One limiter per action, made on its first call with the action's documented limit.
+    PerAction(Mutex<HashMap<&'static str, Arc<Limiter>>>),
+}
+
+impl Limiters {
+    pub(crate) fn new(setting: RateLimitSetting) -> Limiters {
+        match setting {
+            RateLimitSetting::Off => Limiters::Off,
+            RateLimitSetting::Shared(limit) => Limiter::new(limit).map_or(Limiters::Off, Limiters::Shared),
+            RateLimitSetting::Documented => Limiters::PerAction(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Resolves when a call of `action` (documented limit `documented`) for `access_key_id` may go.
+    pub(crate) async fn until_ready(&self, action: &'static str, documented: RateLimit, access_key_id: &str) {
+        match self {
+            Limiters::Off => {}
+            Limiters::Shared(limiter) => limiter.until_ready(access_key_id).await,
+            Limiters::PerAction(limiters) => {
+                let limiter = {
+                    let mut map = limiters.lock().unwrap_or_else(PoisonError::into_inner);
+                    match map.get(action) {
+                        Some(limiter) => Some(Arc::clone(limiter)),
+                        None => Limiter::new(documented).map(|limiter| {
+                            let limiter = Arc::new(limiter);
+                            map.insert(action, Arc::clone(&limiter));
+                            limiter
+                        }),
+                    }
+                };
+                if let Some(limiter) = limiter {
+                    limiter.until_ready(access_key_id).await;
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Limiters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limiters::Off => f.write_str("Off"),
+            Limiters::Shared(limiter) => f.debug_tuple("Shared").field(limiter).finish(),
+            Limiters::PerAction(_) => f.write_str("PerAction(documented limits)"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +110,21 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[tokio::test]
+    async fn documented_limits_are_kept_per_action() {
+        let limiters = Limiters::new(RateLimitSetting::Documented);
+        limiters.until_ready("A", RateLimit::per_second(1), "k").await;
+        limiters.until_ready("B", RateLimit::per_second(1), "k").await;
+        let Limiters::PerAction(map) = &limiters else {
+            panic!("not per action")
+        };
+        let map = map.lock().unwrap();
+        assert_eq!(map.len(), 2);
+        // A's limiter is spent for this second, B's is its own.
+        assert!(map["A"].limiter.check_key(&"k".to_owned()).is_err());
+        assert_eq!(map["B"].limit, RateLimit::per_second(1));
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@ use crate::error::Error;
 use backon::{ExponentialBuilder, Retryable};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 tokio::task_local! {
     /// A deadline set around a group of calls (a wait's poll): no retry is scheduled past it.
@@ -26,11 +26,37 @@ fn before_deadline(delay: std::time::Duration) -> bool {
         .unwrap_or(true)
 }
 
-/// Runs `attempt` (given the 1-based attempt number) until it succeeds, fails with an error that
-/// is not retryable, runs out of attempts, or the next delay would pass the policy's total time
-/// (or an enclosing [`retrying_until`] deadline). The last error is returned.
+/// The longest wait an `x-acs-retry-after` header is honoured for (the official SDKs' cap,
+/// darabonba's `MAX_DELAY_TIME`).
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// Which errors a call is retried on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryRule {
+    /// Every retryable error ([`Error::is_retryable`]): for calls that change nothing.
+    Retryable,
+    /// Only retryable errors after which the call provably was not processed: for calls that
+    /// create tasks.
+    NotProcessed,
+}
+
+impl RetryRule {
+    fn allows(self, error: &Error) -> bool {
+        match self {
+            RetryRule::Retryable => error.is_retryable(),
+            RetryRule::NotProcessed => error.is_retryable() && !error.may_have_been_processed(),
+        }
+    }
+}
+
+/// Runs `attempt` (given the 1-based attempt number) until it succeeds, fails with an error the
+/// rule does not retry, runs out of attempts, or the next delay would pass the policy's total
+/// time (or an enclosing [`retrying_until`] deadline). The delay is the backoff's, or the
+/// `x-acs-retry-after` of the error when that is longer
+/// (up to [`MAX_RETRY_AFTER`]). The last error is returned.
 pub(crate) async fn with_retries<T, F, Fut>(
     policy: &RetryPolicy,
+    rule: RetryRule,
     action: &'static str,
     mut attempt: F,
 ) -> Result<T, Error>
@@ -52,9 +78,12 @@ where
     (|| attempt(attempts.fetch_add(1, Ordering::Relaxed) + 1))
         .retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(Error::is_retryable)
-        .adjust(|_, delay| {
-            delay.filter(|delay| started.elapsed() + *delay <= max_total_time && before_deadline(*delay))
+        .when(|error| rule.allows(error))
+        .adjust(|error, delay| {
+            let asked = error.retry_after().map(|wait| wait.min(MAX_RETRY_AFTER));
+            delay
+                .map(|delay| asked.map_or(delay, |asked| delay.max(asked)))
+                .filter(|delay| started.elapsed() + *delay <= max_total_time && before_deadline(*delay))
         })
         .notify(|error, delay| {
             tracing::warn!(
@@ -73,7 +102,6 @@ where
 mod tests {
     use super::*;
     use cdn_task_core::ErrorCode;
-    use std::time::Duration;
 
     fn policy(max_attempts: u32) -> RetryPolicy {
         RetryPolicy {
@@ -91,6 +119,7 @@ mod tests {
             message: String::new(),
             request_id: "R".into(),
             http_status,
+            retry_after: None,
         }
     }
 
@@ -99,8 +128,17 @@ mod tests {
         fail_times: u32,
         error: impl Fn() -> Error,
     ) -> (Result<u32, Error>, u32) {
+        run_with(policy, RetryRule::Retryable, fail_times, error).await
+    }
+
+    async fn run_with(
+        policy: RetryPolicy,
+        rule: RetryRule,
+        fail_times: u32,
+        error: impl Fn() -> Error,
+    ) -> (Result<u32, Error>, u32) {
         let mut calls = 0;
-        let result = with_retries(&policy, "Test", |n| {
+        let result = with_retries(&policy, rule, "Test", |n| {
             calls += 1;
             let outcome = if n <= fail_times { Err(error()) } else { Ok(n) };
             async move { outcome }
@@ -137,6 +175,58 @@ mod tests {
             assert!(result.is_err());
             assert_eq!(calls, 1);
         }
+    }
+
+    #[tokio::test]
+    async fn create_calls_are_retried_only_when_provably_not_processed() {
+        let throttled = || service(ErrorCode::ThrottlingUser, 400);
+        let (result, calls) = run_with(policy(5), RetryRule::NotProcessed, 2, throttled).await;
+        assert_eq!((result.unwrap(), calls), (3, 3));
+        let timeout = || Error::Timeout {
+            after: Duration::ZERO,
+        };
+        let (result, calls) = run_with(policy(5), RetryRule::NotProcessed, 2, timeout).await;
+        assert!(matches!(result, Err(Error::Timeout { .. })));
+        assert_eq!(calls, 1);
+        let internal = || service(ErrorCode::InternalError, 500);
+        let (_, calls) = run_with(policy(5), RetryRule::NotProcessed, 2, internal).await;
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_header_is_waited_out_and_capped() {
+        // The service's code is not retryable; the header alone makes the error retryable (see
+        // `interpret`), as the official SDKs treat it.
+        let retryable = |wait: Duration| {
+            move || Error::Service {
+                code: ErrorCode::Other("Busy".into()),
+                message: String::new(),
+                request_id: "R".into(),
+                http_status: 400,
+                retryable: true,
+                retry_after: Some(wait),
+            }
+        };
+        let policy = RetryPolicy {
+            max_total_time: Duration::from_secs(600),
+            ..policy(2)
+        };
+        let start = tokio::time::Instant::now();
+        let (result, calls) = run(policy, 1, retryable(Duration::from_millis(1_500))).await;
+        assert_eq!((result.unwrap(), calls), (2, 2));
+        assert!(
+            start.elapsed() >= Duration::from_millis(1_500),
+            "{:?}",
+            start.elapsed()
+        );
+        let start = tokio::time::Instant::now();
+        let (_, calls) = run(policy, 1, retryable(Duration::from_secs(3_600))).await;
+        assert_eq!(calls, 2);
+        let waited = start.elapsed();
+        assert!(
+            waited >= MAX_RETRY_AFTER && waited < Duration::from_secs(3_600),
+            "{waited:?}"
+        );
     }
 
     #[tokio::test]

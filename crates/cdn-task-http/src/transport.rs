@@ -4,8 +4,8 @@
 use crate::config::{ClientBuilder, RetryPolicy};
 use crate::credentials::Credentials;
 use crate::error::{Error, InvalidInput};
-use crate::limiter::Limiter;
-use crate::retry::with_retries;
+use crate::limiter::Limiters;
+use crate::retry::{RetryRule, with_retries};
 use cdn_task_core::signing::{SignatureVersion, SignedRequest};
 use cdn_task_core::{ApiRequest, Format, Operation, ServiceErrorBody, WireBody};
 use chrono::{DateTime, Utc};
@@ -20,6 +20,9 @@ const MAX_BODY_BYTES: usize = 4 << 20;
 /// The header the service puts its request ID in.
 const REQUEST_ID_HEADER: &str = "x-acs-request-id";
 
+/// The header a throttled answer says how long to wait in, in milliseconds.
+const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
+
 /// Everything needed to make calls: the HTTP client, where, as whom, and how.
 pub(crate) struct Transport {
     http: reqwest::Client,
@@ -30,7 +33,7 @@ pub(crate) struct Transport {
     format: Format,
     timeout: Duration,
     retry: RetryPolicy,
-    limiter: Option<Limiter>,
+    limiters: Limiters,
 }
 
 impl Transport {
@@ -55,7 +58,7 @@ impl Transport {
             format: settings.format,
             timeout: settings.timeout,
             retry: settings.retry,
-            limiter: settings.rate_limit.and_then(Limiter::new),
+            limiters: Limiters::new(settings.rate_limit),
         })
     }
 
@@ -64,21 +67,27 @@ impl Transport {
         self.timeout
     }
 
-    /// Calls `operation`, retrying as the policy allows.
+    /// Calls `operation`, retrying as the policy allows; a call that creates tasks only when it
+    /// provably was not processed ([`RetryRule::NotProcessed`]).
     pub(crate) async fn call<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
         let request = ApiRequest::new(operation, self.format);
-        with_retries(&self.retry, O::ACTION, |attempt| {
+        let rule = if O::CREATES_TASKS {
+            RetryRule::NotProcessed
+        } else {
+            RetryRule::Retryable
+        };
+        with_retries(&self.retry, rule, O::ACTION, |attempt| {
             let span = tracing::debug_span!("cdn_task_call", action = O::ACTION, attempt);
-            self.attempt::<O::Response>(&request).instrument(span)
+            self.attempt::<O>(&request).instrument(span)
         })
         .await
     }
 
     /// One attempt.
-    async fn attempt<R: WireBody>(&self, request: &ApiRequest) -> Result<R, Error> {
-        if let Some(limiter) = &self.limiter {
-            limiter.until_ready(self.credentials.access_key_id()).await;
-        }
+    async fn attempt<O: Operation>(&self, request: &ApiRequest) -> Result<O::Response, Error> {
+        self.limiters
+            .until_ready(O::ACTION, O::RATE_LIMIT, self.credentials.access_key_id())
+            .await;
         let timestamp = DateTime::<Utc>::from(SystemTime::now());
         let nonce = format!("{:032x}", rand::random::<u128>());
         let signed = request.sign(
@@ -96,7 +105,7 @@ impl Transport {
             signed.signature.clone(),
         ];
         let answer = self.send(signed).await?;
-        let result = interpret(&answer, request.format).map_err(|error| {
+        let result = interpret::<O::Response>(&answer, request.format).map_err(|error| {
             let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
             error.without_secrets(&secrets)
         });
@@ -144,6 +153,7 @@ impl Transport {
         };
         let (content_type, request_id) = (header("content-type"), header(REQUEST_ID_HEADER));
         let location = header("location");
+        let retry_after = header(RETRY_AFTER_HEADER).as_deref().and_then(parse_retry_after);
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(reqwest_error)? {
@@ -160,6 +170,7 @@ impl Transport {
             content_type,
             request_id,
             location,
+            retry_after,
             body,
         })
     }
@@ -178,7 +189,7 @@ impl fmt::Debug for Transport {
             .field("format", &self.format)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field("limiter", &self.limiter)
+            .field("limiters", &self.limiters)
             .finish_non_exhaustive()
     }
 }
@@ -191,7 +202,20 @@ struct Answer {
     request_id: Option<String>,
     /// The `Location` header (of a redirect).
     location: Option<String>,
+    /// `x-acs-retry-after`, when it held a positive number of milliseconds.
+    retry_after: Option<Duration>,
     body: Vec<u8>,
+}
+
+/// `x-acs-retry-after`: a positive whole number of milliseconds; anything else is ignored, as
+/// the official SDKs ignore it (API-FAMILY A.6).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|millis| *millis > 0)
+        .map(Duration::from_millis)
 }
 
 /// Checks an endpoint: `http` or `https`, a host, no path, query or fragment. Returns the URL and
@@ -279,8 +303,11 @@ fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
         return R::decode(format, &answer.body).map_err(decode_error);
     }
     let body = ServiceErrorBody::decode(format, &answer.body).map_err(decode_error)?;
+    // Any error answer that says how long to wait is throttling, whatever its code, as the
+    // official SDKs read it (API-FAMILY A.6).
     Err(Error::Service {
-        retryable: body.code.is_retryable(answer.status),
+        retryable: body.code.is_retryable(answer.status) || answer.retry_after.is_some(),
+        retry_after: answer.retry_after,
         code: body.code,
         message: body.message,
         request_id: body.request_id,
@@ -314,6 +341,7 @@ mod tests {
             content_type: content_type.map(str::to_owned),
             request_id: Some("HDR".into()),
             location: None,
+            retry_after: None,
             body: body.as_bytes().to_vec(),
         }
     }
@@ -399,6 +427,29 @@ mod tests {
             assert_eq!((code.as_str(), *retryable), (expected, expected_retryable));
             assert!(request_id.starts_with('R'));
         }
+    }
+
+    #[test]
+    fn a_retry_after_header_makes_any_error_throttling() {
+        for (value, expected) in [
+            ("1500", Some(1_500)),
+            (" 7 ", Some(7)),
+            ("0", None),
+            ("-5", None),
+            ("soon", None),
+        ] {
+            assert_eq!(
+                parse_retry_after(value),
+                expected.map(Duration::from_millis),
+                "{value}"
+            );
+        }
+        let body = ServiceErrorBody::for_code(ErrorCode::Other("Busy".into()), "R").encode_json();
+        let mut busy = answer(400, Some("application/json"), &body);
+        busy.retry_after = Some(Duration::from_millis(250));
+        let error = interpret::<DescribeRefreshTaskByIdResponse>(&busy, Format::Json).unwrap_err();
+        assert!(error.is_retryable());
+        assert_eq!(error.retry_after(), Some(Duration::from_millis(250)));
     }
 
     #[test]

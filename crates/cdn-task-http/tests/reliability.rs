@@ -727,7 +727,9 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
                 max_attempts: 2,
                 min_backoff: Duration::from_millis(1),
                 max_backoff: Duration::from_millis(2),
-                max_total_time: Duration::from_secs(5),
+                // Under the retry-after of a throttled answer (up to 1 s at 1 call a second), so
+                // the throttling error is returned rather than waited out.
+                max_total_time: Duration::from_millis(500),
             })
             .build()
             .unwrap();

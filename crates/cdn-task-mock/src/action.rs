@@ -1,24 +1,27 @@
 //! The actions the mock serves, named and rate-limited by the core's operations.
 
 use cdn_task_core::{
-    DescribeRefreshQuota, DescribeRefreshTaskById, Operation, PushObjectCache, RateLimit, RefreshObjectCaches,
+    DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTasks, Operation, PushObjectCache,
+    RateLimit, RefreshObjectCaches,
 };
 
-/// One of the four actions the mock serves.
+/// One of the five actions the mock serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Action {
     DescribeRefreshTaskById,
     RefreshObjectCaches,
     PushObjectCache,
     DescribeRefreshQuota,
+    DescribeRefreshTasks,
 }
 
 impl Action {
-    pub(crate) const ALL: [Action; 4] = [
+    pub(crate) const ALL: [Action; 5] = [
         Action::DescribeRefreshTaskById,
         Action::RefreshObjectCaches,
         Action::PushObjectCache,
         Action::DescribeRefreshQuota,
+        Action::DescribeRefreshTasks,
     ];
 
     /// The action named `name` (exactly, as the service matches it).
@@ -33,6 +36,7 @@ impl Action {
             Action::RefreshObjectCaches => RefreshObjectCaches::ACTION,
             Action::PushObjectCache => PushObjectCache::ACTION,
             Action::DescribeRefreshQuota => DescribeRefreshQuota::ACTION,
+            Action::DescribeRefreshTasks => DescribeRefreshTasks::ACTION,
         }
     }
 
@@ -43,6 +47,7 @@ impl Action {
             Action::RefreshObjectCaches => RefreshObjectCaches::RATE_LIMIT,
             Action::PushObjectCache => PushObjectCache::RATE_LIMIT,
             Action::DescribeRefreshQuota => DescribeRefreshQuota::RATE_LIMIT,
+            Action::DescribeRefreshTasks => DescribeRefreshTasks::RATE_LIMIT,
         }
     }
 
@@ -62,6 +67,10 @@ mod tests {
             assert_eq!(Action::ALL[action.index()], action);
         }
         assert_eq!(Action::from_name("describerefreshtaskbyid"), None);
-        assert_eq!(Action::from_name("DescribeRefreshTasks"), None);
+        assert_eq!(
+            Action::from_name("DescribeRefreshTasks"),
+            Some(Action::DescribeRefreshTasks)
+        );
+        assert_eq!(Action::from_name("DescribeDcdnRefreshTasks"), None);
     }
 }

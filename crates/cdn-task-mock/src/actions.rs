@@ -1,4 +1,4 @@
-//! The four actions, over the task store and the quota book.
+//! The five actions, over the task store and the quota book.
 
 use crate::action::Action;
 use crate::quota::QuotaKind;
@@ -7,8 +7,8 @@ use crate::state::{Shared, State};
 use cdn_task_core::signing::VerifiedRequest;
 use cdn_task_core::{
     CreateTasksResponse, CreatedTaskKind, DescribeRefreshQuota, DescribeRefreshTaskById,
-    DescribeRefreshTaskByIdResponse, ErrorCode, Format, ObjectPaths, ObjectType, Operation, PushObjectCache,
-    RefreshObjectCaches, RefreshQuota, RefreshType,
+    DescribeRefreshTaskByIdResponse, DescribeRefreshTasks, DescribeRefreshTasksResponse, ErrorCode, Format,
+    ObjectPaths, ObjectType, Operation, PushObjectCache, RefreshObjectCaches, RefreshQuota, RefreshType,
 };
 use chrono::{DateTime, Utc};
 
@@ -68,7 +68,7 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
         }
         Action::DescribeRefreshQuota => {
             let _: DescribeRefreshQuota = call.operation()?;
-            let [url, directory, regex, preload] = call
+            let [url, directory, regex, preload, ignore_params] = call
                 .shared
                 .state()
                 .quotas
@@ -79,9 +79,27 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
                 directory,
                 preload,
                 regex,
+                ignore_params: Some(ignore_params),
             }))
         }
+        Action::DescribeRefreshTasks => list(call),
     }
+}
+
+fn list(call: &Call<'_>) -> Result<Reply, Failure> {
+    let operation: DescribeRefreshTasks = call.operation()?;
+    operation.check_window(call.now).map_err(Failure::from)?;
+    let (tasks, total) = call
+        .shared
+        .state()
+        .tasks
+        .list(call.caller(), &operation, call.now);
+    let page = DescribeRefreshTasksResponse::new(call.request_id, tasks).with_paging(
+        operation.page_number(),
+        operation.page_size(),
+        total,
+    );
+    Ok(call.success(&page))
 }
 
 fn describe(call: &Call<'_>) -> Result<Reply, Failure> {
@@ -116,6 +134,18 @@ fn create(
             random,
             ..
         } = &mut *state;
+        if quota == QuotaKind::Preload {
+            // The prefetch queue holds unfinished prefetches; when this call would overflow it,
+            // the service refuses new tasks (API-FAMILY B.2).
+            let queued = tasks.unfinished(call.caller(), &object_type, call.now);
+            let room = call.shared.preload_queue.saturating_sub(queued);
+            if paths.len() as u64 > room {
+                return Err(Failure::detailed(
+                    ErrorCode::PreloadQueueFull,
+                    format!("({queued} URLs queued, room for {room}.)"),
+                ));
+            }
+        }
         quotas
             .take(call.caller(), quota, paths.len() as u64, call.now.date_naive())
             .map_err(|exceeded| {

@@ -1,6 +1,6 @@
 //! The mock's command-line flags, shared by the `cdn-task-mock` binary and `cdn-task mock`.
 
-use crate::config::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig};
+use crate::config::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DailyQuotas, MockConfig};
 use crate::seed::{SeedError, load_seed_file};
 use std::fmt;
 use std::net::SocketAddr;
@@ -58,6 +58,65 @@ pub struct MockArgs {
     /// as the real gateway does (to test a client's own redaction).
     #[arg(long)]
     pub echo_string_to_sign: bool,
+    /// Daily quotas and the prefetch queue (accounts can have them raised).
+    #[command(flatten)]
+    pub quotas: QuotaArgs,
+}
+
+/// The quota flags of the mock: the service's defaults unless set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+#[command(next_help_heading = "Quotas")]
+pub struct QuotaArgs {
+    /// URL refreshes per AccessKey per day.
+    #[arg(long = "quota-url", value_name = "N", default_value_t = DailyQuotas::default().url)]
+    pub url: u64,
+    /// Directory refreshes per AccessKey per day.
+    #[arg(long = "quota-dir", value_name = "N", default_value_t = DailyQuotas::default().directory)]
+    pub directory: u64,
+    /// Regex refreshes per AccessKey per day.
+    #[arg(long = "quota-regex", value_name = "N", default_value_t = DailyQuotas::default().regex)]
+    pub regex: u64,
+    /// Refreshes ignoring query strings per AccessKey per day.
+    #[arg(long = "quota-ignore-params", value_name = "N", default_value_t = DailyQuotas::default().ignore_params)]
+    pub ignore_params: u64,
+    /// Prefetched URLs per AccessKey per day.
+    #[arg(long = "quota-preload", value_name = "N", default_value_t = DailyQuotas::default().preload)]
+    pub preload: u64,
+    /// Unfinished prefetched URLs the queue of each AccessKey holds (PreloadQueueFull beyond).
+    #[arg(long = "preload-queue", value_name = "N", default_value_t = DailyQuotas::default().preload_queue)]
+    pub preload_queue: u64,
+}
+
+impl Default for QuotaArgs {
+    fn default() -> Self {
+        QuotaArgs::from(DailyQuotas::default())
+    }
+}
+
+impl From<DailyQuotas> for QuotaArgs {
+    fn from(quotas: DailyQuotas) -> Self {
+        QuotaArgs {
+            url: quotas.url,
+            directory: quotas.directory,
+            regex: quotas.regex,
+            ignore_params: quotas.ignore_params,
+            preload: quotas.preload,
+            preload_queue: quotas.preload_queue,
+        }
+    }
+}
+
+impl From<QuotaArgs> for DailyQuotas {
+    fn from(args: QuotaArgs) -> Self {
+        DailyQuotas {
+            url: args.url,
+            directory: args.directory,
+            regex: args.regex,
+            ignore_params: args.ignore_params,
+            preload: args.preload,
+            preload_queue: args.preload_queue,
+        }
+    }
 }
 
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
@@ -84,6 +143,7 @@ impl MockArgs {
             seed: self.rng_seed.unwrap_or_else(rand::random),
             seed_tasks,
             echo_unredacted_string_to_sign: self.echo_string_to_sign,
+            daily_quotas: self.quotas.into(),
             ..MockConfig::default()
         })
     }
@@ -187,6 +247,7 @@ impl Default for MockArgs {
             fail_rate: 0.0,
             rate_limit: MockConfig::default().rate_limit,
             echo_string_to_sign: false,
+            quotas: QuotaArgs::default(),
         }
     }
 }
@@ -217,6 +278,17 @@ mod tests {
         assert_eq!(parsed.rate_limit, defaults.rate_limit);
         assert_eq!(parsed.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(parsed.rate_limit, 30);
+        assert_eq!(parsed.quotas, defaults.quotas);
+        assert_eq!(DailyQuotas::from(parsed.quotas), DailyQuotas::default());
+    }
+
+    #[test]
+    fn quota_flags_set_the_daily_quotas() {
+        let args = parse(&["--quota-url", "25", "--quota-dir", "3", "--preload-queue", "7"]).unwrap();
+        let quotas = args.into_config().unwrap().daily_quotas;
+        assert_eq!((quotas.url, quotas.directory, quotas.preload_queue), (25, 3, 7));
+        assert_eq!(quotas.regex, 20);
+        assert!(parse(&["--quota-url", "-1"]).is_err());
     }
 
     #[test]

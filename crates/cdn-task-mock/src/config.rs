@@ -69,6 +69,50 @@ pub struct MockConfig {
     /// does (under the RPC scheme it holds the `SecurityToken`), so a client's own redaction can
     /// be tested. Default off: the mock redacts the token.
     pub echo_unredacted_string_to_sign: bool,
+    /// Daily quotas per AccessKey and the prefetch queue. Default: the service's defaults.
+    pub daily_quotas: DailyQuotas,
+}
+
+/// The daily quotas of each AccessKey (reset at midnight UTC by the mock's clock) and the size of
+/// its prefetch queue. The defaults are the service's (API-FAMILY B.1, B.2); accounts can have
+/// them raised, so each can be set.
+///
+/// ```
+/// use cdn_task_mock::DailyQuotas;
+/// let mut quotas = DailyQuotas::default();
+/// assert_eq!((quotas.url, quotas.directory, quotas.regex), (10_000, 100, 20));
+/// quotas.url = 50_000;
+/// # let _ = quotas;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DailyQuotas {
+    /// URL refreshes a day (`UrlQuota`). Default 10,000.
+    pub url: u64,
+    /// Directory refreshes a day (`DirQuota`). Default 100.
+    pub directory: u64,
+    /// Regex refreshes a day (`RegexQuota`). Default 20.
+    pub regex: u64,
+    /// Refreshes ignoring query strings a day (`IgnoreParamsQuota`). Default 100.
+    pub ignore_params: u64,
+    /// Prefetched URLs a day (`PreloadQuota`). Default 1,000.
+    pub preload: u64,
+    /// Prefetched URLs not yet finished that the queue holds; a prefetch that would overflow it
+    /// is refused with `PreloadQueueFull`. Default 100,000.
+    pub preload_queue: u64,
+}
+
+impl Default for DailyQuotas {
+    fn default() -> Self {
+        DailyQuotas {
+            url: 10_000,
+            directory: 100,
+            regex: 20,
+            ignore_params: 100,
+            preload: 1_000,
+            preload_queue: 100_000,
+        }
+    }
 }
 
 /// The default [`MockConfig::header_read_timeout`].
@@ -97,6 +141,7 @@ impl Default for MockConfig {
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             echo_unredacted_string_to_sign: false,
+            daily_quotas: DailyQuotas::default(),
         }
     }
 }
@@ -121,6 +166,7 @@ impl fmt::Debug for MockConfig {
                 "echo_unredacted_string_to_sign",
                 &self.echo_unredacted_string_to_sign,
             )
+            .field("daily_quotas", &self.daily_quotas)
             .finish()
     }
 }

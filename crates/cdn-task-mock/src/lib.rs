@@ -4,8 +4,8 @@
 //! `2018-05-10`) for integration tests, the way moto and LocalStack serve AWS users. The official
 //! SDKs work against it unchanged except for the endpoint.
 //!
-//! It serves `DescribeRefreshTaskById`, `RefreshObjectCaches`, `PushObjectCache` and
-//! `DescribeRefreshQuota` RPC-style at `/` (GET or POST, parameters in the query and/or a form
+//! It serves `DescribeRefreshTaskById`, `DescribeRefreshTasks`, `RefreshObjectCaches`,
+//! `PushObjectCache` and `DescribeRefreshQuota` RPC-style at `/` (GET or POST, parameters in the query and/or a form
 //! body), and behaves as the service does:
 //!
 //! - verifies both signature schemes (RPC HMAC-SHA1 and ACS3-HMAC-SHA256) on every request,
@@ -13,8 +13,11 @@
 //! - answers in the format asked (`Format=JSON`/`XML`; XML by default for RPC, JSON for ACS3),
 //!   errors included, with the documented codes, statuses and content types;
 //! - shows each AccessKey only its own tasks (and seeded ones), only within the three-day window;
-//! - throttles per AccessKey (`Throttling.User`), keeps daily refresh quotas
-//!   (`QuotaExceeded.Refresh`);
+//! - throttles per AccessKey and action at the documented limits (`Throttling.User`, with
+//!   `x-acs-retry-after` in milliseconds), keeps daily refresh and prefetch quotas and the
+//!   prefetch queue ([`DailyQuotas`]: `QuotaExceeded.Refresh`, `PreloadQueueFull`), and refuses
+//!   calls over the per-call limits (`SingleRequest.OverLimit`, `InvalidObjectPath.Malformed`);
+//! - lists tasks (`DescribeRefreshTasks`) with its filters, paging and three-day window;
 //! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
 //! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies.
 //!
@@ -75,11 +78,12 @@ mod store;
 mod throttle;
 mod truncated;
 
-pub use args::{AccessKey, FlagError, MockArgs, parse_duration};
+pub use args::{AccessKey, FlagError, MockArgs, QuotaArgs, parse_duration};
 pub use clock::MockClock;
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, Fault, FaultConfig, MockConfig,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, DailyQuotas, Fault, FaultConfig,
+    MockConfig,
 };
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
 pub use run::{RunError, run};

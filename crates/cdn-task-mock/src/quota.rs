@@ -1,5 +1,6 @@
 //! Daily refresh and prefetch quotas per AccessKey, reset at midnight UTC by the mock's clock.
 
+use crate::config::DailyQuotas;
 use cdn_task_core::{Quota, RefreshType};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -15,31 +16,35 @@ pub(crate) enum QuotaKind {
     Regex,
     /// Prefetches.
     Preload,
+    /// Refreshes that ignore query strings.
+    IgnoreParams,
 }
 
 impl QuotaKind {
-    const ALL: [QuotaKind; 4] = [
+    const ALL: [QuotaKind; 5] = [
         QuotaKind::Url,
         QuotaKind::Directory,
         QuotaKind::Regex,
         QuotaKind::Preload,
+        QuotaKind::IgnoreParams,
     ];
 
-    /// The daily allowance: 10,000 URLs, 100 directories, 20 regexes (API.md), and 1,000
-    /// prefetched URLs (the service's default prefetch quota; API.md gives no figure).
-    pub(crate) fn daily_allowance(self) -> u64 {
+    /// The daily allowance of this kind in `quotas`.
+    pub(crate) fn daily_allowance(self, quotas: &DailyQuotas) -> u64 {
         match self {
-            QuotaKind::Url => 10_000,
-            QuotaKind::Directory => 100,
-            QuotaKind::Regex => 20,
-            QuotaKind::Preload => 1_000,
+            QuotaKind::Url => quotas.url,
+            QuotaKind::Directory => quotas.directory,
+            QuotaKind::Regex => quotas.regex,
+            QuotaKind::Preload => quotas.preload,
+            QuotaKind::IgnoreParams => quotas.ignore_params,
         }
     }
 
     /// The quota a refresh of this type draws on.
     pub(crate) fn of_refresh(kind: RefreshType) -> QuotaKind {
         match kind {
-            RefreshType::File | RefreshType::IgnoreParams => QuotaKind::Url,
+            RefreshType::File => QuotaKind::Url,
+            RefreshType::IgnoreParams => QuotaKind::IgnoreParams,
             RefreshType::Directory => QuotaKind::Directory,
             RefreshType::Regex => QuotaKind::Regex,
         }
@@ -50,16 +55,17 @@ impl QuotaKind {
     }
 }
 
-/// Today's usage by AccessKey.
+/// Today's usage by AccessKey, against the allowances.
 #[derive(Debug, Default)]
 pub(crate) struct QuotaBook {
+    allowances: DailyQuotas,
     usage: HashMap<String, Usage>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Usage {
     day: NaiveDate,
-    used: [u64; 4],
+    used: [u64; 5],
 }
 
 /// Taking `requested` more would exceed the day's allowance.
@@ -71,6 +77,14 @@ pub(crate) struct QuotaExceeded {
 }
 
 impl QuotaBook {
+    /// A book with these daily allowances.
+    pub(crate) fn new(allowances: DailyQuotas) -> QuotaBook {
+        QuotaBook {
+            allowances,
+            usage: HashMap::new(),
+        }
+    }
+
     /// Takes `count` from `key`'s `kind` quota for `today`, or takes nothing and says why not.
     pub(crate) fn take(
         &mut self,
@@ -81,16 +95,16 @@ impl QuotaBook {
     ) -> Result<(), QuotaExceeded> {
         let usage = self.usage.entry(key.to_owned()).or_insert(Usage {
             day: today,
-            used: [0; 4],
+            used: [0; 5],
         });
         if usage.day != today {
             *usage = Usage {
                 day: today,
-                used: [0; 4],
+                used: [0; 5],
             };
         }
         let used = &mut usage.used[kind.index()];
-        let remaining = kind.daily_allowance().saturating_sub(*used);
+        let remaining = kind.daily_allowance(&self.allowances).saturating_sub(*used);
         if count > remaining {
             return Err(QuotaExceeded {
                 kind,
@@ -102,14 +116,14 @@ impl QuotaBook {
         Ok(())
     }
 
-    /// `key`'s quotas for `today`, in the order url, directory, regex, preload.
-    pub(crate) fn report(&self, key: &str, today: NaiveDate) -> [Quota; 4] {
+    /// `key`'s quotas for `today`, in the order url, directory, regex, preload, ignore-params.
+    pub(crate) fn report(&self, key: &str, today: NaiveDate) -> [Quota; 5] {
         let used = match self.usage.get(key) {
             Some(usage) if usage.day == today => usage.used,
-            _ => [0; 4],
+            _ => [0; 5],
         };
         QuotaKind::ALL.map(|kind| {
-            let quota = kind.daily_allowance();
+            let quota = kind.daily_allowance(&self.allowances);
             Quota {
                 quota,
                 remain: quota.saturating_sub(used[kind.index()]),
@@ -146,6 +160,23 @@ mod tests {
     }
 
     #[test]
+    fn allowances_come_from_the_configuration() {
+        let mut book = QuotaBook::new(DailyQuotas {
+            url: 3,
+            ..DailyQuotas::default()
+        });
+        assert_eq!(book.report("a", day(1))[0], Quota { quota: 3, remain: 3 });
+        assert!(book.take("a", QuotaKind::Url, 4, day(1)).is_err());
+        assert_eq!(
+            book.report("a", day(1))[4],
+            Quota {
+                quota: 100,
+                remain: 100
+            }
+        );
+    }
+
+    #[test]
     fn a_new_day_resets_usage() {
         let mut book = QuotaBook::default();
         book.take("a", QuotaKind::Directory, 100, day(1)).unwrap();
@@ -157,7 +188,10 @@ mod tests {
 
     #[test]
     fn refresh_types_map_to_quotas() {
-        assert_eq!(QuotaKind::of_refresh(RefreshType::IgnoreParams), QuotaKind::Url);
+        assert_eq!(
+            QuotaKind::of_refresh(RefreshType::IgnoreParams),
+            QuotaKind::IgnoreParams
+        );
         assert_eq!(
             QuotaKind::of_refresh(RefreshType::Directory),
             QuotaKind::Directory

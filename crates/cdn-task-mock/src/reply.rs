@@ -7,9 +7,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use cdn_task_core::signing::VerifyError;
 use cdn_task_core::{ErrorCode, Format, ParameterError, ServiceErrorBody, WireBody};
+use std::time::Duration;
 
 /// The header the service echoes the request ID in.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-acs-request-id";
+
+/// The header the gateway tells a throttled caller how long to wait in, in milliseconds
+/// (API-FAMILY A.6).
+pub(crate) const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
 
 /// Why a request is refused: a code from the core's catalogue, and any detail that makes the
 /// message more useful than the catalogue's.
@@ -17,20 +22,34 @@ pub(crate) const REQUEST_ID_HEADER: &str = "x-acs-request-id";
 pub(crate) struct Failure {
     pub(crate) code: ErrorCode,
     message: Option<String>,
+    /// How long a throttled caller should wait (`x-acs-retry-after`).
+    retry_after: Option<Duration>,
 }
 
 impl Failure {
     /// The catalogue's message for `code`.
     pub(crate) fn code(code: ErrorCode) -> Failure {
-        Failure { code, message: None }
+        Failure {
+            code,
+            message: None,
+            retry_after: None,
+        }
+    }
+
+    /// `Throttling.User`, with how long until a call is allowed again.
+    pub(crate) fn throttled(wait: Duration) -> Failure {
+        Failure {
+            retry_after: Some(wait),
+            ..Failure::code(ErrorCode::ThrottlingUser)
+        }
     }
 
     /// `MissingParameter`, naming the parameter the way the catalogue's message names `TaskId`.
     pub(crate) fn missing(name: &str) -> Failure {
         let template = ErrorCode::MissingParameter.message().unwrap_or_default();
         Failure {
-            code: ErrorCode::MissingParameter,
             message: Some(template.replacen("\"TaskId\"", &format!("\"{name}\""), 1)),
+            ..Failure::code(ErrorCode::MissingParameter)
         }
     }
 
@@ -39,7 +58,7 @@ impl Failure {
         let base = code.message().unwrap_or_default();
         Failure {
             message: Some(format!("{base} {detail}")),
-            code,
+            ..Failure::code(code)
         }
     }
 
@@ -59,6 +78,21 @@ impl From<ParameterError> for Failure {
             ParameterError::Invalid { code, .. } if *code == ErrorCode::InvalidParameter => {
                 Failure::detailed(ErrorCode::InvalidParameter, format!("({error})"))
             }
+            // `MissingParameter` for a rule between parameters ("StartTime and EndTime can not be
+            // single."): the catalogue's message names `TaskId`, the rule says what is missing.
+            ParameterError::Invalid {
+                code: ErrorCode::MissingParameter,
+                reason,
+                ..
+            } => Failure {
+                message: Some(format!("{reason}.")),
+                ..Failure::code(ErrorCode::MissingParameter)
+            },
+            ParameterError::Invalid {
+                code: code @ (ErrorCode::SingleRequestOverLimit | ErrorCode::InvalidObjectPathMalformed),
+                reason,
+                ..
+            } => Failure::detailed(code.clone(), format!("({reason}.)")),
             _ => Failure::code(error.error_code()),
         }
     }
@@ -90,6 +124,8 @@ pub(crate) struct Reply {
     pub(crate) request_id: String,
     /// The error code, when this is an error.
     pub(crate) error_code: Option<ErrorCode>,
+    /// `x-acs-retry-after`, for a throttled call.
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl Reply {
@@ -101,6 +137,7 @@ impl Reply {
             body: body.encode(format),
             request_id: request_id.to_owned(),
             error_code: None,
+            retry_after: None,
         }
     }
 
@@ -113,6 +150,7 @@ impl Reply {
             body: body.encode(format),
             request_id: request_id.to_owned(),
             error_code: Some(failure.code.clone()),
+            retry_after: failure.retry_after,
         }
     }
 
@@ -133,6 +171,15 @@ impl Reply {
         );
         if let Ok(value) = HeaderValue::from_str(&self.request_id) {
             headers.insert(REQUEST_ID_HEADER, value);
+        }
+        if let Some(wait) = self.retry_after {
+            // Whole milliseconds, rounded up, and at least one: a client that waits this long
+            // is allowed, and a zero would be ignored (the SDK takes only positive values).
+            let millis = wait.as_nanos().div_ceil(1_000_000).max(1);
+            headers.insert(
+                RETRY_AFTER_HEADER,
+                HeaderValue::from(u64::try_from(millis).unwrap_or(u64::MAX)),
+            );
         }
         response
     }
@@ -188,6 +235,13 @@ mod tests {
             "application/json;charset=utf-8"
         );
         assert_eq!(response.headers()[REQUEST_ID_HEADER], "RID");
+        assert!(response.headers().get(RETRY_AFTER_HEADER).is_none());
+        let throttled = Reply::failure(
+            &Failure::throttled(Duration::from_micros(33_400)),
+            Format::Json,
+            "R",
+        );
+        assert_eq!(throttled.into_response(false).headers()[RETRY_AFTER_HEADER], "34");
         let xml = Reply::failure(
             &Failure::code(ErrorCode::InvalidActionNotFound),
             Format::Xml,

@@ -196,9 +196,10 @@ fn process(
         .parameter("Action")
         .ok_or_else(|| Failure::missing("Action"))?;
     let action = Action::from_name(name).ok_or_else(|| Failure::code(ErrorCode::InvalidActionNotFound))?;
-    if !shared.throttle.allows(&verified.access_key_id, action) {
-        return Err(Failure::code(ErrorCode::ThrottlingUser));
-    }
+    shared
+        .throttle
+        .check(&verified.access_key_id, action)
+        .map_err(Failure::throttled)?;
     perform(
         action,
         &Call {

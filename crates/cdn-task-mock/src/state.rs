@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) clock: MockClock,
     pub(crate) fail_rate: f64,
     pub(crate) body_limits: BodyLimits,
+    /// How many unfinished prefetched URLs the queue of each AccessKey holds.
+    pub(crate) preload_queue: u64,
     pub(crate) throttle: Throttle,
     /// Whether `SignatureDoesNotMatch` quotes the string to sign unredacted.
     pub(crate) echo_unredacted_string_to_sign: bool,
@@ -53,11 +55,12 @@ impl Shared {
                 bytes: config.max_body_bytes,
                 timeout: config.body_read_timeout,
             },
+            preload_queue: config.daily_quotas.preload_queue,
             throttle: Throttle::new(config.rate_limit),
             echo_unredacted_string_to_sign: config.echo_unredacted_string_to_sign,
             state: Mutex::new(State {
                 tasks,
-                quotas: QuotaBook::default(),
+                quotas: QuotaBook::new(config.daily_quotas),
                 nonces: NonceStore::new(MAX_NONCES_PER_KEY),
                 random: Randomness::new(config.seed),
                 faults: config.faults,

@@ -1,7 +1,7 @@
 //! The tasks the mock knows: who owns them, how they progress, which IDs are next.
 
 use crate::progress::{Fate, stage_at};
-use cdn_task_core::{ObjectType, QUERY_WINDOW, Task, TaskId, TaskIdList, is_queryable};
+use cdn_task_core::{DescribeRefreshTasks, ObjectType, QUERY_WINDOW, Task, TaskId, TaskIdList, is_queryable};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashMap;
 
@@ -137,6 +137,65 @@ impl TaskStore {
             .collect()
     }
 
+    /// One page of the tasks `caller` may see that match `filter` at `now`, newest first (then by
+    /// ID, highest first), and how many match in all. Only the three-day window is searched.
+    ///
+    /// The mock keeps no resource groups: every task is in every group, so `ResourceGroupId`
+    /// filters nothing.
+    pub(crate) fn list(
+        &self,
+        caller: &str,
+        filter: &DescribeRefreshTasks,
+        now: DateTime<Utc>,
+    ) -> (Vec<Task>, u64) {
+        let domain = filter.domain_name().map(str::to_ascii_lowercase);
+        let mut matching: Vec<Task> = self
+            .tasks
+            .iter()
+            .filter(|(_, entry)| entry.owner.as_deref().is_none_or(|owner| owner == caller))
+            .map(|(id, entry)| self.snapshot(*id, &entry.record, now))
+            .filter(|task| {
+                is_queryable(task.creation_time, now)
+                    && filter.window().is_none_or(|(start, end)| {
+                        // Whole seconds, as the filter is sent.
+                        let created = task.creation_time.timestamp();
+                        (start.timestamp()..=end.timestamp()).contains(&created)
+                    })
+                    && filter.task_id().is_none_or(|id| id == task.task_id)
+                    && filter.object_path().is_none_or(|path| path == task.object_path)
+                    && domain
+                        .as_deref()
+                        .is_none_or(|domain| host_of(&task.object_path) == domain)
+                    && filter
+                        .object_type()
+                        .is_none_or(|kind| kind.as_str() == task.object_type.as_str())
+                    && filter
+                        .status()
+                        .is_none_or(|status| status.as_str() == task.status.as_str())
+            })
+            .collect();
+        matching.sort_by(|a, b| {
+            b.creation_time
+                .cmp(&a.creation_time)
+                .then_with(|| b.task_id.cmp(&a.task_id))
+        });
+        let total = matching.len() as u64;
+        let size = filter.page_size().get() as usize;
+        let skip = (filter.page_number().get() as usize - 1).saturating_mul(size);
+        let page = matching.into_iter().skip(skip).take(size).collect();
+        (page, total)
+    }
+
+    /// How many of `caller`'s created tasks of `object_type` are not finished at `now`.
+    pub(crate) fn unfinished(&self, caller: &str, object_type: &ObjectType, now: DateTime<Utc>) -> u64 {
+        self.tasks
+            .iter()
+            .filter(|(_, entry)| entry.owner.as_deref() == Some(caller))
+            .filter(|(_, entry)| matches!(&entry.record, Record::Created { object_type: t, .. } if t == object_type))
+            .filter(|(id, entry)| !self.snapshot(**id, &entry.record, now).is_terminal())
+            .count() as u64
+    }
+
     fn snapshot(&self, id: TaskId, record: &Record, now: DateTime<Utc>) -> Task {
         match record {
             Record::Seeded(task) => task.clone(),
@@ -159,6 +218,13 @@ impl TaskStore {
             }
         }
     }
+}
+
+/// The host of a URL in lower case, without port (empty when there is none).
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    rest[..end].to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -267,6 +333,74 @@ mod tests {
         );
         assert!(store.tasks.contains_key(&fresh[0]) && !store.tasks.contains_key(&old[0]));
         assert_eq!(store.prune_at, PRUNE_FLOOR);
+    }
+
+    #[test]
+    fn list_filters_pages_newest_first_and_counts_all() {
+        use cdn_task_core::{PageNumber, PageSize, TaskStatusFilter, TaskTypeFilter};
+        let mut store = TaskStore::new(TimeDelta::seconds(10));
+        let paths: Vec<String> = (0..5).map(|n| format!("http://A.com/{n}")).collect();
+        for (n, path) in paths.iter().enumerate() {
+            let at = t0() + TimeDelta::seconds(n as i64);
+            store.create(
+                "a",
+                std::slice::from_ref(path),
+                &ObjectType::File,
+                vec![Fate::Complete],
+                at,
+            );
+        }
+        store.create(
+            "a",
+            &["http://b.com/d/".to_owned()],
+            &ObjectType::Directory,
+            vec![Fate::Complete],
+            t0(),
+        );
+        store.create("bob", &paths, &ObjectType::File, vec![Fate::Complete; 5], t0());
+        let now = t0() + TimeDelta::seconds(12);
+        let list = |filter: DescribeRefreshTasks| {
+            let (page, total) = store.list("a", &filter, now);
+            (
+                page.iter().map(|t| t.object_path.clone()).collect::<Vec<_>>(),
+                total,
+            )
+        };
+        let second_page = DescribeRefreshTasks::builder()
+            .object_type(TaskTypeFilter::File)
+            .domain_name("a.com")
+            .page_size(PageSize::new(2).unwrap())
+            .page_number(PageNumber::new(2).unwrap())
+            .build()
+            .unwrap();
+        assert_eq!(list(second_page), (vec![paths[2].clone(), paths[1].clone()], 5));
+        let window = DescribeRefreshTasks::builder()
+            .window(t0() + TimeDelta::seconds(1), t0() + TimeDelta::seconds(2))
+            .build()
+            .unwrap();
+        assert_eq!(list(window).1, 2);
+        let by_path = DescribeRefreshTasks::builder()
+            .object_path(&paths[3])
+            .build()
+            .unwrap();
+        assert_eq!(list(by_path), (vec![paths[3].clone()], 1));
+        let refreshing = DescribeRefreshTasks::builder()
+            .object_type(TaskTypeFilter::Directory)
+            .status(TaskStatusFilter::Complete)
+            .build()
+            .unwrap();
+        assert_eq!(list(refreshing).1, 1);
+        // Three days later, nothing is listed.
+        let (page, total) = store.list("a", &DescribeRefreshTasks::default(), t0() + TimeDelta::days(4));
+        assert!(page.is_empty() && total == 0);
+        assert_eq!(
+            store.unfinished("a", &ObjectType::File, t0() + TimeDelta::seconds(5)),
+            5
+        );
+        assert_eq!(
+            store.unfinished("a", &ObjectType::File, now + TimeDelta::seconds(10)),
+            0
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use crate::action::Action;
 use cdn_task_core::RateLimit;
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::time::Duration;
 
 /// One keyed limiter per action, or none when throttling is off.
 #[derive(Debug)]
@@ -39,11 +41,20 @@ impl Throttle {
     }
 
     /// Whether `access_key_id` may call `action` now (counting this call).
+    #[cfg(test)]
     pub(crate) fn allows(&self, access_key_id: &str, action: Action) -> bool {
+        self.check(access_key_id, action).is_ok()
+    }
+
+    /// `Ok` when `access_key_id` may call `action` now (counting this call), else how long until
+    /// it may (what the gateway's `x-acs-retry-after` says).
+    pub(crate) fn check(&self, access_key_id: &str, action: Action) -> Result<(), Duration> {
         let Some(limiter) = self.limiters.as_ref().and_then(|l| l.get(action.index())) else {
-            return true;
+            return Ok(());
         };
-        limiter.check_key(&access_key_id.to_owned()).is_ok()
+        limiter
+            .check_key(&access_key_id.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(limiter.clock().now()))
     }
 }
 
@@ -61,6 +72,18 @@ mod tests {
         assert!((5..20).contains(&allowed), "{allowed}");
         assert!(throttle.allows("b", Action::DescribeRefreshTaskById));
         assert!(throttle.allows("a", Action::RefreshObjectCaches));
+        // Refused calls say how long until the next is allowed: at most one interval.
+        let wait = throttle.check("a", Action::DescribeRefreshTaskById).unwrap_err();
+        assert!(wait <= Duration::from_millis(200), "{wait:?}");
+    }
+
+    #[test]
+    fn the_list_is_throttled_at_five_a_second() {
+        let throttle = Throttle::new(30);
+        let allowed = (0..20)
+            .filter(|_| throttle.allows("a", Action::DescribeRefreshTasks))
+            .count();
+        assert!((5..20).contains(&allowed), "{allowed}");
     }
 
     #[test]

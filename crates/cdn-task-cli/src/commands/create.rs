@@ -1,57 +1,139 @@
-//! `cdn-task refresh PATH...` and `cdn-task preload URL...`, each optionally followed by a wait.
+//! `cdn-task refresh PATH...` and `cdn-task preload URL...`: paths from arguments and a file (or
+//! standard input), planned by the core within the service's per-call limits, checked against
+//! today's quota, submitted, and optionally waited for.
 
 use super::print;
 use super::wait::wait_for;
-use crate::cli::{GlobalArgs, PreloadArgs, RefreshArgs, ThenWait};
+use crate::cli::{GlobalArgs, PathSourceArgs, PreloadArgs, RefreshArgs, ThenWait};
 use crate::error::CliError;
 use crate::exit::Outcome;
-use crate::output::CreatedReport;
-use cdn_task_core::CreateTasksResponse;
-use cdn_task_http::Client;
+use crate::submit_output::{PlanReport, SubmitJson};
+use cdn_task_core::{PathSource, PurgeKind, PurgePlan, read_path_list};
+use cdn_task_http::{Force, QuotaPolicy, SubmitOptions};
+use std::io::Read;
 
 /// Purges the paths.
 pub async fn refresh(global: &GlobalArgs, args: &RefreshArgs) -> Result<Outcome, CliError> {
-    // The wait flags are checked before anything is created.
-    let options = args.then.wait.then(|| args.then.options.options()).transpose()?;
-    let client = crate::client::connect(global)?;
-    let created = client.refresh(&args.paths, args.kind.into(), args.force).await?;
-    finish(&client, created, options, &args.then, global).await
+    let kind = PurgeKind::Refresh(args.kind.into());
+    let force = if args.force {
+        Force::Always
+    } else {
+        Force::IfChanged
+    };
+    let options = SubmitOptions::new().force(force);
+    submit(global, kind, &args.paths, &args.source, options, &args.then).await
 }
 
 /// Prefetches the URLs.
 pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Outcome, CliError> {
-    let options = args.then.wait.then(|| args.then.options.options()).transpose()?;
-    let client = crate::client::connect(global)?;
-    let created = client.preload(&args.urls, args.area.map(Into::into)).await?;
-    finish(&client, created, options, &args.then, global).await
+    let mut options = SubmitOptions::new();
+    if let Some(area) = args.area {
+        options = options.area(area.into());
+    }
+    submit(
+        global,
+        PurgeKind::Preload,
+        &args.urls,
+        &args.source,
+        options,
+        &args.then,
+    )
+    .await
 }
 
-/// Without `--wait`, prints the created IDs on stdout. With it, names them on stderr (so they
-/// are known even if the wait fails) and prints the wait's report on stdout.
-async fn finish(
-    client: &Client,
-    created: CreateTasksResponse,
-    wait: Option<cdn_task_http::WaitOptions>,
-    then: &ThenWait,
+/// Plans the paths (exit 2 with the line of every invalid one before anything is sent), then
+/// prints the plan (`--dry-run`) or submits it.
+async fn submit(
     global: &GlobalArgs,
+    kind: PurgeKind,
+    arguments: &[String],
+    source: &PathSourceArgs,
+    options: SubmitOptions,
+    then: &ThenWait,
 ) -> Result<Outcome, CliError> {
-    let created = CreatedReport::from(created);
-    let Some(options) = wait else {
-        print(&created.render(then.output.output))?;
+    // The wait flags are checked before anything is created.
+    let wait = then.wait.then(|| then.options.options()).transpose()?;
+    let plan = PurgePlan::new(kind, sources(arguments, source)?)?;
+    if source.dry_run {
+        print(&PlanReport::of(&plan).render(then.output.output))?;
         return Ok(Outcome::Success);
+    }
+    let options = if source.allow_partial {
+        options.quota_policy(QuotaPolicy::WhatFits)
+    } else {
+        options
     };
-    let ids: Vec<String> = created.task_ids.iter().map(ToString::to_string).collect();
+    let client = crate::client::connect(global)?;
+    let report = client.submit(plan, options).await.map_err(|error| match error {
+        cdn_task_http::Error::QuotaInsufficient { .. } => CliError::OverQuota(error),
+        other => CliError::Client(other),
+    })?;
+    let json = SubmitJson::of(&report);
+    for failure in &json.failed {
+        eprintln!("cdn-task: {}", crate::error::one_line(&failure.summary()));
+    }
+    let submitted_all = json.failed.is_empty();
+    let task_ids = report.task_ids();
+    let Some(options) = wait else {
+        print(&json.render(then.output.output))?;
+        return Ok(if submitted_all {
+            Outcome::Success
+        } else {
+            Outcome::ServiceError
+        });
+    };
+    // Named on stderr, so they are known even if the wait fails.
+    let ids: Vec<String> = task_ids.iter().map(ToString::to_string).collect();
     eprintln!(
-        "cdn-task: created task(s) {} (request ID {}); waiting",
+        "cdn-task: created task(s) {} in {} call(s); waiting",
         ids.join(","),
-        created.request_id
+        report.calls.len()
     );
-    wait_for(
-        client,
-        &created.task_ids,
+    if task_ids.is_empty() {
+        print(&json.render(then.output.output))?;
+        return Ok(Outcome::ServiceError);
+    }
+    let waited = wait_for(
+        &client,
+        &task_ids,
         options.for_created_tasks(),
         then.output.output,
         global.verbose == 0,
     )
-    .await
+    .await?;
+    // A path not submitted (or of unknown outcome) outranks what the wait found: the job is not
+    // done, whatever became of the tasks that were made.
+    Ok(if submitted_all {
+        waited
+    } else {
+        Outcome::ServiceError
+    })
+}
+
+/// The paths of the arguments (numbered from 1), then of the file (numbered by line).
+fn sources(arguments: &[String], source: &PathSourceArgs) -> Result<Vec<PathSource>, CliError> {
+    let mut sources: Vec<PathSource> = arguments
+        .iter()
+        .enumerate()
+        .map(|(index, text)| PathSource::argument(index + 1, text.as_str()))
+        .collect();
+    if let Some(path) = &source.from_file {
+        let text = if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|error| CliError::PathFile {
+                    file: "standard input".into(),
+                    error,
+                })?;
+            text
+        } else {
+            std::fs::read_to_string(path).map_err(|error| CliError::PathFile {
+                file: path.display().to_string(),
+                error,
+            })?
+        };
+        sources.extend(read_path_list(&text));
+    }
+    Ok(sources)
 }

@@ -3,6 +3,8 @@
 mod create;
 mod demo;
 mod describe;
+mod list;
+mod quota;
 mod wait;
 
 use crate::cli::{Cli, Command};
@@ -19,6 +21,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Wait(args) => wait::run(&global, &args).await,
         Command::Refresh(args) => create::refresh(&global, &args).await,
         Command::Preload(args) => create::preload(&global, &args).await,
+        Command::List(args) => list::run(&global, &args).await,
+        Command::Quota(args) => quota::run(&global, &args).await,
         Command::Mock(args) => {
             cdn_task_mock::run(args, std::io::stdout()).await?;
             Ok(Outcome::Success)

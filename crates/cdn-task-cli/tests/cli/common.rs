@@ -55,6 +55,19 @@ impl Setup {
         }
     }
 
+    /// A mock started with `config`.
+    pub async fn with_config(config: MockConfig) -> Setup {
+        Setup {
+            mock: MockServer::start(config).await.unwrap(),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `cdn-task --endpoint MOCK ARGS…` with `input` on standard input.
+    pub async fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        run_with_input(self.command(args), input.to_owned()).await
+    }
+
     /// A mock whose tasks take a second.
     pub async fn quick() -> Setup {
         Setup::new(Duration::from_secs(1), 0.0).await
@@ -111,14 +124,24 @@ pub fn clean_command(home: &std::path::Path) -> Command {
 
 /// Runs a command to the end without blocking the runtime that serves the mock, killing it
 /// after 20 s.
-pub async fn run(mut command: Command) -> Run {
+pub async fn run(command: Command) -> Run {
+    run_with_input(command, String::new()).await
+}
+
+/// [`run`], with `input` written to the command's standard input (then closed).
+pub async fn run_with_input(mut command: Command, input: String) -> Run {
     let output: Output = tokio::task::spawn_blocking(move || {
-        let child = command
-            .stdin(std::process::Stdio::null())
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            // A command that does not read its input closes the pipe: that is not a failure.
+            let _ = stdin.write_all(input.as_bytes());
+        }
         let pid = child.id();
         let (done, finished) = std::sync::mpsc::channel::<()>();
         let watchdog = std::thread::spawn(move || {

@@ -19,7 +19,8 @@ async fn refresh_prints_ids_or_json_and_the_type_reaches_the_service() {
         .await;
     run.expect_code(0);
     let created = run.json();
-    assert!(created["RequestId"].is_string(), "{created}");
+    assert!(created["RequestIds"][0].is_string(), "{created}");
+    assert_eq!(created["Failed"], serde_json::json!([]), "{created}");
     let id = created["TaskIds"][0].as_str().unwrap().to_owned();
     let report = setup.run(&["describe", &id, "--output", "json"]).await.json();
     assert_eq!(report["Tasks"][0]["ObjectType"], "directory");

@@ -6,4 +6,9 @@ mod create;
 mod describe;
 mod errors;
 mod programs;
+// The client tests' proxy, shared rather than copied; not every mode is used here.
+#[allow(dead_code)]
+#[path = "../../../cdn-task-http/tests/client/proxy.rs"]
+mod proxy;
+mod purge;
 mod wait;

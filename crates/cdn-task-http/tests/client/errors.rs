@@ -26,6 +26,7 @@ async fn a_wrong_secret_is_reported_once_in_every_scheme_and_format() {
             retryable,
             request_id,
             message,
+            ..
         } = &error
         else {
             panic!("{error:?}");

@@ -8,6 +8,8 @@ mod credentials;
 mod errors;
 mod faults;
 mod happy;
+mod proxy;
+mod purging;
 mod secrets;
 mod throttling;
 mod waiting;

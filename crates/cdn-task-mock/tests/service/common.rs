@@ -51,6 +51,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub request_id_header: Option<String>,
+    /// `x-acs-retry-after`, when present.
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -238,7 +240,7 @@ impl Mock {
     /// Creates prefetch tasks as `testid`; returns their IDs.
     pub async fn push(&self, paths: &[&str]) -> Vec<TaskId> {
         let op = PushObjectCache {
-            paths: ObjectPaths::new(paths.iter().map(|p| (*p).to_owned()).collect(), 1000).unwrap(),
+            paths: ObjectPaths::new(paths.iter().map(|p| (*p).to_owned()).collect(), 100).unwrap(),
             area: None,
             l2_preload: false,
         };
@@ -272,11 +274,13 @@ async fn answer(response: reqwest::Response) -> Answer {
     };
     let content_type = header("content-type").unwrap_or_default();
     let request_id_header = header("x-acs-request-id");
+    let retry_after = header("x-acs-retry-after");
     let body = response.bytes().await.unwrap().to_vec();
     Answer {
         status,
         content_type,
         request_id_header,
+        retry_after,
         body,
     }
 }

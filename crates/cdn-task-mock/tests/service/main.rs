@@ -5,6 +5,7 @@ mod common;
 mod errors;
 mod faults;
 mod hostile;
+mod listing;
 mod protocol;
 mod tasks;
 mod throttling;

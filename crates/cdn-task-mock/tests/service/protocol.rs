@@ -168,7 +168,10 @@ async fn quota_reports_daily_allowances_minus_usage() {
             )
             .await
             .decode(format);
-        assert_eq!((quota.url.quota, quota.url.remain), (10_000, 9_997));
+        assert_eq!((quota.url.quota, quota.url.remain), (10_000, 9_998));
+        // Ignore-params refreshes have their own quota (API-FAMILY B.1).
+        let ignore_params = quota.ignore_params.unwrap();
+        assert_eq!((ignore_params.quota, ignore_params.remain), (100, 99));
         assert_eq!((quota.directory.quota, quota.directory.remain), (100, 99));
         assert_eq!((quota.regex.quota, quota.regex.remain), (20, 20));
         assert_eq!((quota.preload.quota, quota.preload.remain), (1_000, 999));

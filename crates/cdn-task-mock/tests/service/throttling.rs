@@ -32,7 +32,16 @@ async fn a_burst_over_30_is_throttled_for_that_key_only() {
     for answer in &throttled {
         let body = answer.expect_error("Throttling.User", 400, Format::Json);
         assert_eq!(body.message, "Request was denied due to user flow control.");
+        // How long to wait, in milliseconds, as the gateway says: at most one interval (34 ms).
+        let wait: u64 = answer.retry_after.as_deref().unwrap().parse().unwrap();
+        assert!((1..=34).contains(&wait), "{wait}");
     }
+    assert!(
+        answers
+            .iter()
+            .filter(|a| a.status == 200)
+            .all(|a| a.retry_after.is_none())
+    );
     // Another key is unaffected.
     let other = burst(&mock, 5, &Credentials::new(OTHER_ID, OTHER_SECRET)).await;
     assert!(other.iter().all(|a| a.status == 200));

@@ -1,0 +1,136 @@
+//! The paths of one create call (`ObjectPath`): sent joined by `\n`, received split on `\n` or
+//! `\r\n`, within the per-call limits.
+
+use super::path::{MAX_DOMAINS_PER_CALL, check};
+use crate::error_code::ErrorCode;
+use crate::request::ParameterError;
+use crate::task_id::quote;
+
+/// Most URLs one `RefreshObjectCaches` call (file or ignore-params) takes.
+pub const MAX_URLS_PER_CALL: usize = 1_000;
+/// Most directories one `RefreshObjectCaches` call takes.
+pub const MAX_DIRECTORIES_PER_CALL: usize = 100;
+/// Most regular expressions one `RefreshObjectCaches` call takes.
+pub const MAX_REGEXES_PER_CALL: usize = 1;
+/// Most URLs one `PushObjectCache` call takes (API-FAMILY B.2, the current documentation; older
+/// copies said 1,000).
+pub const MAX_PRELOAD_URLS_PER_CALL: usize = 100;
+
+/// Object paths: one or more entries, sent joined by `\n`; received split on `\n` or `\r\n`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectPaths(Vec<String>);
+
+impl ObjectPaths {
+    /// Validates `paths`: 1 to `max` entries (more is `SingleRequest.OverLimit`), each an
+    /// `http://` or `https://` URL with a host, percent-encoded, at most 1,024 characters
+    /// (`InvalidObjectPath.Malformed`, or `InvalidObjectPath.Size.Malformed` for the length), and
+    /// at most ten distinct domains among them. For regex refreshes the expression stands in the
+    /// URL, so the same rules hold.
+    pub fn new(paths: Vec<String>, max: usize) -> Result<ObjectPaths, ParameterError> {
+        let invalid = |value: &str, reason: &'static str, code: ErrorCode| ParameterError::Invalid {
+            name: "ObjectPath",
+            value: quote(value),
+            reason,
+            code,
+        };
+        if paths.is_empty() {
+            return Err(ParameterError::Missing { name: "ObjectPath" });
+        }
+        if paths.len() > max {
+            return Err(invalid(
+                &format!("{} entries", paths.len()),
+                "too many entries for one call",
+                ErrorCode::SingleRequestOverLimit,
+            ));
+        }
+        let mut domains: Vec<String> = Vec::new();
+        for path in &paths {
+            let host = check(path).map_err(|problem| {
+                let code = match problem {
+                    super::path::PathProblem::TooLong => ErrorCode::InvalidObjectPathSizeMalformed,
+                    _ => ErrorCode::InvalidObjectPathMalformed,
+                };
+                invalid(path, problem.reason(), code)
+            })?;
+            let domain = path[host].to_ascii_lowercase();
+            if !domains.contains(&domain) {
+                if domains.len() == MAX_DOMAINS_PER_CALL {
+                    return Err(invalid(
+                        path,
+                        "the paths of one call may hold at most 10 domains",
+                        ErrorCode::InvalidObjectPathMalformed,
+                    ));
+                }
+                domains.push(domain);
+            }
+        }
+        Ok(ObjectPaths(paths))
+    }
+
+    /// Paths the planner has checked already, one by one and as a call.
+    pub(crate) fn checked(paths: Vec<String>) -> ObjectPaths {
+        ObjectPaths(paths)
+    }
+
+    /// The entries.
+    pub fn paths(&self) -> &[String] {
+        &self.0
+    }
+
+    pub(crate) fn parse(text: &str, max: usize) -> Result<ObjectPaths, ParameterError> {
+        let entries: Vec<String> = text
+            .split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        ObjectPaths::new(entries, max)
+    }
+
+    pub(crate) fn to_parameter(&self) -> String {
+        self.0.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(paths: &[&str], max: usize) -> ErrorCode {
+        let paths = paths.iter().map(|p| (*p).to_owned()).collect();
+        ObjectPaths::new(paths, max).unwrap_err().error_code()
+    }
+
+    #[test]
+    fn limits_carry_the_documented_codes() {
+        assert_eq!(code(&[], 5), ErrorCode::MissingParameter);
+        assert_eq!(
+            code(&["http://a.com/1", "http://a.com/2"], 1),
+            ErrorCode::SingleRequestOverLimit
+        );
+        assert_eq!(code(&["ftp://a.com/"], 5), ErrorCode::InvalidObjectPathMalformed);
+        assert_eq!(
+            code(&["http://a.com/é"], 5),
+            ErrorCode::InvalidObjectPathMalformed
+        );
+        let long = format!("http://a.com/{}", "x".repeat(1_100));
+        assert_eq!(code(&[&long], 5), ErrorCode::InvalidObjectPathSizeMalformed);
+    }
+
+    #[test]
+    fn at_most_ten_domains() {
+        let ten: Vec<String> = (0..10).map(|n| format!("http://d{n}.com/")).collect();
+        assert!(ObjectPaths::new(ten.clone(), 100).is_ok());
+        let mut eleven = ten;
+        eleven.push("http://D0.com/again".into());
+        assert!(
+            ObjectPaths::new(eleven.clone(), 100).is_ok(),
+            "the same domain in other case"
+        );
+        eleven.push("http://d10.com/".into());
+        assert_eq!(
+            ObjectPaths::new(eleven, 100).unwrap_err().error_code(),
+            ErrorCode::InvalidObjectPathMalformed
+        );
+    }
+}
