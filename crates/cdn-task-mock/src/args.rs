@@ -1,6 +1,7 @@
 //! The mock's command-line flags, shared by the `cdn-task-mock` binary and `cdn-task mock`.
 
 use crate::config::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig};
+use crate::control::{AdminToken, ControlPlane};
 use crate::seed::{SeedError, load_seed_file};
 use std::fmt;
 use std::net::SocketAddr;
@@ -54,6 +55,22 @@ pub struct MockArgs {
     /// so request IDs differ across restarts as the service's do).
     #[arg(long, value_name = "N")]
     pub rng_seed: Option<u64>,
+    /// Load the whole state (tasks, quotas, faults, clock) from FILE at start if it exists, and
+    /// save it there, atomically, at shutdown and on `POST /_mock/state/save`.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Require `Authorization: Bearer TOKEN` on the control plane (`/_mock/…`).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CDN_TASK_MOCK_ADMIN_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "no_admin"
+    )]
+    pub admin_token: Option<AdminToken>,
+    /// Serve no control plane: `/_mock/…` is then an unknown path of the API.
+    #[arg(long)]
+    pub no_admin: bool,
 }
 
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
@@ -79,6 +96,12 @@ impl MockArgs {
             rate_limit: self.rate_limit,
             seed: self.rng_seed.unwrap_or_else(rand::random),
             seed_tasks,
+            control_plane: match (self.no_admin, self.admin_token) {
+                (true, _) => ControlPlane::Disabled,
+                (false, Some(token)) => ControlPlane::Token(token),
+                (false, None) => ControlPlane::Open,
+            },
+            state_file: self.state,
             ..MockConfig::default()
         })
     }
@@ -181,6 +204,9 @@ impl Default for MockArgs {
             task_duration: crate::config::DEFAULT_TASK_DURATION,
             fail_rate: 0.0,
             rate_limit: MockConfig::default().rate_limit,
+            state: None,
+            admin_token: None,
+            no_admin: false,
         }
     }
 }
@@ -284,6 +310,25 @@ mod tests {
             ..MockArgs::default()
         };
         assert!(matches!(missing.into_config(), Err(SeedError::Read { .. })));
+    }
+
+    #[test]
+    fn control_plane_flags() {
+        let open = parse(&[]).unwrap().into_config().unwrap();
+        assert_eq!(open.control_plane, ControlPlane::Open);
+        assert_eq!(open.state_file, None);
+        let guarded = parse(&["--admin-token", "tok", "--state", "/tmp/s.json"]).unwrap();
+        assert!(!format!("{guarded:?}").contains("tok\""), "{guarded:?}");
+        let config = guarded.into_config().unwrap();
+        assert_eq!(config.control_plane, ControlPlane::Token("tok".parse().unwrap()));
+        assert_eq!(
+            config.state_file.as_deref(),
+            Some(std::path::Path::new("/tmp/s.json"))
+        );
+        let off = parse(&["--no-admin"]).unwrap().into_config().unwrap();
+        assert_eq!(off.control_plane, ControlPlane::Disabled);
+        assert!(parse(&["--no-admin", "--admin-token", "tok"]).is_err());
+        assert!(parse(&["--admin-token", "two words"]).is_err());
     }
 
     #[test]

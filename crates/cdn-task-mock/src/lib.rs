@@ -55,17 +55,22 @@
 mod action;
 mod actions;
 mod args;
+mod behaviour;
 mod clock;
 mod config;
 mod connection;
+mod control;
+mod fault;
 mod intake;
 mod log;
 mod nonce;
 mod progress;
 mod quota;
 mod random;
+mod recorded;
 mod reply;
 mod run;
+mod saved;
 mod seed;
 mod server;
 mod service;
@@ -73,14 +78,19 @@ mod state;
 mod store;
 mod throttle;
 mod truncated;
+mod wire;
 
 pub use args::{AccessKey, FlagError, MockArgs, parse_duration};
+pub use behaviour::{ClockOverflow, StoredTask};
 pub use clock::MockClock;
 pub use config::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_TASK_DURATION, Fault,
-    FaultConfig, MockConfig,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_TASK_DURATION,
+    MockConfig,
 };
+pub use control::{AdminToken, ControlPlane, InvalidAdminToken};
+pub use fault::{Fault, FaultConfig, FaultRule, InvalidRate};
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
 pub use run::{RunError, run};
+pub use saved::{MockState, StateError};
 pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;

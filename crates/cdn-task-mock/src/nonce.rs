@@ -55,6 +55,12 @@ impl NonceCache {
         Ok(())
     }
 
+    /// Forgets every nonce (the control plane's reset).
+    pub(crate) fn clear(&mut self) {
+        self.seen.clear();
+        self.arrivals.clear();
+    }
+
     /// How many nonces are remembered.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -111,6 +117,9 @@ mod tests {
         assert_eq!(cache.check_and_record("a", "49", t(0)), Err(NonceReplayed));
         cache.check_and_record("a", "fresh", t(30)).unwrap();
         assert_eq!(cache.len(), 1);
+        cache.clear();
+        assert_eq!(cache.len(), 0);
+        cache.check_and_record("a", "fresh", t(30)).unwrap();
     }
 
     #[test]

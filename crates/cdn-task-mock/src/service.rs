@@ -2,10 +2,11 @@
 
 use crate::action::Action;
 use crate::actions::{Call, perform};
-use crate::config::Fault;
 use crate::connection::ConnectionHandle;
+use crate::fault::Fault;
 use crate::intake::{Intake, Prelude};
 use crate::log::ReceivedCall;
+use crate::recorded::recorded_parameters;
 use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
@@ -26,11 +27,13 @@ pub(crate) async fn handle(
     let fault = {
         let mut state = shared.state();
         let State { random, faults, .. } = &mut *state;
-        random.fault(faults)
+        random.fault(faults, prelude.action.as_deref())
     };
     let mut recorder = RecordOnDrop(
         Arc::clone(&shared),
         ReceivedCall {
+            time: shared.clock.request_time(),
+            parameters: Vec::new(),
             method: intake.method.clone(),
             action: prelude.action.clone(),
             access_key_id: None,
@@ -57,6 +60,7 @@ pub(crate) async fn handle(
     let reply = match &fault {
         Some(Fault::InternalError) => injected(ErrorCode::InternalError, &prelude, &request_id),
         Some(Fault::ServiceUnavailable) => injected(ErrorCode::ServiceUnavailable, &prelude, &request_id),
+        Some(Fault::Error(code)) => injected(code.clone(), &prelude, &request_id),
         _ => process(&shared, &intake, &prelude, &request_id, call)
             .unwrap_or_else(|failure| Reply::failure(&failure, prelude.format, &request_id)),
     };
@@ -122,13 +126,16 @@ fn process(
     let verified = verify(&received, |id| shared.secret(id))?;
     call.scheme = verified.scheme;
     call.access_key_id = Some(verified.access_key_id.clone());
+    call.parameters = recorded_parameters(&verified.parameters);
+    // Tasks and quotas follow the mock's clock; skew and nonces the time requests are judged by.
     let now = shared.clock.now();
-    check_clock_skew(verified.timestamp, now)
+    let request_time = shared.clock.request_time();
+    check_clock_skew(verified.timestamp, request_time)
         .map_err(|_| Failure::code(ErrorCode::InvalidTimeStampExpired))?;
     shared
         .state()
         .nonces
-        .check_and_record(&verified.access_key_id, &verified.nonce, now)
+        .check_and_record(&verified.access_key_id, &verified.nonce, request_time)
         .map_err(|_| Failure::code(ErrorCode::SignatureNonceUsed))?;
     // A missing Version or Action is `MissingParameter` naming it (the docs do not say).
     let version = verified

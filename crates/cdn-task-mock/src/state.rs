@@ -2,15 +2,19 @@
 //! one short-held lock.
 
 use crate::clock::MockClock;
-use crate::config::{FaultConfig, MockConfig};
+use crate::config::MockConfig;
+use crate::control::ControlPlane;
+use crate::fault::FaultRule;
 use crate::log::{CallLog, ReceivedCall};
 use crate::nonce::{MAX_REMEMBERED_NONCES, NonceCache};
 use crate::quota::QuotaBook;
 use crate::random::Randomness;
 use crate::store::TaskStore;
 use crate::throttle::Throttle;
+use cdn_task_core::Task;
 use chrono::TimeDelta;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Shared by every handler of one server.
@@ -22,6 +26,12 @@ pub(crate) struct Shared {
     pub(crate) fail_rate: f64,
     pub(crate) max_body_bytes: usize,
     pub(crate) throttle: Throttle,
+    /// What `reset` goes back to.
+    pub(crate) start: Start,
+    /// Who may use the HTTP control plane.
+    pub(crate) control_plane: ControlPlane,
+    /// Where the state is saved, if anywhere.
+    pub(crate) state_file: Option<PathBuf>,
     state: Mutex<State>,
     log: Mutex<CallLog>,
 }
@@ -34,27 +44,55 @@ pub(crate) struct State {
     pub(crate) quotas: QuotaBook,
     pub(crate) nonces: NonceCache,
     pub(crate) random: Randomness,
-    pub(crate) faults: FaultConfig,
+    pub(crate) faults: Vec<FaultRule>,
+}
+
+/// The start state, as configured: what a reset goes back to.
+#[derive(Debug)]
+pub(crate) struct Start {
+    pub(crate) seed_tasks: Vec<Task>,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) seed: u64,
+    /// The clock's setting at start ([`MockClock::setting`]).
+    pub(crate) clock: TimeDelta,
+    pub(crate) task_duration: TimeDelta,
+}
+
+impl Start {
+    /// A task store holding only the seed tasks.
+    pub(crate) fn task_store(&self) -> TaskStore {
+        let mut tasks = TaskStore::new(self.task_duration);
+        tasks.seed(None, self.seed_tasks.clone());
+        tasks
+    }
 }
 
 impl Shared {
     pub(crate) fn new(config: MockConfig) -> Shared {
-        let duration = TimeDelta::from_std(config.task_duration).unwrap_or(TimeDelta::MAX);
-        let mut tasks = TaskStore::new(duration);
-        tasks.seed(None, config.seed_tasks);
+        let start = Start {
+            seed_tasks: config.seed_tasks,
+            faults: config.faults.into_rules(),
+            seed: config.seed,
+            clock: config.clock.setting(),
+            task_duration: TimeDelta::from_std(config.task_duration).unwrap_or(TimeDelta::MAX),
+        };
+        let state = State {
+            tasks: start.task_store(),
+            quotas: QuotaBook::default(),
+            nonces: NonceCache::new(MAX_REMEMBERED_NONCES),
+            random: Randomness::new(start.seed),
+            faults: start.faults.clone(),
+        };
         Shared {
             keys: config.keys.into_iter().collect(),
             clock: config.clock,
             fail_rate: config.fail_rate,
             max_body_bytes: config.max_body_bytes,
             throttle: Throttle::new(config.rate_limit),
-            state: Mutex::new(State {
-                tasks,
-                quotas: QuotaBook::default(),
-                nonces: NonceCache::new(MAX_REMEMBERED_NONCES),
-                random: Randomness::new(config.seed),
-                faults: config.faults,
-            }),
+            start,
+            control_plane: config.control_plane,
+            state_file: config.state_file,
+            state: Mutex::new(state),
             log: Mutex::new(CallLog::default()),
         }
     }
