@@ -42,7 +42,7 @@ pub struct MockArgs {
     /// A JSON array of tasks in the API's field names, visible to every key.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// How long a created task takes to finish (`500ms`, `2s`, `1m`, `1.5h`).
+    /// How long a created task takes to finish (`500ms`, `2s`, `1m`, `1.5h`, `2d`).
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub task_duration: Duration,
     /// Share of created tasks that fail, 0 to 1.
@@ -132,8 +132,8 @@ pub enum FlagError {
     /// `--access-key` is not `ID:SECRET` with both parts non-empty.
     #[error("expected ID:SECRET with a non-empty ID and secret")]
     AccessKey,
-    /// A duration is not a number followed by `ms`, `s`, `m` or `h`.
-    #[error("duration `{0}` is not a number followed by ms, s, m or h (e.g. 500ms, 2s, 1m)")]
+    /// A duration is not a number followed by `ms`, `s`, `m`, `h` or `d`.
+    #[error("duration `{0}` is not a number followed by ms, s, m, h or d (e.g. 500ms, 2s, 1m, 3d)")]
     Duration(String),
     /// `--fail-rate` is not a number from 0 to 1.
     #[error("fail rate `{0}` is not a number from 0 to 1")]
@@ -154,7 +154,8 @@ impl FromStr for AccessKey {
     }
 }
 
-/// Parses a duration: a non-negative number (decimals allowed) and a unit, `ms`, `s`, `m` or `h`.
+/// Parses a duration: a non-negative number (decimals allowed) and a unit, `ms`, `s`, `m`, `h` or
+/// `d` (days of 24 hours).
 ///
 /// ```
 /// use cdn_task_mock::parse_duration;
@@ -174,6 +175,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, FlagError> {
         "s" => 1.0,
         "m" => 60.0,
         "h" => 3600.0,
+        "d" => 86_400.0,
         _ => return Err(bad()),
     };
     if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
@@ -278,6 +280,7 @@ mod tests {
             ("1m", 60_000),
             ("0.25s", 250),
             ("1h", 3_600_000),
+            ("3d", 259_200_000),
         ] {
             assert_eq!(
                 parse_duration(text).unwrap(),
