@@ -16,7 +16,12 @@
 //! - throttles per AccessKey (`Throttling.User`), keeps daily refresh quotas
 //!   (`QuotaExceeded.Refresh`);
 //! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
-//! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies.
+//! - injects faults on request: 500, 503, any catalogue error, delays, dropped connections,
+//!   truncated bodies, by rules per action with a rate and a count ([`FaultRule`]).
+//!
+//! Tests in any language drive it over HTTP under `/_mock/` (health, reset, tasks, clock, faults,
+//! calls, the whole state; see the crate README); each endpoint calls the same function as the
+//! matching [`MockServer`] method. `--state FILE` keeps the state across restarts.
 //!
 //! Every rule comes from [`cdn_task_core`]: validation, codecs, the error catalogue, signature
 //! verification, the window, the rate limits. This crate is the glue and the state.
