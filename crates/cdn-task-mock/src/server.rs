@@ -95,6 +95,29 @@ impl MockServer {
     /// Back to the start state: the configured seed tasks, no quota used, no calls received, no
     /// nonces, the configured faults and random seed, and the clock as it was at start
     /// (`POST /_mock/reset`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_mock::{Fault, FaultRule, MockConfig, MockServer};
+    /// use std::time::Duration;
+    ///
+    /// let server = MockServer::start(MockConfig::default()).await?;
+    /// // The next DescribeRefreshTaskById call gets a 503; tasks move 90 s on.
+    /// server.set_fault_rules(vec![
+    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").count(1),
+    /// ]);
+    /// let later = server.advance_clock(Duration::from_secs(90))?;
+    /// let saved = server.state();
+    /// server.reset();
+    /// assert!(server.fault_rules().is_empty());
+    /// server.restore_state(&saved);
+    /// assert_eq!(server.fault_rules()[0].remaining(), Some(1));
+    /// assert!(server.clock().now() >= later);
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset(&self) {
         self.shared.reset();
     }
