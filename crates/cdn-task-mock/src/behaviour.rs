@@ -61,18 +61,18 @@ impl Shared {
             .collect()
     }
 
-    /// Adds `tasks` as given (they do not progress), visible to `owner` only or, for `None`, to
-    /// every key; a task with an ID already present replaces it. Answers them as stored.
-    pub(crate) fn add_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) -> Vec<StoredTask> {
-        let stored = tasks
-            .iter()
-            .map(|task| StoredTask {
-                owner: owner.map(str::to_owned),
-                task: task.clone(),
+    /// Adds tasks as given (they do not progress), each visible to its owner only or, for
+    /// `None`, to every key; a task with an ID already present replaces it. All are added under
+    /// one lock, so no request sees half of them. Answers them as stored.
+    pub(crate) fn add_tasks(&self, tasks: Vec<(Option<String>, Task)>) -> Vec<StoredTask> {
+        let mut state = self.state();
+        tasks
+            .into_iter()
+            .map(|(owner, task)| {
+                state.tasks.seed(owner.as_deref(), vec![task.clone()]);
+                StoredTask { owner, task }
             })
-            .collect();
-        self.state().tasks.seed(owner, tasks);
-        stored
+            .collect()
     }
 
     /// Moves the mock's clock forward by `by`, or refuses (and moves nothing) if that passes

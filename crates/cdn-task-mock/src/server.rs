@@ -132,12 +132,16 @@ impl MockServer {
     /// `None` makes them visible to every key. A task with an existing ID replaces it. Answers
     /// them as stored (`POST /_mock/tasks`).
     pub fn add_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) -> Vec<StoredTask> {
-        self.shared.add_tasks(owner, tasks)
+        let owned = tasks
+            .into_iter()
+            .map(|task| (owner.map(str::to_owned), task))
+            .collect();
+        self.shared.add_tasks(owned)
     }
 
     /// [`add_tasks`](Self::add_tasks) under its earlier name, kept for existing callers.
     pub fn seed_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) {
-        self.shared.add_tasks(owner, tasks);
+        self.add_tasks(owner, tasks);
     }
 
     /// Moves the mock's clock forward by `by` and answers the new time; refuses, moving

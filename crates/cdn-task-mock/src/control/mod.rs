@@ -185,11 +185,7 @@ async fn dispatch(
         (Endpoint::Tasks, _) => {
             let value: serde_json::Value = read_json(headers, body, LARGE_BODY).await?;
             let parsed = parse_owned_tasks(value).map_err(Refusal::bad)?;
-            let mut stored = Vec::with_capacity(parsed.len());
-            for (owner, task) in parsed {
-                stored.extend(shared.add_tasks(owner.as_deref(), vec![task]));
-            }
-            Ok(tasks_json(&stored))
+            Ok(tasks_json(&shared.add_tasks(parsed)))
         }
         (Endpoint::Clock, "GET") => Ok(now_json(shared.clock.now())),
         (Endpoint::Clock, _) => {
