@@ -141,6 +141,10 @@ fn bad_flags_and_missing_seed_fail_with_a_message() {
     assert!(no_seed.stdout.is_empty());
 }
 
+async fn get_status(url: &str) -> u16 {
+    reqwest::get(url).await.unwrap().status().as_u16()
+}
+
 #[tokio::test]
 async fn state_is_saved_at_sigterm_and_restored_at_start_and_a_broken_file_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,12 +167,7 @@ async fn state_is_saved_at_sigterm_and_restored_at_start_and_a_broken_file_is_le
         .await
         .unwrap();
     assert_eq!(added.status(), 200);
-    let unauthorized = http
-        .get(format!("{}/_mock/tasks", first.base_url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unauthorized.status(), 401);
+    assert_eq!(get_status(&format!("{}/_mock/tasks", first.base_url)).await, 401);
     assert!(!state.exists(), "nothing is written before shutdown or a save");
     assert!(signal_and_wait(first, "-TERM").success());
     let saved = std::fs::read_to_string(&state).unwrap();
@@ -182,12 +181,10 @@ async fn state_is_saved_at_sigterm_and_restored_at_start_and_a_broken_file_is_le
     )
     .await;
     assert_eq!(response.tasks.len(), 1, "the task came back");
-    let closed = http
-        .get(format!("{}/_mock/health", second.base_url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(closed.status(), 404);
+    assert_eq!(
+        get_status(&format!("{}/_mock/health", second.base_url)).await,
+        404
+    );
     assert!(signal_and_wait(second, "-INT").success());
 
     std::fs::write(&state, "{ not a state").unwrap();
