@@ -43,8 +43,10 @@ if [[ -z "${CDN_TASK_MOCK_BIN:-}" ]]; then
         -m "$root/crates/cdn-task-mock/Cargo.toml" -o "$scratch/dist"
     wheel="$(ls "$scratch"/dist/cdn_task_mock-*.whl)"
     echo "interop: installing $(basename "$wheel") into a fresh venv"
-    "$python" -m venv "$scratch/venv"
-    "$scratch/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --no-deps "$wheel"
+    # (pip from the interop venv installs into it: a venv without its own pip is made in a second.)
+    "$python" -m venv --without-pip "$scratch/venv"
+    "$venv/bin/python" -m pip --python "$scratch/venv/bin/python" install --quiet \
+        --disable-pip-version-check --no-index --no-deps "$wheel"
     # The SDKs and pytest come from the interop venv, appended to the fresh venv's path (after its own
     # site-packages, so cdn_task_mock can only come from the wheel).
     purelib() { "$1" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'; }
