@@ -63,6 +63,8 @@ pub(crate) async fn route(
 struct Refusal {
     status: StatusCode,
     message: String,
+    /// For 405: the methods the endpoint answers.
+    allow: Option<String>,
 }
 
 impl Refusal {
@@ -70,6 +72,7 @@ impl Refusal {
         Refusal {
             status,
             message: message.into(),
+            allow: None,
         }
     }
 
@@ -132,15 +135,24 @@ async fn serve(shared: &Shared, request: Request) -> Response {
         Err(Denied::Wrong) => Err(Refusal::new(StatusCode::FORBIDDEN, "wrong admin token")),
         Ok(()) => dispatch(shared, &parts, body).await,
     };
-    let (status, value) = match answer {
-        Ok(value) => (StatusCode::OK, value),
-        Err(refusal) => (refusal.status, json!({ "Error": refusal.message })),
+    let (status, value, allow) = match answer {
+        Ok(value) => (StatusCode::OK, value, None),
+        Err(refusal) => (refusal.status, json!({ "Error": refusal.message }), refusal.allow),
     };
+    tracing::info!(
+        method = %short(parts.method.as_str()),
+        path = %short(parts.uri.path()),
+        status = status.as_u16(),
+        "control plane"
+    );
     let mut response = Response::new(Body::from(value.to_string()));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(allow) = allow.and_then(|allow| HeaderValue::from_str(&allow).ok()) {
+        headers.insert(header::ALLOW, allow);
+    }
     if status == StatusCode::UNAUTHORIZED {
         headers.insert(
             header::WWW_AUTHENTICATE,
@@ -167,11 +179,19 @@ async fn dispatch(
     })?;
     let method = &parts.method;
     if !endpoint.methods().contains(method) {
-        let allowed: Vec<&str> = endpoint.methods().iter().map(Method::as_str).collect();
-        return Err(Refusal::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{path} answers {}, not {method}", allowed.join(", ")),
-        ));
+        let allowed = endpoint
+            .methods()
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Refusal {
+            allow: Some(allowed.clone()),
+            ..Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{path} answers {allowed}, not {}", short(method.as_str())),
+            )
+        });
     }
     let action = query_action(endpoint, parts.uri.query().unwrap_or_default())?;
     let headers = &parts.headers;

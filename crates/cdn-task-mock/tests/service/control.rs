@@ -295,4 +295,16 @@ async fn routes_stay_apart_both_ways() {
     assert_eq!(mock.server.received().len(), 1);
     let (status, _) = control(&mock, "POST", "/_mock/health", None).await;
     assert_eq!(status, 405);
+    let refused = reqwest::Client::new()
+        .delete(format!("{}/_mock/clock", mock.server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers()["allow"], "GET, POST");
+    let head = reqwest::Client::new()
+        .head(format!("{}/_mock/health", mock.server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
 }
