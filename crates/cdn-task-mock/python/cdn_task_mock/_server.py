@@ -11,6 +11,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -104,6 +105,7 @@ class MockServer:
         self._args = args
         self._process: subprocess.Popen | None = None
         self._stderr: list[str] = []
+        self._finalizer: weakref.finalize | None = None
         self.base_url = ""
 
     # -- process -------------------------------------------------------------------------------
@@ -158,6 +160,8 @@ class MockServer:
             raise RuntimeError(f"unexpected first line from cdn-task-mock: {first[0]!r}")
         self._process = process
         self.base_url = match.group(1)
+        # A server never stopped must not outlive the interpreter as an orphan.
+        self._finalizer = weakref.finalize(self, _kill, process)
         return self
 
     def stop(self, timeout: float = 10.0) -> int:
@@ -166,6 +170,8 @@ class MockServer:
         if process is None:
             return 0
         self._process = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -299,6 +305,12 @@ class MockServer:
     def save_state(self) -> dict:
         """Writes the state to `state_file` now, atomically."""
         return self._control("POST", "state/save")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
 
 
 def _parse_time(text: str) -> datetime:
