@@ -241,7 +241,8 @@ class MockServer:
         return self._control("GET", "health")
 
     def reset(self) -> None:
-        """Back to the start state: the seed file's tasks as loaded at start, no quota used, no calls, no nonces, the start faults and clock."""
+        """Back to the start state: the seed file's tasks as loaded at start, no quota used, no calls,
+        no nonces, the faults and clock as started."""
         self._control("POST", "reset")
 
     def tasks(self) -> list[dict]:
