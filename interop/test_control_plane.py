@@ -252,3 +252,13 @@ def test_control_refusals_are_clear_4xx_and_change_nothing(mock):
     assert timeless(mock.state()) == timeless(before)
     assert abs(mock.now() - parse_now(before["Now"])) < timedelta(minutes=1)
     assert describe(client, [task_id]) == {task_id: "Pending"}
+
+
+def test_python_dash_m_runs_the_installed_binary():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "cdn_task_mock", "--version"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("cdn-task-mock "), result.stdout
