@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -255,9 +257,6 @@ def test_control_refusals_are_clear_4xx_and_change_nothing(mock):
 
 
 def test_python_dash_m_runs_the_installed_binary():
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-m", "cdn_task_mock", "--version"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
