@@ -46,7 +46,10 @@ pub async fn run(args: MockArgs, mut out: impl Write) -> Result<(), RunError> {
     let addr = args.listen;
     let config = args.into_config()?;
     let saved = match &config.state_file {
-        Some(path) => MockState::load(path)?,
+        Some(path) => {
+            check_directory(path)?;
+            MockState::load(path)?
+        }
         None => None,
     };
     let saves = config.state_file.is_some();
@@ -67,6 +70,18 @@ pub async fn run(args: MockArgs, mut out: impl Write) -> Result<(), RunError> {
         tracing::info!(path = %path.display(), "state saved");
     }
     Ok(())
+}
+
+/// Fails now, rather than at shutdown with the state lost, when the state file's directory does
+/// not exist.
+fn check_directory(path: &std::path::Path) -> Result<(), StateError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && !parent.is_dir() => Err(StateError::Write {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "its directory does not exist"),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// SIGINT and SIGTERM, listened for from installation on.

@@ -198,4 +198,13 @@ async fn state_is_saved_at_sigterm_and_restored_at_start_and_a_broken_file_is_le
     assert!(stderr.contains("invalid state document"), "{stderr}");
     assert!(broken.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&state).unwrap(), "{ not a state");
+
+    let nowhere = dir.path().join("missing").join("state.json");
+    let early = Command::new(env!("CARGO_BIN_EXE_cdn-task-mock"))
+        .args(["--listen", "127.0.0.1:0", "--state", nowhere.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(early.status.code(), Some(1), "refused at start, not at shutdown");
+    assert!(String::from_utf8_lossy(&early.stderr).contains("directory does not exist"));
 }

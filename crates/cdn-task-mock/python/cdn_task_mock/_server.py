@@ -185,8 +185,12 @@ class MockServer:
     def __enter__(self) -> "MockServer":
         return self.start()
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        status = self.stop()
+        if status != 0 and exc_type is None:
+            # The mock exits 0 when it stops cleanly; anything else (a state it could not save)
+            # must not pass unnoticed.
+            raise RuntimeError(f"cdn-task-mock exited with {status}:\n{self.stderr_tail()}")
 
     @property
     def running(self) -> bool:
