@@ -9,7 +9,7 @@
 //! | 4 | the wait deadline passed with tasks still running |
 
 use crate::error::CliError;
-use cdn_task_mock::RunError;
+use cdn_task_mock::{RunError, StateError};
 use std::process::ExitCode;
 
 /// How a run ended, as an exit code.
@@ -71,7 +71,9 @@ impl CliError {
     /// The exit outcome of this error.
     pub fn outcome(&self) -> Outcome {
         match self {
-            CliError::Ids(_) | CliError::WaitOptions(_) | CliError::Mock(RunError::Seed(_)) => {
+            CliError::Ids(_)
+            | CliError::WaitOptions(_)
+            | CliError::Mock(RunError::Seed(_) | RunError::State(StateError::Invalid { .. })) => {
                 Outcome::InvalidInput
             }
             CliError::Client(error) => Outcome::of_client_error(error),
@@ -130,6 +132,8 @@ mod tests {
             cdn_task_mock::load_seed_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err(),
         );
         assert_eq!(CliError::from(seed).outcome(), Outcome::InvalidInput);
+        let state = RunError::State(cdn_task_mock::MockState::from_json("{").unwrap_err());
+        assert_eq!(CliError::from(state).outcome(), Outcome::InvalidInput);
     }
 
     #[test]
