@@ -1,28 +1,24 @@
 """Fixtures for the interop suite: the `cdn-task-mock` binary as a child process.
 
-The binary is the one `cargo build -p cdn-task-mock` produces; `CDN_TASK_MOCK_BIN` overrides the path.
-Every instance listens on 127.0.0.1 with an ephemeral port (`--listen 127.0.0.1:0`) and announces its
-URL on the first stdout line (`listening on http://HOST:PORT`).
+The binary is `$CDN_TASK_MOCK_BIN` (run.sh points it at the one the wheel installed), else the workspace's
+debug build. Every instance is started by `cdn_task_mock.MockServer` (the wheel's helper, or the source
+tree's): it listens on 127.0.0.1 with an ephemeral port and announces its URL on the first stdout line.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import signal
-import subprocess
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from cdn_task_mock import MockServer
 from sdk_clients import FLAVORS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LISTENING = re.compile(r"^listening on (http://(127\.0\.0\.1:(\d+)))\s*$")
 STARTUP_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 10.0
 
@@ -51,92 +47,19 @@ def mock_binary() -> Path:
     return target / "debug" / "cdn-task-mock"
 
 
-@dataclass
-class MockProcess:
-    """A running `cdn-task-mock` and where it listens."""
-
-    proc: subprocess.Popen
-    url: str  # http://127.0.0.1:PORT
-    hostport: str  # 127.0.0.1:PORT, the form both SDKs take as an endpoint
-    output: list[str] = field(default_factory=list)  # later stdout lines, for diagnostics
-    stderr_path: Path | None = None
-
-    def stderr_tail(self, lines: int = 30) -> str:
-        if self.stderr_path is None or not self.stderr_path.exists():
-            return ""
-        return "\n".join(self.stderr_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def terminate(self) -> int:
-        """SIGTERM, then wait; returns the exit status (killed with SIGKILL if it does not stop)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(
-                    f"cdn-task-mock did not stop within {STOP_TIMEOUT_S}s of SIGTERM"
-                )
-        return self.proc.returncode
-
-
-def start_mock(tmp_dir: Path, *extra_args: str) -> MockProcess:
-    """Start the binary with both test keys and the short task duration, plus `extra_args`."""
+def start_mock(tmp_dir: Path, *extra_args: str) -> MockServer:
+    """Start the binary with both test keys and the short task duration, plus `extra_args`, through the
+    package's own `MockServer` (which reads the `listening on` line and keeps the pipes drained)."""
     binary = mock_binary()
     if not binary.exists():
         raise AssertionError(
             f"mock binary not found at {binary}: run `cargo build -p cdn-task-mock` "
             "or set CDN_TASK_MOCK_BIN"
         )
-    args = [
-        str(binary),
-        "--listen", "127.0.0.1:0",
-        "--access-key", f"{OWNER[0]}:{OWNER[1]}",
-        "--access-key", f"{STRANGER[0]}:{STRANGER[1]}",
-        *(arg for key in FLAVOR_OWNERS.values() for arg in ("--access-key", f"{key[0]}:{key[1]}")),
-        "--task-duration", TASK_DURATION,
-        *extra_args,
-    ]
-    stderr_path = tmp_dir / f"mock-stderr-{len(list(tmp_dir.glob('mock-stderr-*')))}.log"
-    stderr_file = open(stderr_path, "wb")  # noqa: SIM115 - owned by the child for its lifetime
-    proc = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=stderr_file, stdin=subprocess.DEVNULL, text=True
-    )
-    stderr_file.close()
-
-    first: list[str] = []
-    rest: list[str] = []
-    got_first = threading.Event()
-
-    def drain() -> None:
-        # Reads the first line for the URL, then keeps the pipe empty so the child never blocks on it.
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if not got_first.is_set():
-                first.append(line)
-                got_first.set()
-            else:
-                rest.append(line)
-        got_first.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    if not got_first.wait(STARTUP_TIMEOUT_S) or not first:
-        proc.kill()
-        proc.wait()
-        stderr = stderr_path.read_text(errors="replace")
-        raise AssertionError(
-            f"cdn-task-mock printed no first line within {STARTUP_TIMEOUT_S}s "
-            f"(exit {proc.returncode}); args {args[1:]}; stderr:\n{stderr}"
-        )
-    match = LISTENING.match(first[0])
-    if not match:
-        proc.kill()
-        proc.wait()
-        raise AssertionError(f"unexpected first stdout line from cdn-task-mock: {first[0]!r}")
-    return MockProcess(
-        proc=proc, url=match.group(1), hostport=match.group(2), output=rest, stderr_path=stderr_path
-    )
+    keys = [OWNER, STRANGER, *FLAVOR_OWNERS.values()]
+    server = MockServer(access_keys=keys, task_duration=TASK_DURATION, extra_args=extra_args,
+                        binary=binary, startup_timeout=STARTUP_TIMEOUT_S)
+    return server.start()
 
 
 def api_time(t: datetime) -> str:
@@ -211,21 +134,19 @@ def mock(tmp_path_factory: pytest.TempPathFactory):
     # a private instance, so this one turns DescribeRefreshTaskById's limit off (`--rate-limit 0`).
     instance = start_mock(tmp, "--seed", str(seed), "--rate-limit", "0")
     yield instance
-    instance.terminate()
+    assert instance.stop(timeout=STOP_TIMEOUT_S) == 0, instance.stderr_tail()
 
 
 @pytest.fixture
 def fresh_mock(tmp_path: Path):
     """Factory for a private instance (throttling, shutdown); each is stopped after the test."""
-    started: list[MockProcess] = []
+    started: list[MockServer] = []
 
-    def make(*extra_args: str) -> MockProcess:
+    def make(*extra_args: str) -> MockServer:
         instance = start_mock(tmp_path, *extra_args)
         started.append(instance)
         return instance
 
     yield make
     for instance in started:
-        if instance.proc.poll() is None:
-            instance.proc.kill()
-            instance.proc.wait()
+        instance.stop(timeout=STOP_TIMEOUT_S)

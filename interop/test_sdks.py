@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import signal
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -127,7 +126,7 @@ def flavor(request) -> str:
 
 @pytest.fixture
 def client(flavor, mock) -> Flavor:
-    return make_flavor(flavor, mock.hostport, FLAVOR_OWNERS[flavor])
+    return make_flavor(flavor, mock.endpoint, FLAVOR_OWNERS[flavor])
 
 
 # --- creating and describing --------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def test_refresh_then_wait_until_complete(client):
 
 def test_tasks_fail_with_a_documented_description(flavor, fresh_mock):
     instance = fresh_mock("--fail-rate", "1")
-    client = make_flavor(flavor, instance.hostport, OWNER)
+    client = make_flavor(flavor, instance.endpoint, OWNER)
     ids = client.push([unique_url("a.jpg")]) + client.refresh([unique_url("b.jpg")], "File")
     final, seen = wait_until_finished(client, ids)
     for task in final:
@@ -215,7 +214,7 @@ def test_seeded_tasks_within_three_days_only(client):
 
 def test_tasks_are_visible_only_to_their_access_key(flavor, mock, client):
     ids = client.refresh([unique_url("mine.html")], "File")
-    stranger = make_flavor(flavor, mock.hostport, STRANGER)
+    stranger = make_flavor(flavor, mock.endpoint, STRANGER)
     assert stranger.describe(ids).total_count == 0
     # Seeded tasks are visible to every key.
     assert [t["TaskId"] for t in stranger.describe([SEEDED.complete]).tasks] == [SEEDED.complete]
@@ -275,7 +274,7 @@ def test_refresh_rejects_malformed_input(client, path, object_type, code):
 
 
 def test_wrong_secret(flavor, mock):
-    client = make_flavor(flavor, mock.hostport, (OWNER[0], "not-the-secret"))
+    client = make_flavor(flavor, mock.endpoint, (OWNER[0], "not-the-secret"))
     error = client.error_of(lambda: client.describe(["12345678"]))
     if flavor == "core-json":
         # aliyunsdkcore (client.py `_get_server_exception`) turns a 400 SignatureDoesNotMatch whose message
@@ -288,7 +287,7 @@ def test_wrong_secret(flavor, mock):
 
 
 def test_unknown_access_key(flavor, mock):
-    client = make_flavor(flavor, mock.hostport, ("no-such-key", OWNER[1]))
+    client = make_flavor(flavor, mock.endpoint, ("no-such-key", OWNER[1]))
     check_error(client.error_of(lambda: client.describe(["12345678"])), UNKNOWN_KEY)
 
 
@@ -308,7 +307,7 @@ def test_wrong_version(client):
 @pytest.mark.parametrize("accept_format", ["json", "xml"])
 def test_classic_sdk_lower_case_format(mock, accept_format):
     # The V3 SDK's RPC path sends `Format=json`; the service treats the value without regard to case.
-    client = CoreFlavor(mock.hostport, OWNER, accept_format)
+    client = CoreFlavor(mock.endpoint, OWNER, accept_format)
     request = DescribeRefreshTaskByIdRequest()
     request.set_TaskId(SEEDED.complete)
     status, headers, body = client.raw(client.prepare(request))
@@ -322,10 +321,10 @@ def test_classic_sdk_lower_case_format(mock, accept_format):
 def test_classic_sdk_common_request(mock, method):
     # CommonRequest, the classic SDK's generic call: GET with every parameter in the query, as the
     # product docs show, or POST with the API parameters in a form body (signed along with the query).
-    client = CoreFlavor(mock.hostport, OWNER, "JSON")
+    client = CoreFlavor(mock.endpoint, OWNER, "JSON")
 
     def call(action, **params):
-        request = CommonRequest(domain=mock.hostport, version="2018-05-10", action_name=action)
+        request = CommonRequest(domain=mock.endpoint, version="2018-05-10", action_name=action)
         request.set_protocol_type("http")
         request.set_method(method)
         for name, value in params.items():
@@ -347,7 +346,7 @@ def test_classic_sdk_common_request(mock, method):
 def test_v3_sdk_optional_flags(mock):
     # The V3 SDK sends booleans as Python renders them (`True`), RefreshObjectCaches' parameters in a
     # form body covered by x-acs-content-sha256, and PushObjectCache's in the query.
-    client = V3Flavor(mock.hostport, OWNER)
+    client = V3Flavor(mock.endpoint, OWNER)
     paths = [unique_url("crlf-1.jpg"), unique_url("crlf-2.jpg")]
     refreshed = client.client.refresh_object_caches(cdn_models.RefreshObjectCachesRequest(
         object_path="\r\n".join(paths), object_type="File", force=True))
@@ -368,7 +367,7 @@ def test_v3_sdk_optional_flags(mock):
 # `content-type` is sent but not signed": cdn-task-core signing/acs3.rs `verify_acs3`). Strict: when the
 # verifier accepts these requests this test passes, and the marker must go.
 def test_v3_sdk_async_methods(mock):
-    client = V3Flavor(mock.hostport, OWNER).client
+    client = V3Flavor(mock.endpoint, OWNER).client
     path = unique_url("async.jpg")
 
     async def scenario():
@@ -393,7 +392,7 @@ def test_v3_sdk_async_methods(mock):
 @pytest.mark.parametrize("flavor_name", ["v3-acs3", "core-json"])
 def test_throttling(fresh_mock, flavor_name):
     instance = fresh_mock("--rate-limit", "2")
-    client = make_flavor(flavor_name, instance.hostport, OWNER)
+    client = make_flavor(flavor_name, instance.endpoint, OWNER)
     error = None
     for _ in range(30):
         error = client.outcome(lambda: client.describe(["12345678"]))
@@ -402,13 +401,12 @@ def test_throttling(fresh_mock, flavor_name):
     assert error is not None, "30 back-to-back calls at --rate-limit 2 were never throttled"
     assert (error.code, error.status) == ("Throttling.User", 400), error
     # Another key has its own budget.
-    other = make_flavor(flavor_name, instance.hostport, STRANGER)
+    other = make_flavor(flavor_name, instance.endpoint, STRANGER)
     assert other.describe(["12345678"]).total_count == 0
 
 
 def test_stops_cleanly_on_sigterm(fresh_mock):
     instance = fresh_mock()
-    client = make_flavor("v3-acs3", instance.hostport, OWNER)
+    client = make_flavor("v3-acs3", instance.endpoint, OWNER)
     assert client.describe(["12345678"]).total_count == 0
-    instance.proc.send_signal(signal.SIGTERM)
-    assert instance.proc.wait(timeout=10) == 0, instance.stderr_tail()
+    assert instance.stop(timeout=10) == 0, instance.stderr_tail()  # SIGTERM, then wait

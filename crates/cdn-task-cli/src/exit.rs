@@ -9,7 +9,7 @@
 //! | 4 | the wait deadline passed with tasks still running |
 
 use crate::error::CliError;
-use cdn_task_mock::RunError;
+use cdn_task_mock::{RunError, StateError};
 use std::process::ExitCode;
 
 /// How a run ended, as an exit code.
@@ -73,7 +73,7 @@ impl CliError {
         match self {
             CliError::Ids(_)
             | CliError::WaitOptions(_)
-            | CliError::Mock(RunError::Seed(_))
+            | CliError::Mock(RunError::Seed(_) | RunError::State(StateError::Invalid { .. }))
             | CliError::Plan(_)
             | CliError::PathFile { .. }
             | CliError::ListFilter(_) => Outcome::InvalidInput,
@@ -135,6 +135,8 @@ mod tests {
             cdn_task_mock::load_seed_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err(),
         );
         assert_eq!(CliError::from(seed).outcome(), Outcome::InvalidInput);
+        let state = RunError::State(cdn_task_mock::MockState::from_json("{").unwrap_err());
+        assert_eq!(CliError::from(state).outcome(), Outcome::InvalidInput);
     }
 
     #[test]

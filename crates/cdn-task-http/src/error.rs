@@ -142,7 +142,10 @@ impl Error {
         match self {
             Error::Service { retryable, .. } | Error::Decode { retryable, .. } => *retryable,
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } | Error::QuotaInsufficient { .. } => false,
+            Error::InvalidInput(_)
+            | Error::Credentials(_)
+            | Error::Redirect { .. }
+            | Error::QuotaInsufficient { .. } => false,
         }
     }
 
@@ -170,7 +173,10 @@ impl Error {
             Error::Service {
                 code, http_status, ..
             } => *code == ErrorCode::InternalError || (*http_status == 500 && code.http_status().is_none()),
-            Error::InvalidInput(_) | Error::Credentials(_) | Error::Redirect { .. } | Error::QuotaInsufficient { .. } => false,
+            Error::InvalidInput(_)
+            | Error::Credentials(_)
+            | Error::Redirect { .. }
+            | Error::QuotaInsufficient { .. } => false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The mock's command-line flags, shared by the `cdn-task-mock` binary and `cdn-task mock`.
 
 use crate::config::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DailyQuotas, MockConfig};
+use crate::control::{AdminToken, ControlPlane};
 use crate::seed::{SeedError, load_seed_file};
 use std::fmt;
 use std::net::SocketAddr;
@@ -41,7 +42,7 @@ pub struct MockArgs {
     /// A JSON array of tasks in the API's field names, visible to every key.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// How long a created task takes to finish (`500ms`, `2s`, `1m`, `1.5h`).
+    /// How long a created task takes to finish (`500ms`, `2s`, `1m`, `1.5h`, `2d`).
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub task_duration: Duration,
     /// Share of created tasks that fail, 0 to 1.
@@ -58,6 +59,22 @@ pub struct MockArgs {
     /// as the real gateway does (to test a client's own redaction).
     #[arg(long)]
     pub echo_string_to_sign: bool,
+    /// Load the whole state (tasks, quotas, faults, clock) from FILE at start if it exists, and
+    /// save it there, atomically, at shutdown and on `POST /_mock/state/save`.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Require `Authorization: Bearer TOKEN` on the control plane (`/_mock/…`).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CDN_TASK_MOCK_ADMIN_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "no_admin"
+    )]
+    pub admin_token: Option<AdminToken>,
+    /// Serve no control plane: `/_mock/…` is then an unknown path of the API.
+    #[arg(long)]
+    pub no_admin: bool,
     /// Daily quotas and the prefetch queue (accounts can have them raised).
     #[command(flatten)]
     pub quotas: QuotaArgs,
@@ -144,6 +161,12 @@ impl MockArgs {
             seed_tasks,
             echo_unredacted_string_to_sign: self.echo_string_to_sign,
             daily_quotas: self.quotas.into(),
+            control_plane: match (self.no_admin, self.admin_token) {
+                (true, _) => ControlPlane::Disabled,
+                (false, Some(token)) => ControlPlane::Token(token),
+                (false, None) => ControlPlane::Open,
+            },
+            state_file: self.state,
             ..MockConfig::default()
         })
     }
@@ -174,8 +197,8 @@ pub enum FlagError {
     /// `--access-key` is not `ID:SECRET` with both parts non-empty.
     #[error("expected ID:SECRET with a non-empty ID and secret")]
     AccessKey,
-    /// A duration is not a number followed by `ms`, `s`, `m` or `h`.
-    #[error("duration `{0}` is not a number followed by ms, s, m or h (e.g. 500ms, 2s, 1m)")]
+    /// A duration is not a number followed by `ms`, `s`, `m`, `h` or `d`.
+    #[error("duration `{0}` is not a number followed by ms, s, m, h or d (e.g. 500ms, 2s, 1m, 3d)")]
     Duration(String),
     /// `--fail-rate` is not a number from 0 to 1.
     #[error("fail rate `{0}` is not a number from 0 to 1")]
@@ -196,7 +219,8 @@ impl FromStr for AccessKey {
     }
 }
 
-/// Parses a duration: a non-negative number (decimals allowed) and a unit, `ms`, `s`, `m` or `h`.
+/// Parses a duration: a non-negative number (decimals allowed) and a unit, `ms`, `s`, `m`, `h` or
+/// `d` (days of 24 hours).
 ///
 /// ```
 /// use cdn_task_mock::parse_duration;
@@ -216,6 +240,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, FlagError> {
         "s" => 1.0,
         "m" => 60.0,
         "h" => 3600.0,
+        "d" => 86_400.0,
         _ => return Err(bad()),
     };
     if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
@@ -248,6 +273,9 @@ impl Default for MockArgs {
             rate_limit: MockConfig::default().rate_limit,
             echo_string_to_sign: false,
             quotas: QuotaArgs::default(),
+            state: None,
+            admin_token: None,
+            no_admin: false,
         }
     }
 }
@@ -330,6 +358,7 @@ mod tests {
             ("1m", 60_000),
             ("0.25s", 250),
             ("1h", 3_600_000),
+            ("3d", 259_200_000),
         ] {
             assert_eq!(
                 parse_duration(text).unwrap(),
@@ -362,6 +391,25 @@ mod tests {
             ..MockArgs::default()
         };
         assert!(matches!(missing.into_config(), Err(SeedError::Read { .. })));
+    }
+
+    #[test]
+    fn control_plane_flags() {
+        let open = parse(&[]).unwrap().into_config().unwrap();
+        assert_eq!(open.control_plane, ControlPlane::Open);
+        assert_eq!(open.state_file, None);
+        let guarded = parse(&["--admin-token", "tok", "--state", "/tmp/s.json"]).unwrap();
+        assert!(!format!("{guarded:?}").contains("tok\""), "{guarded:?}");
+        let config = guarded.into_config().unwrap();
+        assert_eq!(config.control_plane, ControlPlane::Token("tok".parse().unwrap()));
+        assert_eq!(
+            config.state_file.as_deref(),
+            Some(std::path::Path::new("/tmp/s.json"))
+        );
+        let off = parse(&["--no-admin"]).unwrap().into_config().unwrap();
+        assert_eq!(off.control_plane, ControlPlane::Disabled);
+        assert!(parse(&["--no-admin", "--admin-token", "tok"]).is_err());
+        assert!(parse(&["--admin-token", "two words"]).is_err());
     }
 
     #[test]

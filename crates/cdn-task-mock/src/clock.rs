@@ -4,8 +4,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-/// The clock the mock judges time by: task progression, the three-day window, timestamp skew,
-/// nonce expiry and daily quotas. (Throttling counts real time: it is about call rates.)
+/// The clock the mock judges time by: task progression, the three-day window and daily quotas.
+/// Request timestamps (skew) and nonce expiry are judged by [`request_time`](Self::request_time),
+/// and throttling by real time (it is about call rates).
 ///
 /// Clones share one clock, so a test keeps a clone (or uses [`MockServer::clock`]) and moves the
 /// server's time.
@@ -73,6 +74,28 @@ impl MockClock {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// The time requests are judged by (timestamp skew, nonce expiry). For a system clock this is
+    /// the system time, however far [`advance`](Self::advance) or [`set`](Self::set) moved
+    /// [`now`](Self::now): an SDK that signs with the real clock keeps working while a test
+    /// moves tasks days ahead. A manual clock is all the time there is: it is [`now`](Self::now).
+    pub fn request_time(&self) -> DateTime<Utc> {
+        match self.mode {
+            Mode::System => DateTime::<Utc>::from(SystemTime::now()),
+            Mode::Manual => self.now(),
+        }
+    }
+
+    /// The clock's setting: the offset from the system time (system clock) or the time itself
+    /// as an offset from the epoch (manual clock). [`restore`](Self::restore) puts it back.
+    pub(crate) fn setting(&self) -> TimeDelta {
+        *self.lock()
+    }
+
+    /// Puts back a [`setting`](Self::setting) taken from this clock or one of the same mode.
+    pub(crate) fn restore(&self, setting: TimeDelta) {
+        *self.lock() = setting;
+    }
+
     /// Moves the clock forward by `by` (saturating at the end of representable time).
     pub fn advance(&self, by: Duration) {
         let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
@@ -132,6 +155,22 @@ mod tests {
         let read = clock.now();
         assert!(read >= past && read - past < TimeDelta::minutes(1), "{read}");
         assert!(!clock.is_manual());
+    }
+
+    #[test]
+    fn requests_are_judged_by_real_time_unless_the_clock_is_manual() {
+        let system = MockClock::system();
+        system.advance(Duration::from_secs(86_400 * 4));
+        let gap = system.now() - system.request_time();
+        assert!(gap >= TimeDelta::days(4) - TimeDelta::seconds(1), "{gap}");
+        let start = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let manual = MockClock::manual(start);
+        manual.advance(Duration::from_secs(60));
+        assert_eq!(manual.request_time(), manual.now());
+        let setting = manual.setting();
+        manual.advance(Duration::from_secs(60));
+        manual.restore(setting);
+        assert_eq!(manual.now(), start + TimeDelta::minutes(1));
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! What a mock server is started with.
 
 use crate::clock::MockClock;
+use crate::control::ControlPlane;
+use crate::fault::FaultConfig;
 use cdn_task_core::{RateLimit, Task};
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The AccessKeyId the mock accepts by default.
@@ -71,6 +74,13 @@ pub struct MockConfig {
     pub echo_unredacted_string_to_sign: bool,
     /// Daily quotas per AccessKey and the prefetch queue. Default: the service's defaults.
     pub daily_quotas: DailyQuotas,
+    /// Whether the HTTP control plane (`/_mock/…`) is served, and whether it needs a token.
+    /// Default: served, without a token (the mock listens on loopback by default).
+    pub control_plane: ControlPlane,
+    /// Where [`MockServer::save_state`](crate::MockServer::save_state) and
+    /// `POST /_mock/state/save` write the state (the binary's `--state FILE`, which also loads
+    /// it at start and saves it at shutdown). Default: none.
+    pub state_file: Option<PathBuf>,
 }
 
 /// The daily quotas of each AccessKey (reset at midnight UTC by the mock's clock) and the size of
@@ -142,6 +152,8 @@ impl Default for MockConfig {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             echo_unredacted_string_to_sign: false,
             daily_quotas: DailyQuotas::default(),
+            control_plane: ControlPlane::default(),
+            state_file: None,
         }
     }
 }
@@ -167,49 +179,8 @@ impl fmt::Debug for MockConfig {
                 &self.echo_unredacted_string_to_sign,
             )
             .field("daily_quotas", &self.daily_quotas)
+            .field("control_plane", &self.control_plane)
+            .field("state_file", &self.state_file)
             .finish()
     }
-}
-
-/// Fault injection: a share of requests answered badly, the kind chosen at random (seeded) among
-/// `kinds`. The default injects nothing.
-///
-/// ```
-/// use cdn_task_mock::{Fault, FaultConfig};
-/// let flaky = FaultConfig { rate: 0.2, kinds: vec![Fault::ServiceUnavailable, Fault::DropConnection] };
-/// assert!(FaultConfig::default().kinds.is_empty());
-/// # let _ = flaky;
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaultConfig {
-    /// The share of requests that get a fault, 0.0 to 1.0.
-    pub rate: f64,
-    /// The faults to choose among (uniformly).
-    pub kinds: Vec<Fault>,
-}
-
-impl FaultConfig {
-    /// Every request gets `fault`.
-    pub fn always(fault: Fault) -> FaultConfig {
-        FaultConfig {
-            rate: 1.0,
-            kinds: vec![fault],
-        }
-    }
-}
-
-/// One kind of injected fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// `500` with an `InternalError` body; the request is not processed.
-    InternalError,
-    /// `503` with a `ServiceUnavailable` body; the request is not processed.
-    ServiceUnavailable,
-    /// The answer comes after this delay; the request is processed normally.
-    Delay(Duration),
-    /// The connection is closed without an answer; the request is not processed.
-    DropConnection,
-    /// The request is processed, and the answer's body is cut off halfway (the declared
-    /// `Content-Length` is the full one, then the connection closes).
-    TruncatedBody,
 }

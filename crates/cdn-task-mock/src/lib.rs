@@ -19,7 +19,12 @@
 //!   calls over the per-call limits (`SingleRequest.OverLimit`, `InvalidObjectPath.Malformed`);
 //! - lists tasks (`DescribeRefreshTasks`) with its filters, paging and three-day window;
 //! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
-//! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies.
+//! - injects faults on request: 500, 503, any catalogue error, delays, dropped connections,
+//!   truncated bodies, by rules per action with a rate and a count ([`FaultRule`]).
+//!
+//! Tests in any language drive it over HTTP under `/_mock/` (health, reset, tasks, clock, faults,
+//! calls, the whole state; see the crate README); each endpoint calls the same function as the
+//! matching [`MockServer`] method. `--state FILE` keeps the state across restarts.
 //!
 //! Every rule comes from [`cdn_task_core`]: validation, codecs, the error catalogue, signature
 //! verification, the window, the rate limits. This crate is the glue and the state.
@@ -58,17 +63,22 @@
 mod action;
 mod actions;
 mod args;
+mod behaviour;
 mod clock;
 mod config;
 mod connection;
+mod control;
+mod fault;
 mod intake;
 mod log;
 mod nonce;
 mod progress;
 mod quota;
 mod random;
+mod recorded;
 mod reply;
 mod run;
+mod saved;
 mod seed;
 mod serve;
 mod server;
@@ -77,15 +87,19 @@ mod state;
 mod store;
 mod throttle;
 mod truncated;
+mod wire;
 
 pub use args::{AccessKey, FlagError, MockArgs, QuotaArgs, parse_duration};
+pub use behaviour::{ClockOverflow, StoredTask};
 pub use clock::MockClock;
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, DailyQuotas, Fault, FaultConfig,
-    MockConfig,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, DailyQuotas, MockConfig,
 };
+pub use control::{AdminToken, ControlPlane, InvalidAdminToken};
+pub use fault::{Fault, FaultConfig, FaultRule, InvalidRate};
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
 pub use run::{RunError, run};
+pub use saved::{MockState, StateError};
 pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;

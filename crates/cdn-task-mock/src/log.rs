@@ -1,8 +1,9 @@
 //! The record of requests received, for tests to read back.
 
-use crate::config::Fault;
+use crate::fault::Fault;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{ErrorCode, Format};
+use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
 /// Most calls kept; older ones are dropped first (a long-running mock stays bounded).
@@ -32,6 +33,9 @@ pub(crate) fn client_text(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceivedCall {
+    /// When it arrived, by the time requests are judged by
+    /// ([`MockClock::request_time`](crate::MockClock::request_time)).
+    pub time: DateTime<Utc>,
     /// The HTTP method.
     pub method: String,
     /// The action named (`Action` or `x-acs-action`), verified or not; at most 64 characters,
@@ -53,6 +57,9 @@ pub struct ReceivedCall {
     pub request_id: Option<String>,
     /// The injected fault, if any.
     pub fault: Option<Fault>,
+    /// The API parameters of a verified request (no signing parameters, no secrets), in order,
+    /// bounded in size (see `recorded.rs`); empty when verification failed or did not happen.
+    pub parameters: Vec<(String, String)>,
 }
 
 /// The most recent calls, oldest first.
@@ -84,6 +91,8 @@ mod tests {
 
     fn call(n: u16) -> ReceivedCall {
         ReceivedCall {
+            time: DateTime::UNIX_EPOCH,
+            parameters: Vec::new(),
             method: "GET".into(),
             action: None,
             access_key_id: None,

@@ -94,6 +94,11 @@ impl NonceStore {
         Ok(())
     }
 
+    /// Forgets every nonce (a reset of the mock).
+    pub(crate) fn clear(&mut self) {
+        self.keys.clear();
+    }
+
     /// How many nonces are remembered, over all keys.
     #[cfg(test)]
     fn len(&self) -> usize {

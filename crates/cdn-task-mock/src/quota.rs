@@ -116,6 +116,28 @@ impl QuotaBook {
         Ok(())
     }
 
+    /// Every key's usage: (AccessKeyId, day, used per kind in the order url, directory, regex,
+    /// preload, ignore-params), by AccessKeyId.
+    pub(crate) fn entries(&self) -> Vec<(String, NaiveDate, [u64; 5])> {
+        let mut entries: Vec<_> = self
+            .usage
+            .iter()
+            .map(|(key, usage)| (key.clone(), usage.day, usage.used))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries
+    }
+
+    /// Sets `key`'s usage on `day` (what [`entries`](Self::entries) listed).
+    pub(crate) fn insert(&mut self, key: String, day: NaiveDate, used: [u64; 5]) {
+        self.usage.insert(key, Usage { day, used });
+    }
+
+    /// Forgets all usage; the daily allowances stay.
+    pub(crate) fn clear_usage(&mut self) {
+        self.usage.clear();
+    }
+
     /// `key`'s quotas for `today`, in the order url, directory, regex, preload, ignore-params.
     pub(crate) fn report(&self, key: &str, today: NaiveDate) -> [Quota; 5] {
         let used = match self.usage.get(key) {
@@ -184,6 +206,11 @@ mod tests {
         assert_eq!(book.report("a", day(2))[1].remain, 100);
         book.take("a", QuotaKind::Directory, 1, day(2)).unwrap();
         assert_eq!(book.report("a", day(2))[1].remain, 99);
+        let mut copy = QuotaBook::default();
+        for (key, day, used) in book.entries() {
+            copy.insert(key, day, used);
+        }
+        assert_eq!(copy.report("a", day(2)), book.report("a", day(2)));
     }
 
     #[test]

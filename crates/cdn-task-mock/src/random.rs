@@ -3,7 +3,7 @@
 //! Each concern draws from its own stream, so one does not shift another: the n-th task created
 //! fails or not regardless of how many request IDs were handed out before it.
 
-use crate::config::{Fault, FaultConfig};
+use crate::fault::{Fault, FaultRule, pick};
 use crate::progress::Fate;
 use cdn_task_core::FailureReason;
 use rand::rngs::StdRng;
@@ -68,18 +68,10 @@ impl Randomness {
         }
     }
 
-    /// The fault this request gets, if any.
-    pub(crate) fn fault(&mut self, faults: &FaultConfig) -> Option<Fault> {
-        if faults.kinds.is_empty() {
-            return None;
-        }
-        let draw: f64 = self.faults.random();
-        if draw < faults.rate {
-            let index = self.faults.random_range(0..faults.kinds.len());
-            faults.kinds.get(index).cloned()
-        } else {
-            None
-        }
+    /// The fault a request naming `action` gets under `rules`, if any (see [`pick`]).
+    pub(crate) fn fault(&mut self, rules: &mut [FaultRule], action: Option<&str>) -> Option<Fault> {
+        let stream = &mut self.faults;
+        pick(rules, action, || stream.random())
     }
 }
 
@@ -125,21 +117,26 @@ mod tests {
     }
 
     #[test]
-    fn faults_follow_the_config() {
+    fn faults_follow_the_rules_and_repeat_per_seed() {
+        use crate::fault::FaultConfig;
         let mut random = Randomness::new(3);
-        assert_eq!(random.fault(&FaultConfig::default()), None);
-        let always = FaultConfig::always(Fault::ServiceUnavailable);
-        assert!((0..20).all(|_| random.fault(&always) == Some(Fault::ServiceUnavailable)));
-        let never = FaultConfig {
-            rate: 0.0,
-            kinds: vec![Fault::InternalError],
-        };
-        assert!((0..20).all(|_| random.fault(&never).is_none()));
-        let mixed = FaultConfig {
+        assert_eq!(random.fault(&mut [], Some("A")), None);
+        let mut always = FaultConfig::always(Fault::ServiceUnavailable).into_rules();
+        assert!((0..20).all(|_| random.fault(&mut always, None) == Some(Fault::ServiceUnavailable)));
+        let mut mixed = FaultConfig {
             rate: 1.0,
             kinds: vec![Fault::InternalError, Fault::DropConnection],
-        };
-        let drawn: Vec<Fault> = (0..40).filter_map(|_| random.fault(&mixed)).collect();
+        }
+        .into_rules();
+        let drawn: Vec<Fault> = (0..40).filter_map(|_| random.fault(&mut mixed, None)).collect();
+        assert_eq!(drawn.len(), 40);
         assert!(drawn.contains(&Fault::InternalError) && drawn.contains(&Fault::DropConnection));
+        let mut again = Randomness::new(3);
+        let mut always = FaultConfig::always(Fault::ServiceUnavailable).into_rules();
+        (0..20).for_each(|_| {
+            again.fault(&mut always, None);
+        });
+        let replay: Vec<Fault> = (0..40).filter_map(|_| again.fault(&mut mixed, None)).collect();
+        assert_eq!(replay, drawn, "same seed, same faults");
     }
 }

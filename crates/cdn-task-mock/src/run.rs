@@ -1,6 +1,7 @@
 //! Running the mock as a program: the `cdn-task-mock` binary and `cdn-task mock` share this.
 
 use crate::args::MockArgs;
+use crate::saved::{MockState, StateError};
 use crate::seed::SeedError;
 use crate::server::MockServer;
 use std::io::Write;
@@ -23,6 +24,9 @@ pub enum RunError {
     /// The `listening on` line could not be written.
     #[error("cannot write to standard output: {0}")]
     Output(std::io::Error),
+    /// The state file could not be loaded at start or saved at shutdown.
+    #[error(transparent)]
+    State(#[from] StateError),
     /// The signal handlers could not be installed.
     #[error("cannot listen for signals: {0}")]
     Signal(std::io::Error),
@@ -31,21 +35,53 @@ pub enum RunError {
 /// Starts the mock with `args`, writes `listening on http://HOST:PORT` as the first line of `out`
 /// (flushed), serves until SIGINT or SIGTERM (Ctrl-C elsewhere), then stops gracefully.
 ///
+/// With `--state FILE`, the state in FILE (if it exists) is restored before the first line is
+/// written, and saved to FILE after the requests in flight have finished. A FILE that exists but
+/// cannot be used stops the mock before it starts, so it is never overwritten.
+///
 /// The signal handlers are installed before the line is written, so a signal sent as soon as
 /// the line is read stops the mock cleanly instead of killing it.
 pub async fn run(args: MockArgs, mut out: impl Write) -> Result<(), RunError> {
     let signals = ShutdownSignals::install().map_err(RunError::Signal)?;
     let addr = args.listen;
     let config = args.into_config()?;
+    let saved = match &config.state_file {
+        Some(path) => {
+            check_directory(path)?;
+            MockState::load(path)?
+        }
+        None => None,
+    };
+    let saves = config.state_file.is_some();
     let server = MockServer::bind(addr, config)
         .await
         .map_err(|source| RunError::Bind { addr, source })?;
+    if let Some(saved) = &saved {
+        server.restore_state(saved);
+    }
     writeln!(out, "listening on {}", server.base_url())
         .and_then(|()| out.flush())
         .map_err(RunError::Output)?;
     signals.received().await;
+    let shared = server.shared();
     server.shutdown().await;
+    if saves {
+        let path = shared.save_to_file()?;
+        tracing::info!(path = %path.display(), "state saved");
+    }
     Ok(())
+}
+
+/// Fails now, rather than at shutdown with the state lost, when the state file's directory does
+/// not exist.
+fn check_directory(path: &std::path::Path) -> Result<(), StateError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && !parent.is_dir() => Err(StateError::Write {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "its directory does not exist"),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// SIGINT and SIGTERM, listened for from installation on.

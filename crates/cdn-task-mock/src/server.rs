@@ -1,16 +1,22 @@
 //! The server: bind, serve, inspect, stop.
 
+use crate::behaviour::{ClockOverflow, StoredTask};
 use crate::clock::MockClock;
-use crate::config::{FaultConfig, MockConfig};
+use crate::config::MockConfig;
+use crate::control::route;
+use crate::fault::{FaultConfig, FaultRule};
 use crate::log::ReceivedCall;
+use crate::saved::{MockState, StateError};
 use crate::serve::{ConnectionLimits, serve};
-use crate::service::handle;
 use crate::state::Shared;
 use axum::Router;
 use cdn_task_core::Task;
+use chrono::{DateTime, Utc};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -56,7 +62,7 @@ impl MockServer {
             max_connections: config.max_connections,
         };
         let shared = Arc::new(Shared::new(config));
-        let app = Router::new().fallback(handle).with_state(Arc::clone(&shared));
+        let app = Router::new().fallback(route).with_state(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             serve(listener, app, limits, async {
@@ -89,26 +95,125 @@ impl MockServer {
         &self.shared.clock
     }
 
-    /// Adds tasks as given (they do not progress). `owner` is the AccessKeyId that may see them;
-    /// `None` makes them visible to every key. A task with an existing ID replaces it.
-    pub fn seed_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) {
-        self.shared.state().tasks.seed(owner, tasks);
+    /// Back to the start state: the configured seed tasks, no quota used, no calls received, no
+    /// nonces, the configured faults and random seed, and the clock as it was at start
+    /// (`POST /_mock/reset`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_mock::{Fault, FaultRule, MockConfig, MockServer};
+    /// use std::time::Duration;
+    ///
+    /// let server = MockServer::start(MockConfig::default()).await?;
+    /// // The next DescribeRefreshTaskById call gets a 503; tasks move 90 s on.
+    /// server.set_fault_rules(vec![
+    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").count(1),
+    /// ]);
+    /// let later = server.advance_clock(Duration::from_secs(90))?;
+    /// let saved = server.state();
+    /// server.reset();
+    /// assert!(server.fault_rules().is_empty());
+    /// server.restore_state(&saved);
+    /// assert_eq!(server.fault_rules()[0].remaining(), Some(1));
+    /// assert!(server.clock().now() >= later);
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
-    /// Replaces the fault injection settings, from the next request on.
+    /// Every task the mock holds, by ID, with its owner, as it stands now on the mock's clock
+    /// (`GET /_mock/tasks`).
+    pub fn tasks(&self) -> Vec<StoredTask> {
+        self.shared.tasks()
+    }
+
+    /// Adds tasks as given (they do not progress). `owner` is the AccessKeyId that may see them;
+    /// `None` makes them visible to every key. A task with an existing ID replaces it. Answers
+    /// them as stored (`POST /_mock/tasks`).
+    pub fn add_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) -> Vec<StoredTask> {
+        let owned = tasks
+            .into_iter()
+            .map(|task| (owner.map(str::to_owned), task))
+            .collect();
+        self.shared.add_tasks(owned)
+    }
+
+    /// [`add_tasks`](Self::add_tasks) under its earlier name, kept for existing callers.
+    pub fn seed_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) {
+        self.add_tasks(owner, tasks);
+    }
+
+    /// Moves the mock's clock forward by `by` and answers the new time; refuses, moving
+    /// nothing, if that passes the end of representable time (`POST /_mock/clock`
+    /// `{"Advance": …}`). Requests stay judged by [`MockClock::request_time`].
+    pub fn advance_clock(&self, by: Duration) -> Result<DateTime<Utc>, ClockOverflow> {
+        self.shared.advance_clock(by)
+    }
+
+    /// Sets the mock's clock to `time` and answers the new time (`POST /_mock/clock`
+    /// `{"Set": …}`).
+    pub fn set_clock(&self, time: DateTime<Utc>) -> DateTime<Utc> {
+        self.shared.set_clock(time)
+    }
+
+    /// Replaces the fault injection settings with one blanket rule per kind, from the next
+    /// request on (see [`FaultConfig::into_rules`]).
     pub fn set_faults(&self, faults: FaultConfig) {
-        self.shared.state().faults = faults;
+        self.shared.set_fault_rules(faults.into_rules());
+    }
+
+    /// Replaces the fault rules, from the next request on (`PUT /_mock/faults`; an empty list
+    /// is `DELETE /_mock/faults`).
+    pub fn set_fault_rules(&self, rules: Vec<FaultRule>) {
+        self.shared.set_fault_rules(rules);
+    }
+
+    /// The fault rules, with what is left of their counts (`GET /_mock/faults`).
+    pub fn fault_rules(&self) -> Vec<FaultRule> {
+        self.shared.fault_rules()
     }
 
     /// The requests received so far (the most recent
-    /// [`MAX_RECORDED_CALLS`](crate::MAX_RECORDED_CALLS)), oldest first.
+    /// [`MAX_RECORDED_CALLS`](crate::MAX_RECORDED_CALLS)), oldest first (`GET /_mock/calls`).
     pub fn received(&self) -> Vec<ReceivedCall> {
-        self.shared.log().snapshot()
+        self.shared.calls(None)
     }
 
-    /// Forgets the requests received so far.
+    /// The requests received so far that named `action`, oldest first
+    /// (`GET /_mock/calls?action=…`).
+    pub fn received_for(&self, action: &str) -> Vec<ReceivedCall> {
+        self.shared.calls(Some(action))
+    }
+
+    /// Forgets the requests received so far (`DELETE /_mock/calls`).
     pub fn clear_received(&self) {
-        self.shared.log().clear();
+        self.shared.clear_calls();
+    }
+
+    /// The whole state (`GET /_mock/state`).
+    pub fn state(&self) -> MockState {
+        self.shared.save()
+    }
+
+    /// Replaces the whole state: tasks, quotas, faults and clock; the call log and nonces stay
+    /// (`POST /_mock/state`).
+    pub fn restore_state(&self, state: &MockState) {
+        self.shared.restore(state);
+    }
+
+    /// Writes the state to [`MockConfig::state_file`] atomically and answers the file
+    /// (`POST /_mock/state/save`).
+    pub fn save_state(&self) -> Result<PathBuf, StateError> {
+        self.shared.save_to_file()
+    }
+
+    /// What the handlers share (for `run`, to save the state after the server stopped).
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        Arc::clone(&self.shared)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the server to

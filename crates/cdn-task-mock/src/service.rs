@@ -2,11 +2,12 @@
 
 use crate::action::Action;
 use crate::actions::{Call, perform};
-use crate::config::Fault;
 use crate::connection::ConnectionHandle;
+use crate::fault::Fault;
 use crate::intake::{Intake, Prelude, answer_format};
 use crate::log::{ReceivedCall, client_text};
 use crate::nonce::NonceRefused;
+use crate::recorded::recorded_parameters;
 use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
@@ -30,11 +31,13 @@ pub(crate) async fn handle(
     let fault = {
         let mut state = shared.state();
         let State { random, faults, .. } = &mut *state;
-        random.fault(faults)
+        random.fault(faults, prelude.action.as_deref())
     };
     let mut recorder = RecordOnDrop(
         Arc::clone(&shared),
         ReceivedCall {
+            time: shared.clock.request_time(),
+            parameters: Vec::new(),
             method: client_text(&intake.method),
             action: prelude.action.clone(),
             access_key_id: None,
@@ -61,6 +64,7 @@ pub(crate) async fn handle(
     let reply = match &fault {
         Some(Fault::InternalError) => injected(ErrorCode::InternalError, &prelude, &request_id),
         Some(Fault::ServiceUnavailable) => injected(ErrorCode::ServiceUnavailable, &prelude, &request_id),
+        Some(Fault::Error(code)) => injected(code.clone(), &prelude, &request_id),
         _ => process(&shared, &intake, &prelude, &request_id, call)
             .unwrap_or_else(|failure| Reply::failure(&failure, call.format, &request_id)),
     };
@@ -174,13 +178,21 @@ fn process(
     call.access_key_id = Some(verified.access_key_id.clone());
     call.format = answer_format(verified.parameter("Format"), verified.scheme);
     call.action = verified.parameter("Action").map(client_text);
+    call.parameters = recorded_parameters(&verified.parameters);
+    // Tasks and quotas follow the mock's clock; skew and nonces the time requests are judged by.
     let now = shared.clock.now();
-    check_clock_skew(verified.timestamp, now)
+    let request_time = shared.clock.request_time();
+    check_clock_skew(verified.timestamp, request_time)
         .map_err(|_| Failure::code(ErrorCode::InvalidTimeStampExpired))?;
     shared
         .state()
         .nonces
-        .check_and_record(&verified.access_key_id, &verified.nonce, verified.timestamp, now)
+        .check_and_record(
+            &verified.access_key_id,
+            &verified.nonce,
+            verified.timestamp,
+            request_time,
+        )
         .map_err(|refused| match refused {
             NonceRefused::Replayed => Failure::code(ErrorCode::SignatureNonceUsed),
             NonceRefused::StoreFull => Failure::code(ErrorCode::ThrottlingUser),

@@ -2,7 +2,9 @@
 //! one short-held lock.
 
 use crate::clock::MockClock;
-use crate::config::{FaultConfig, MockConfig};
+use crate::config::MockConfig;
+use crate::control::ControlPlane;
+use crate::fault::FaultRule;
 use crate::intake::BodyLimits;
 use crate::log::{CallLog, ReceivedCall};
 use crate::nonce::{MAX_NONCES_PER_KEY, NonceStore};
@@ -10,8 +12,10 @@ use crate::quota::QuotaBook;
 use crate::random::Randomness;
 use crate::store::TaskStore;
 use crate::throttle::Throttle;
+use cdn_task_core::Task;
 use chrono::TimeDelta;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Shared by every handler of one server.
@@ -27,6 +31,12 @@ pub(crate) struct Shared {
     pub(crate) throttle: Throttle,
     /// Whether `SignatureDoesNotMatch` quotes the string to sign unredacted.
     pub(crate) echo_unredacted_string_to_sign: bool,
+    /// What `reset` goes back to.
+    pub(crate) start: Start,
+    /// Who may use the HTTP control plane.
+    pub(crate) control_plane: ControlPlane,
+    /// Where the state is saved, if anywhere.
+    pub(crate) state_file: Option<PathBuf>,
     state: Mutex<State>,
     log: Mutex<CallLog>,
 }
@@ -39,14 +49,45 @@ pub(crate) struct State {
     pub(crate) quotas: QuotaBook,
     pub(crate) nonces: NonceStore,
     pub(crate) random: Randomness,
-    pub(crate) faults: FaultConfig,
+    pub(crate) faults: Vec<FaultRule>,
+}
+
+/// The start state, as configured: what a reset goes back to.
+#[derive(Debug)]
+pub(crate) struct Start {
+    pub(crate) seed_tasks: Vec<Task>,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) seed: u64,
+    /// The clock's setting at start ([`MockClock::setting`]).
+    pub(crate) clock: TimeDelta,
+    pub(crate) task_duration: TimeDelta,
+}
+
+impl Start {
+    /// A task store holding only the seed tasks.
+    pub(crate) fn task_store(&self) -> TaskStore {
+        let mut tasks = TaskStore::new(self.task_duration);
+        tasks.seed(None, self.seed_tasks.clone());
+        tasks
+    }
 }
 
 impl Shared {
     pub(crate) fn new(config: MockConfig) -> Shared {
-        let duration = TimeDelta::from_std(config.task_duration).unwrap_or(TimeDelta::MAX);
-        let mut tasks = TaskStore::new(duration);
-        tasks.seed(None, config.seed_tasks);
+        let start = Start {
+            seed_tasks: config.seed_tasks,
+            faults: config.faults.into_rules(),
+            seed: config.seed,
+            clock: config.clock.setting(),
+            task_duration: TimeDelta::from_std(config.task_duration).unwrap_or(TimeDelta::MAX),
+        };
+        let state = State {
+            tasks: start.task_store(),
+            quotas: QuotaBook::new(config.daily_quotas),
+            nonces: NonceStore::new(MAX_NONCES_PER_KEY),
+            random: Randomness::new(start.seed),
+            faults: start.faults.clone(),
+        };
         Shared {
             keys: config.keys.into_iter().collect(),
             clock: config.clock,
@@ -58,13 +99,10 @@ impl Shared {
             preload_queue: config.daily_quotas.preload_queue,
             throttle: Throttle::new(config.rate_limit),
             echo_unredacted_string_to_sign: config.echo_unredacted_string_to_sign,
-            state: Mutex::new(State {
-                tasks,
-                quotas: QuotaBook::new(config.daily_quotas),
-                nonces: NonceStore::new(MAX_NONCES_PER_KEY),
-                random: Randomness::new(config.seed),
-                faults: config.faults,
-            }),
+            start,
+            control_plane: config.control_plane,
+            state_file: config.state_file,
+            state: Mutex::new(state),
             log: Mutex::new(CallLog::default()),
         }
     }

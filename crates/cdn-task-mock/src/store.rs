@@ -42,6 +42,28 @@ enum Record {
     },
 }
 
+/// One task as held, for listing and saving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Held {
+    /// The AccessKeyId that may see it; `None`: every key.
+    pub(crate) owner: Option<String>,
+    /// As reported at the time asked (a created task: its stage then).
+    pub(crate) task: Task,
+    /// For a task created through the API: when it was created (to the nanosecond) and how it
+    /// ends. `None`: a seeded task, reported as given.
+    pub(crate) progress: Option<(DateTime<Utc>, Fate)>,
+}
+
+impl Held {
+    /// The public view.
+    pub(crate) fn stored(self) -> crate::behaviour::StoredTask {
+        crate::behaviour::StoredTask {
+            owner: self.owner,
+            task: self.task,
+        }
+    }
+}
+
 impl TaskStore {
     /// An empty store whose created tasks take `duration` to finish.
     pub(crate) fn new(duration: TimeDelta) -> TaskStore {
@@ -63,6 +85,57 @@ impl TaskStore {
             };
             self.tasks.insert(task.task_id, entry);
         }
+    }
+
+    /// Every task, by ID, as it stands at `now` (the window aside).
+    pub(crate) fn entries(&self, now: DateTime<Utc>) -> Vec<Held> {
+        let mut ids: Vec<&TaskId> = self.tasks.keys().collect();
+        ids.sort();
+        ids.into_iter()
+            .filter_map(|id| {
+                let entry = self.tasks.get(id)?;
+                let progress = match &entry.record {
+                    Record::Seeded(_) => None,
+                    Record::Created { created, fate, .. } => Some((*created, fate.clone())),
+                };
+                Some(Held {
+                    owner: entry.owner.clone(),
+                    task: self.snapshot(*id, &entry.record, now),
+                    progress,
+                })
+            })
+            .collect()
+    }
+
+    /// The next ID to try for a created task.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    /// A store holding `held` (as [`entries`](Self::entries) listed them), handing out IDs
+    /// from `next_id` on.
+    pub(crate) fn restore(duration: TimeDelta, held: Vec<Held>, next_id: u64) -> TaskStore {
+        let mut store = TaskStore::new(duration);
+        store.next_id = next_id.max(FIRST_TASK_ID);
+        for Held {
+            owner,
+            task,
+            progress,
+        } in held
+        {
+            let record = match progress {
+                None => Record::Seeded(task.clone()),
+                Some((created, fate)) => Record::Created {
+                    object_path: task.object_path,
+                    object_type: task.object_type,
+                    created,
+                    fate,
+                },
+            };
+            store.tasks.insert(task.task_id, Entry { owner, record });
+        }
+        store.prune_at = (store.tasks.len() * 2).max(PRUNE_FLOOR);
+        store
     }
 
     /// Creates one task per path for `owner`, with the given fates (one per path), and returns
@@ -400,6 +473,32 @@ mod tests {
         assert_eq!(
             store.unfinished("a", &ObjectType::File, now + TimeDelta::seconds(10)),
             0
+        );
+    }
+
+    #[test]
+    fn entries_list_every_task_by_id_and_restore_gives_the_same_store() {
+        let mut store = TaskStore::new(TimeDelta::seconds(2));
+        store.seed(Some("bob"), vec![seeded("7", t0())]);
+        let created = store.create(
+            "alice",
+            &["http://a/1".to_owned()],
+            &ObjectType::File,
+            vec![Fate::Fail(cdn_task_core::FailureReason::OriginTimeout)],
+            t0() + TimeDelta::milliseconds(700),
+        )[0];
+        let held = store.entries(t0() + TimeDelta::seconds(1));
+        assert_eq!(held.len(), 2);
+        assert_eq!(held[0].task.task_id.to_string(), "7");
+        assert_eq!(held[0].owner.as_deref(), Some("bob"));
+        assert_eq!(held[1].task.status, TaskStatus::Refreshing);
+        let restored = TaskStore::restore(TimeDelta::seconds(2), held, store.next_id());
+        let later = t0() + TimeDelta::seconds(3);
+        assert_eq!(restored.entries(later), store.entries(later));
+        assert_eq!(restored.entries(later)[1].task.status, TaskStatus::Failed);
+        assert_eq!(
+            restored.next_id(),
+            created.to_string().parse::<u64>().unwrap() + 1
         );
     }
 

@@ -140,3 +140,71 @@ fn bad_flags_and_missing_seed_fail_with_a_message() {
     assert!(String::from_utf8_lossy(&no_seed.stderr).contains("/nonexistent/seed.json"));
     assert!(no_seed.stdout.is_empty());
 }
+
+async fn get_status(url: &str) -> u16 {
+    reqwest::get(url).await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn state_is_saved_at_sigterm_and_restored_at_start_and_a_broken_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let http = reqwest::Client::new();
+    let first = spawn(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        state_arg,
+        "--admin-token",
+        "tok",
+    ]);
+    let added = http
+        .post(format!("{}/_mock/tasks", first.base_url))
+        .bearer_auth("tok")
+        .body(SEED)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 200);
+    assert_eq!(get_status(&format!("{}/_mock/tasks", first.base_url)).await, 401);
+    assert!(!state.exists(), "nothing is written before shutdown or a save");
+    assert!(signal_and_wait(first, "-TERM").success());
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("\"4242\""), "{saved}");
+
+    let second = spawn(&["--listen", "127.0.0.1:0", "--state", state_arg, "--no-admin"]);
+    let response = describe(
+        &second.base_url,
+        "4242",
+        &Credentials::new("testid", "testsecret"),
+    )
+    .await;
+    assert_eq!(response.tasks.len(), 1, "the task came back");
+    assert_eq!(
+        get_status(&format!("{}/_mock/health", second.base_url)).await,
+        404
+    );
+    assert!(signal_and_wait(second, "-INT").success());
+
+    std::fs::write(&state, "{ not a state").unwrap();
+    let broken = Command::new(env!("CARGO_BIN_EXE_cdn-task-mock"))
+        .args(["--listen", "127.0.0.1:0", "--state", state_arg])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("invalid state document"), "{stderr}");
+    assert!(broken.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), "{ not a state");
+
+    let nowhere = dir.path().join("missing").join("state.json");
+    let early = Command::new(env!("CARGO_BIN_EXE_cdn-task-mock"))
+        .args(["--listen", "127.0.0.1:0", "--state", nowhere.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(early.status.code(), Some(1), "refused at start, not at shutdown");
+    assert!(String::from_utf8_lossy(&early.stderr).contains("directory does not exist"));
+}

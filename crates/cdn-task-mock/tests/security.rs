@@ -19,7 +19,7 @@ use cdn_task_core::{
     ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format,
     ObjectPaths, RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
 };
-use cdn_task_mock::{MockClock, MockConfig, MockServer, parse_seed};
+use cdn_task_mock::{AdminToken, ControlPlane, MockClock, MockConfig, MockServer, parse_seed};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -1644,4 +1644,393 @@ fn hostile_seed_files_are_typed_errors() {
             error.to_string().len()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input to the control plane (`/_mock/…`): a clear 4xx with a JSON `Error`, and nothing
+// changed.
+
+/// A control request as raw bytes on a fresh connection (`Connection: close`).
+async fn control_raw(
+    mock: &Mock,
+    method: &str,
+    target: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> Answer {
+    let mut request = format!(
+        "{method} {target} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n",
+        mock.host()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let framed = headers.iter().any(|(name, _)| {
+        name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding")
+    });
+    if !framed {
+        request.push_str(&format!("content-length: {}\r\n", body.len()));
+    }
+    request.push_str("\r\n");
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    match mock.exchange(bytes).await {
+        Exchange::Answer(answer) => answer,
+        Exchange::Closed { error } => panic!("no answer ({error:?}) to {method} {target}"),
+    }
+}
+
+/// The mock's whole state and its call count, to show that a refusal changed nothing.
+async fn control_snapshot(mock: &Mock) -> (String, usize) {
+    let answer = control_raw(mock, "GET", "/_mock/state", &[], b"").await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    (answer.text(), mock.server.received().len())
+}
+
+/// Asserts a control-plane refusal: the status, JSON, and an `Error` message that says `about`.
+fn assert_refused(answer: &Answer, status: u16, about: &str, case: &str) {
+    assert_eq!(answer.status, status, "{case}: {}", answer.text());
+    assert_eq!(answer.content_type, "application/json", "{case}");
+    let body: serde_json::Value =
+        serde_json::from_slice(&answer.body).unwrap_or_else(|e| panic!("{case}: {e}: {}", answer.text()));
+    let message = body["Error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{case}: no Error in {body}"));
+    assert!(
+        message.contains(about),
+        "{case}: {message:?} does not mention {about:?}"
+    );
+    assert!(message.len() < 1024, "{case}: a {} byte message", message.len());
+}
+
+/// A mock with a task, a fault rule and a call, so that "nothing changed" has something to keep.
+async fn populated_mock() -> Mock {
+    let mock = Mock::start().await;
+    let task = r#"[{"TaskId":"42","ObjectPath":"http://e.com/a","ObjectType":"file","Status":"Pending",
+        "Process":"0%","CreationTime":"2026-06-01T00:00:00Z","Description":"","Owner":"testid"}]"#;
+    let json = [("content-type", "application/json".to_owned())];
+    assert_eq!(
+        control_raw(&mock, "POST", "/_mock/tasks", &json, task.as_bytes())
+            .await
+            .status,
+        200
+    );
+    let rule = br#"[{"Action":"PushObjectCache","Fault":"InternalError","Count":3}]"#;
+    assert_eq!(
+        control_raw(&mock, "PUT", "/_mock/faults", &json, rule)
+            .await
+            .status,
+        200
+    );
+    let describe = ApiRequest::new(&DescribeRefreshTaskById::new("42".parse().unwrap()), Format::Json);
+    assert_eq!(
+        mock.send(&mock.signed(&describe, SignatureVersion::Rpc))
+            .await
+            .status,
+        200
+    );
+    mock
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_control_input_is_a_400_and_changes_nothing() {
+    let mock = populated_mock().await;
+    let before = control_snapshot(&mock).await;
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let cases: Vec<(&str, &str, String, &str)> = vec![
+        (
+            "POST",
+            "/_mock/tasks",
+            "[{\"TaskId\":".into(),
+            "not the JSON expected",
+        ),
+        ("POST", "/_mock/tasks", String::new(), "empty"),
+        ("POST", "/_mock/tasks", "{\"TaskId\":\"1\"}".into(), "array"),
+        ("POST", "/_mock/tasks", deep.clone(), "recursion"),
+        (
+            "POST",
+            "/_mock/tasks",
+            r#"[{"TaskId":"1","ObjectPath":"p","ObjectType":"file","Status":"Complete","Process":"100%",
+               "CreationTime":"2026-06-01T00:00:00Z","Description":"","Colour":"red"}]"#
+                .into(),
+            "unknown field",
+        ),
+        ("POST", "/_mock/tasks", r#"[{"TaskId":"x1"}]"#.into(), "task 1"),
+        (
+            "POST",
+            "/_mock/clock",
+            "{\"Advance\":\"90s\"".into(),
+            "not the JSON expected",
+        ),
+        (
+            "POST",
+            "/_mock/clock",
+            "{\"Advance\":\"90s\",\"Speed\":2}".into(),
+            "unknown field",
+        ),
+        ("POST", "/_mock/clock", "{}".into(), "exactly one"),
+        (
+            "POST",
+            "/_mock/clock",
+            "{\"Advance\":\"1s\",\"Set\":\"2026-06-01T00:00:00Z\"}".into(),
+            "exactly one",
+        ),
+        ("POST", "/_mock/clock", "{\"Advance\":90}".into(), "invalid type"),
+        (
+            "POST",
+            "/_mock/clock",
+            "{\"Set\":\"tomorrow\"}".into(),
+            "RFC 3339",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"Meteor\"}]".into(),
+            "unknown Fault",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"InternalError\",\"Rate\":1.5}]".into(),
+            "Rate",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"InternalError\",\"Rate\":\"1\"}]".into(),
+            "invalid type",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"InternalError\",\"Count\":-1}]".into(),
+            "invalid value",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"InternalError\",\"Verbose\":true}]".into(),
+            "unknown field",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"Error\",\"Code\":\"NotACode\"}]".into(),
+            "catalogue",
+        ),
+        (
+            "PUT",
+            "/_mock/faults",
+            "[{\"Fault\":\"InternalError\",\"Action\":\"Nope\"}]".into(),
+            "unknown Action",
+        ),
+        ("PUT", "/_mock/faults", deep, "not the JSON expected"),
+        (
+            "POST",
+            "/_mock/state",
+            "{\"StateFormat\":1}".into(),
+            "missing field",
+        ),
+        ("POST", "/_mock/state", "[]".into(), "JSON object"),
+        (
+            "POST",
+            "/_mock/state",
+            "{\"StateFormat\":1,\"Unknown\":1}".into(),
+            "unknown field",
+        ),
+    ];
+    let json = [("content-type", "application/json".to_owned())];
+    for (method, path, body, about) in &cases {
+        let answer = control_raw(&mock, method, path, &json, body.as_bytes()).await;
+        assert_refused(
+            &answer,
+            400,
+            about,
+            &format!("{method} {path} {}", &body[..body.len().min(60)]),
+        );
+    }
+    // A valid state document with one bad part is refused whole.
+    let mut state: serde_json::Value = serde_json::from_str(&before.0).unwrap();
+    state["Faults"] = serde_json::json!([{"Fault": "Meteor"}]);
+    state["Tasks"] = serde_json::json!([]);
+    let answer = control_raw(&mock, "POST", "/_mock/state", &json, state.to_string().as_bytes()).await;
+    assert_refused(&answer, 400, "Faults[0]", "a state with a bad fault");
+    // Query strings: only `action`, only on /_mock/calls, decodable.
+    for (target, about) in [
+        ("/_mock/calls?action=%zz", "malformed"),
+        ("/_mock/calls?Action=X", "unknown query parameter"),
+        ("/_mock/calls?action=A&action=B", "at most once"),
+        ("/_mock/tasks?owner=testid", "unknown query parameter"),
+    ] {
+        assert_refused(
+            &control_raw(&mock, "GET", target, &[], b"").await,
+            400,
+            about,
+            target,
+        );
+    }
+    assert_eq!(
+        control_snapshot(&mock).await,
+        before,
+        "a refused request changed the state"
+    );
+}
+
+#[tokio::test]
+async fn bad_durations_are_refused_and_move_nothing() {
+    let mock = populated_mock().await;
+    let before = control_snapshot(&mock).await;
+    let json = [("content-type", "application/json".to_owned())];
+    for duration in [
+        "",
+        "90",
+        "-1s",
+        "1y",
+        "1e3s",
+        "soon",
+        "9999999999999999999999h",
+        "１s",
+        "1.5.2s",
+    ] {
+        let body = serde_json::json!({ "Advance": duration }).to_string();
+        let answer = control_raw(&mock, "POST", "/_mock/clock", &json, body.as_bytes()).await;
+        assert_refused(&answer, 400, "Advance", &format!("Advance {duration:?}"));
+        let rule = serde_json::json!([{ "Fault": "Delay", "Delay": duration }]).to_string();
+        let answer = control_raw(&mock, "PUT", "/_mock/faults", &json, rule.as_bytes()).await;
+        assert_refused(&answer, 400, "Delay", &format!("Delay {duration:?}"));
+    }
+    // Representable as a duration, but past the end of time from now: refused, not saturated.
+    let body = br#"{"Advance":"2000000000000h"}"#;
+    let answer = control_raw(&mock, "POST", "/_mock/clock", &json, body).await;
+    assert_refused(
+        &answer,
+        400,
+        "end of representable time",
+        "a clock past the end of time",
+    );
+    assert_eq!(control_snapshot(&mock).await, before);
+}
+
+#[tokio::test]
+async fn huge_control_bodies_are_refused_before_they_are_read() {
+    let mock = populated_mock().await;
+    let before = control_snapshot(&mock).await;
+    // Declared far over the limit, with no body sent: refused at once on the declared size.
+    for (method, path) in [
+        ("POST", "/_mock/tasks"),
+        ("POST", "/_mock/state"),
+        ("PUT", "/_mock/faults"),
+        ("POST", "/_mock/clock"),
+    ] {
+        let headers = [
+            ("content-type", "application/json".to_owned()),
+            ("content-length", (1u64 << 40).to_string()),
+        ];
+        let answer = control_raw(&mock, method, path, &headers, b"").await;
+        assert_refused(&answer, 413, "limit", &format!("{method} {path} declaring 1 TiB"));
+    }
+    // Sent for real without a length (chunked), over the limit: cut off at the limit.
+    let chunk = vec![b' '; 1 << 20];
+    let mut body = Vec::new();
+    for _ in 0..17 {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(&chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let headers = [
+        ("content-type", "application/json".to_owned()),
+        ("transfer-encoding", "chunked".to_owned()),
+    ];
+    let answer = control_raw(&mock, "POST", "/_mock/tasks", &headers, &body).await;
+    assert_refused(&answer, 413, "limit", "17 MiB chunked");
+    // Small endpoints have a small limit: 100 KiB of fault rules is too much.
+    let rules = format!("[{}]", vec![r#"{"Fault":"InternalError"}"#; 4000].join(","));
+    let json = [("content-type", "application/json".to_owned())];
+    let answer = control_raw(&mock, "PUT", "/_mock/faults", &json, rules.as_bytes()).await;
+    assert_refused(&answer, 413, "65536", "100 KiB of fault rules");
+    assert_eq!(control_snapshot(&mock).await, before);
+    assert_still_serving(&mock).await;
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_admin_token_is_refused_everywhere_before_anything_else() {
+    let guarded = MockServer::start(MockConfig {
+        control_plane: ControlPlane::Token("correct-horse".parse::<AdminToken>().unwrap()),
+        clock: MockClock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let guarded = Mock {
+        server: guarded,
+        nonces: AtomicU64::new(0),
+    };
+    let task = br#"[{"TaskId":"42","ObjectPath":"http://e.com/a","ObjectType":"file","Status":"Pending",
+        "Process":"0%","CreationTime":"2026-06-01T00:00:00Z","Description":""}]"#;
+    let good = ("authorization", "Bearer correct-horse".to_owned());
+    let json = ("content-type", "application/json".to_owned());
+    assert_eq!(
+        control_raw(
+            &guarded,
+            "POST",
+            "/_mock/tasks",
+            &[good.clone(), json.clone()],
+            task
+        )
+        .await
+        .status,
+        200
+    );
+    let before = guarded.server.state().to_json();
+    let endpoints: [(&str, &str, &[u8]); 10] = [
+        ("GET", "/_mock/health", b""),
+        ("POST", "/_mock/reset", b""),
+        ("POST", "/_mock/tasks", task),
+        ("POST", "/_mock/clock", br#"{"Advance":"1h"}"#),
+        ("PUT", "/_mock/faults", br#"[{"Fault":"InternalError"}]"#),
+        ("DELETE", "/_mock/faults", b""),
+        ("DELETE", "/_mock/calls", b""),
+        ("POST", "/_mock/state", b"{}"),
+        ("POST", "/_mock/state/save", b""),
+        // Even a path that does not exist says nothing before the token is right.
+        ("GET", "/_mock/nowhere", b""),
+    ];
+    for (method, path, body) in endpoints {
+        let missing = control_raw(&guarded, method, path, std::slice::from_ref(&json), body).await;
+        assert_refused(
+            &missing,
+            401,
+            "Bearer",
+            &format!("{method} {path} without a token"),
+        );
+        // (A bare "Bearer " arrives as "Bearer": HTTP trims trailing spaces; no token at all.)
+        for (wrong, status, about) in [
+            ("Bearer correct-hors", 403, "wrong"),
+            ("Bearer correct-horse2", 403, "wrong"),
+            ("Basic correct-horse", 401, "Bearer"),
+            ("Bearer ", 401, "Bearer"),
+        ] {
+            let headers = [("authorization", wrong.to_owned()), json.clone()];
+            let answer = control_raw(&guarded, method, path, &headers, body).await;
+            assert_refused(&answer, status, about, &format!("{method} {path} {wrong}"));
+        }
+    }
+    // A huge body with a wrong token is refused on the token, unread.
+    let headers = [
+        ("authorization", "Bearer nope".to_owned()),
+        ("content-length", (1u64 << 40).to_string()),
+    ];
+    assert_refused(
+        &control_raw(&guarded, "POST", "/_mock/tasks", &headers, b"").await,
+        403,
+        "wrong",
+        "1 TiB, wrong token",
+    );
+    assert_eq!(
+        guarded.server.state().to_json(),
+        before,
+        "a refused request changed the state"
+    );
+    assert_eq!(guarded.server.tasks().len(), 1);
 }
