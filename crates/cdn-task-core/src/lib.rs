@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod codec;
+pub mod credentials;
 mod error_body;
 mod error_code;
 mod operations;
@@ -48,6 +49,7 @@ mod rate_limit;
 mod request;
 mod response;
 pub mod signing;
+pub mod sts;
 mod task;
 mod task_id;
 mod time;
