@@ -5,6 +5,8 @@ use cdn_task_core::{RateLimit, Task};
 use std::fmt;
 use std::time::Duration;
 
+pub use crate::sts::{CredentialsConfig, OidcProvider};
+
 /// The AccessKeyId the mock accepts by default.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "testid";
 /// The secret of [`DEFAULT_ACCESS_KEY_ID`] (the official signing docs' test key).
@@ -56,6 +58,8 @@ pub struct MockConfig {
     /// Tasks every AccessKey can see, present from the start (the binary's `--seed FILE`).
     /// They are reported as given: they do not progress.
     pub seed_tasks: Vec<Task>,
+    /// The STS, metadata service and credentials URI the mock also serves.
+    pub credentials: CredentialsConfig,
 }
 
 impl Default for MockConfig {
@@ -73,6 +77,7 @@ impl Default for MockConfig {
             faults: FaultConfig::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             seed_tasks: Vec::new(),
+            credentials: CredentialsConfig::default(),
         }
     }
 }
@@ -90,6 +95,7 @@ impl fmt::Debug for MockConfig {
             .field("faults", &self.faults)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("seed_tasks", &self.seed_tasks.len())
+            .field("credentials", &self.credentials)
             .finish()
     }
 }

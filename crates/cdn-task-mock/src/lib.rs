@@ -16,7 +16,11 @@
 //! - throttles per AccessKey (`Throttling.User`), keeps daily refresh quotas
 //!   (`QuotaExceeded.Refresh`);
 //! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
-//! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies.
+//! - injects faults on request: 500, 503, delays, dropped connections, truncated bodies;
+//! - serves STS (`AssumeRole`, signed; `AssumeRoleWithOIDC`, anonymous; version `2015-04-01`),
+//!   the ECS metadata service's credential paths and a credentials URI (`/credentials`) on the
+//!   same listener, and then accepts the STS credentials it issued only with their own security
+//!   token and before their expiry (`InvalidSecurityToken.*`); see [`CredentialsConfig`].
 //!
 //! Every rule comes from [`cdn_task_core`]: validation, codecs, the error catalogue, signature
 //! verification, the window, the rate limits. This crate is the glue and the state.
@@ -59,7 +63,9 @@ mod clock;
 mod config;
 mod connection;
 mod intake;
+mod jwt;
 mod log;
+mod metadata;
 mod nonce;
 mod progress;
 mod quota;
@@ -71,16 +77,23 @@ mod server;
 mod service;
 mod state;
 mod store;
+mod sts;
 mod throttle;
 mod truncated;
 
 pub use args::{AccessKey, FlagError, MockArgs, parse_duration};
 pub use clock::MockClock;
 pub use config::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES, DEFAULT_TASK_DURATION, Fault,
-    FaultConfig, MockConfig,
+    CredentialsConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TASK_DURATION, Fault, FaultConfig, MockConfig, OidcProvider,
 };
+pub use jwt::unsigned_jwt;
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
+pub use metadata::MetadataCall;
 pub use run::{RunError, run};
 pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;
+pub use sts::{
+    CREDENTIALS_URI_PATH, DEFAULT_ACCOUNT_ID, DEFAULT_DOCUMENT_LIFETIME, DEFAULT_METADATA_ROLE,
+    MetadataTokens,
+};

@@ -103,6 +103,12 @@ impl MockServer {
         self.shared.log().snapshot()
     }
 
+    /// The requests to the metadata service and the credentials URI so far (the most recent
+    /// thousand), oldest first.
+    pub fn metadata_calls(&self) -> Vec<crate::MetadataCall> {
+        self.shared.state().metadata.calls.iter().cloned().collect()
+    }
+
     /// Forgets the requests received so far.
     pub fn clear_received(&self) {
         self.shared.log().clear();

@@ -22,6 +22,9 @@ pub(crate) async fn handle(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let (intake, refused) = Intake::read(&parts, body, shared.max_body_bytes).await;
+    if let Some(response) = crate::metadata::serve(&shared, &intake) {
+        return response;
+    }
     let prelude = Prelude::of(&intake, refused);
     let fault = {
         let mut state = shared.state();
@@ -111,6 +114,9 @@ fn process(
     if let Some(malformed) = &prelude.malformed {
         return Err(Failure::detailed(ErrorCode::InvalidParameter, malformed));
     }
+    if let Some(result) = crate::sts::anonymous(shared, intake, prelude, request_id) {
+        return result;
+    }
     let headers: Vec<(&str, &str)> = borrow_pairs(&intake.headers);
     let received = ReceivedRequest {
         method: &intake.method,
@@ -130,6 +136,11 @@ fn process(
         .nonces
         .check_and_record(&verified.access_key_id, &verified.nonce, now)
         .map_err(|_| Failure::code(ErrorCode::SignatureNonceUsed))?;
+    // STS credentials the mock issued see their owner's tasks, once their token checks out.
+    let owner = crate::sts::owner(shared, &verified, now)?;
+    if let Some(result) = crate::sts::signed(shared, &verified, &owner, now, prelude.format, request_id) {
+        return result;
+    }
     // A missing Version or Action is `MissingParameter` naming it (the docs do not say).
     let version = verified
         .parameter("Version")
@@ -145,11 +156,13 @@ fn process(
     if !shared.throttle.allows(&verified.access_key_id, action) {
         return Err(Failure::code(ErrorCode::ThrottlingUser));
     }
+    let mut acting = verified;
+    acting.access_key_id = owner;
     perform(
         action,
         &Call {
             shared,
-            request: &verified,
+            request: &acting,
             now,
             request_id,
             format: prelude.format,

@@ -4,10 +4,12 @@
 use crate::clock::MockClock;
 use crate::config::{FaultConfig, MockConfig};
 use crate::log::{CallLog, ReceivedCall};
+use crate::metadata::MetadataState;
 use crate::nonce::{MAX_REMEMBERED_NONCES, NonceCache};
 use crate::quota::QuotaBook;
 use crate::random::Randomness;
 use crate::store::TaskStore;
+use crate::sts::{CredentialsConfig, IssuedKeys};
 use crate::throttle::Throttle;
 use chrono::TimeDelta;
 use std::collections::HashMap;
@@ -22,6 +24,8 @@ pub(crate) struct Shared {
     pub(crate) fail_rate: f64,
     pub(crate) max_body_bytes: usize,
     pub(crate) throttle: Throttle,
+    /// What the STS, metadata and credentials-URI paths do.
+    pub(crate) credentials: CredentialsConfig,
     state: Mutex<State>,
     log: Mutex<CallLog>,
 }
@@ -35,6 +39,10 @@ pub(crate) struct State {
     pub(crate) nonces: NonceCache,
     pub(crate) random: Randomness,
     pub(crate) faults: FaultConfig,
+    /// STS credentials issued (by STS, the metadata service and the credentials URI).
+    pub(crate) issued: IssuedKeys,
+    /// Metadata session tokens and calls.
+    pub(crate) metadata: MetadataState,
 }
 
 impl Shared {
@@ -48,12 +56,15 @@ impl Shared {
             fail_rate: config.fail_rate,
             max_body_bytes: config.max_body_bytes,
             throttle: Throttle::new(config.rate_limit),
+            credentials: config.credentials,
             state: Mutex::new(State {
                 tasks,
                 quotas: QuotaBook::default(),
                 nonces: NonceCache::new(MAX_REMEMBERED_NONCES),
                 random: Randomness::new(config.seed),
                 faults: config.faults,
+                issued: IssuedKeys::default(),
+                metadata: MetadataState::default(),
             }),
             log: Mutex::new(CallLog::default()),
         }
@@ -69,9 +80,13 @@ impl Shared {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The secret of `access_key_id`, if the mock knows the key.
+    /// The secret of `access_key_id`, if the mock knows the key (configured, or issued by its
+    /// STS).
     pub(crate) fn secret(&self, access_key_id: &str) -> Option<String> {
-        self.keys.get(access_key_id).cloned()
+        self.keys
+            .get(access_key_id)
+            .cloned()
+            .or_else(|| self.state().issued.secret(access_key_id))
     }
 
     pub(crate) fn record(&self, call: ReceivedCall) {
