@@ -162,3 +162,47 @@ async fn no_credentials_exit_3_listing_every_place_looked_at() {
     );
     assert!(result.stdout.is_empty());
 }
+
+#[tokio::test]
+async fn no_secret_token_or_oidc_token_in_any_output_at_any_log_level() {
+    let mock = mock().await;
+    let home = tempfile::tempdir().unwrap();
+    let token = home.path().join("token");
+    let jwt = unsigned_jwt(
+        ISSUER,
+        "sts.aliyuncs.com",
+        "repo:org/app:SUBJECT-MARK",
+        mock.clock().now().timestamp() + 600,
+    );
+    std::fs::write(&token, &jwt).unwrap();
+    for (args, rust_log) in [(&["-vvv"][..], None), (&["-v"][..], Some("trace"))] {
+        for command_args in [&["credentials"][..], &["describe", "1"]] {
+            let mut command = clean_command(home.path());
+            command
+                .arg("--endpoint")
+                .arg(mock.base_url())
+                .args(args)
+                .args(command_args)
+                .env("ALIBABA_CLOUD_ROLE_ARN", role())
+                .env(
+                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+                    format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/github"),
+                )
+                .env("ALIBABA_CLOUD_OIDC_TOKEN_FILE", &token)
+                .env("ALIBABA_CLOUD_STS_ENDPOINT", mock.base_url());
+            if let Some(level) = rust_log {
+                command.env("RUST_LOG", level);
+            }
+            let result = run(command).await;
+            result.expect_code(0);
+            for text in [&result.stdout, &result.stderr] {
+                assert!(
+                    !text.contains(&jwt) && !text.contains("SUBJECT-MARK"),
+                    "the OIDC token shows: {result:?}"
+                );
+                assert!(!text.contains("CAIS"), "a security token shows: {result:?}");
+            }
+        }
+    }
+    mock.shutdown().await;
+}
