@@ -217,14 +217,24 @@ impl IssuedKeys {
     }
 }
 
-/// The identity of a session of `role`.
-fn assumed_user(role: &RoleArn, session: &str) -> AssumedRoleUser {
-    let role_id: u64 = rand::random::<u64>() % 10_u64.pow(17);
-    AssumedRoleUser::new(format!("{role}/{session}"), format!("3{role_id:017}:{session}"))
+/// A role session to grant.
+struct Session<'a> {
+    owner: &'a str,
+    role: &'a RoleArn,
+    name: &'a str,
+    seconds: u32,
 }
 
-fn lifetime(seconds: u32) -> TimeDelta {
-    TimeDelta::seconds(i64::from(seconds))
+impl Session<'_> {
+    /// Issues the session's credentials, and its identity.
+    fn grant(&self, shared: &Shared, now: DateTime<Utc>) -> (StsCredentials, AssumedRoleUser) {
+        let lifetime = TimeDelta::seconds(i64::from(self.seconds));
+        let credentials = shared.state().issued.issue(self.owner, now, lifetime);
+        let role_id: u64 = rand::random::<u64>() % 10_u64.pow(17);
+        let (role, name) = (self.role, self.name);
+        let user = AssumedRoleUser::new(format!("{role}/{name}"), format!("3{role_id:017}:{name}"));
+        (credentials, user)
+    }
 }
 
 /// Checks that `role` belongs to the mock's account.
@@ -296,17 +306,16 @@ fn assume_role_with_oidc(
     }
     check_role(shared, operation.role_arn())?;
     let owner = operation.role_arn().to_string();
-    let credentials = shared
-        .state()
-        .issued
-        .issue(&owner, now, lifetime(operation.duration_seconds()));
-    let user = assumed_user(operation.role_arn(), operation.session_name());
+    let session = Session {
+        owner: &owner,
+        role: operation.role_arn(),
+        name: operation.session_name(),
+        seconds: operation.duration_seconds(),
+    };
+    let (credentials, user) = session.grant(shared, now);
     tracing::info!(role = %owner, subject = ?claims.subject, "issued STS credentials for an OIDC token");
-    Ok(Reply::success(
-        &AssumeRoleWithOidcResponse::new(request_id, credentials, Some(user)),
-        format,
-        request_id,
-    ))
+    let body = AssumeRoleWithOidcResponse::new(request_id, credentials, Some(user));
+    Ok(Reply::success(&body, format, request_id))
 }
 
 /// `AssumeRole`, after the signature checks. `None` when the request is not an STS call.
@@ -321,32 +330,23 @@ pub(crate) fn signed(
     if request.parameter("Version") != Some(STS_API_VERSION) {
         return None;
     }
-    Some(match request.parameter("Action") {
-        Some(AssumeRole::ACTION) => assume_role(shared, request, owner, now, format, request_id),
-        _ => Err(Failure::code(ErrorCode::InvalidActionNotFound)),
-    })
-}
-
-fn assume_role(
-    shared: &Shared,
-    request: &VerifiedRequest,
-    owner: &str,
-    now: DateTime<Utc>,
-    format: Format,
-    request_id: &str,
-) -> Result<Reply, Failure> {
-    let operation = AssumeRole::from_parameters(|name| request.parameter(name))?;
-    check_role(shared, operation.role_arn())?;
-    let credentials = shared
-        .state()
-        .issued
-        .issue(owner, now, lifetime(operation.duration_seconds()));
-    let user = assumed_user(operation.role_arn(), operation.session_name());
-    Ok(Reply::success(
-        &AssumeRoleResponse::new(request_id, credentials, Some(user)),
-        format,
-        request_id,
-    ))
+    if request.parameter("Action") != Some(AssumeRole::ACTION) {
+        return Some(Err(Failure::code(ErrorCode::InvalidActionNotFound)));
+    }
+    let assume = || -> Result<Reply, Failure> {
+        let operation = AssumeRole::from_parameters(|name| request.parameter(name))?;
+        check_role(shared, operation.role_arn())?;
+        let session = Session {
+            owner,
+            role: operation.role_arn(),
+            name: operation.session_name(),
+            seconds: operation.duration_seconds(),
+        };
+        let (credentials, user) = session.grant(shared, now);
+        let body = AssumeRoleResponse::new(request_id, credentials, Some(user));
+        Ok(Reply::success(&body, format, request_id))
+    };
+    Some(assume())
 }
 
 /// Whose tasks a verified caller sees: for credentials the mock issued, their owner, once their
@@ -384,26 +384,23 @@ mod tests {
             Ok(Some("owner-a".into()))
         );
         assert_eq!(check("testid", None, now), Ok(None));
-        assert_eq!(
-            check(a.access_key_id(), None, now),
-            Err(ErrorCode::InvalidSecurityTokenMalformed)
-        );
-        assert_eq!(
-            check(a.access_key_id(), Some("not a token"), now),
-            Err(ErrorCode::InvalidSecurityTokenMalformed)
-        );
-        assert_eq!(
-            check(a.access_key_id(), Some(b.security_token()), now),
-            Err(ErrorCode::InvalidSecurityTokenMismatchWithAccessKey)
-        );
-        assert_eq!(
-            check(
-                a.access_key_id(),
-                Some(a.security_token()),
-                now + TimeDelta::seconds(60)
+        let later = now + TimeDelta::seconds(60);
+        for (token, at, code) in [
+            (None, now, ErrorCode::InvalidSecurityTokenMalformed),
+            (Some("not a token"), now, ErrorCode::InvalidSecurityTokenMalformed),
+            (
+                Some(b.security_token()),
+                now,
+                ErrorCode::InvalidSecurityTokenMismatchWithAccessKey,
             ),
-            Err(ErrorCode::InvalidSecurityTokenExpired)
-        );
+            (
+                Some(a.security_token()),
+                later,
+                ErrorCode::InvalidSecurityTokenExpired,
+            ),
+        ] {
+            assert_eq!(check(a.access_key_id(), token, at), Err(code));
+        }
         assert_eq!(
             keys.secret(b.access_key_id()).as_deref(),
             Some(b.access_key_secret())

@@ -23,6 +23,22 @@ async fn mock() -> MockServer {
     .unwrap()
 }
 
+/// The variables ACK's webhook (or a CI job) sets for OIDC, with the mock as STS.
+fn oidc_variables(mock: &MockServer, token: &std::path::Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("ALIBABA_CLOUD_ROLE_ARN", role()),
+        (
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/github"),
+        ),
+        (
+            "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+            token.to_string_lossy().into_owned(),
+        ),
+        ("ALIBABA_CLOUD_STS_ENDPOINT", mock.base_url()),
+    ]
+}
+
 fn role() -> String {
     format!("acs:ram::{DEFAULT_ACCOUNT_ID}:role/deployer")
 }
@@ -72,14 +88,7 @@ async fn oidc_variables_and_the_sts_endpoint_alone() {
     )
     .unwrap();
     let report = both(&mock, home.path(), |command| {
-        command
-            .env("ALIBABA_CLOUD_ROLE_ARN", role())
-            .env(
-                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
-                format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/github"),
-            )
-            .env("ALIBABA_CLOUD_OIDC_TOKEN_FILE", &token)
-            .env("ALIBABA_CLOUD_STS_ENDPOINT", mock.base_url());
+        command.envs(oidc_variables(&mock, &token));
     })
     .await;
     assert_eq!(report["Provider"], "oidc_role_arn");
@@ -92,31 +101,32 @@ async fn oidc_variables_and_the_sts_endpoint_alone() {
 }
 
 #[tokio::test]
-async fn the_metadata_endpoint_alone() {
+async fn the_metadata_endpoint_or_the_credentials_uri_alone() {
     let mock = mock().await;
     let home = tempfile::tempdir().unwrap();
-    let report = both(&mock, home.path(), |command| {
-        command
-            .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "false")
-            .env("CDN_TASK_IMDS_ENDPOINT", mock.base_url());
-    })
-    .await;
-    assert_eq!(report["Provider"], "ecs_ram_role");
-    mock.shutdown().await;
-}
-
-#[tokio::test]
-async fn the_credentials_uri_alone() {
-    let mock = mock().await;
-    let home = tempfile::tempdir().unwrap();
-    let report = both(&mock, home.path(), |command| {
-        command.env(
-            "ALIBABA_CLOUD_CREDENTIALS_URI",
-            format!("{}/credentials", mock.base_url()),
-        );
-    })
-    .await;
-    assert_eq!(report["Provider"], "credentials_uri");
+    let cases = [
+        (
+            vec![
+                ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "false".to_owned()),
+                ("CDN_TASK_IMDS_ENDPOINT", mock.base_url()),
+            ],
+            "ecs_ram_role",
+        ),
+        (
+            vec![(
+                "ALIBABA_CLOUD_CREDENTIALS_URI",
+                format!("{}/credentials", mock.base_url()),
+            )],
+            "credentials_uri",
+        ),
+    ];
+    for (variables, provider) in cases {
+        let report = both(&mock, home.path(), |command| {
+            command.envs(variables.iter().map(|(name, value)| (*name, value)));
+        })
+        .await;
+        assert_eq!(report["Provider"], provider);
+    }
     mock.shutdown().await;
 }
 
@@ -183,13 +193,7 @@ async fn no_secret_token_or_oidc_token_in_any_output_at_any_log_level() {
                 .arg(mock.base_url())
                 .args(args)
                 .args(command_args)
-                .env("ALIBABA_CLOUD_ROLE_ARN", role())
-                .env(
-                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
-                    format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/github"),
-                )
-                .env("ALIBABA_CLOUD_OIDC_TOKEN_FILE", &token)
-                .env("ALIBABA_CLOUD_STS_ENDPOINT", mock.base_url());
+                .envs(oidc_variables(&mock, &token));
             if let Some(level) = rust_log {
                 command.env("RUST_LOG", level);
             }

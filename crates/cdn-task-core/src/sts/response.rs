@@ -6,7 +6,7 @@
 //! ```
 //! XML has the same fields under `<AssumeRoleResponse>` or `<AssumeRoleWithOIDCResponse>`.
 
-use crate::codec::xml::{Child, XmlReader, XmlWriter, required, set_once};
+use crate::codec::xml::{Child, XmlReader, XmlWriter, required, set_once, text_fields};
 use crate::codec::{DecodeError, WireBody, json};
 use crate::signing::{Credentials, REDACTED};
 use crate::time::{WireTime, format_utc_timestamp};
@@ -228,27 +228,10 @@ fn decode_xml_fields<'a, const N: usize>(
     element: &Child<'a>,
     fields: [&'static str; N],
 ) -> Result<[Option<String>; N], DecodeError> {
-    let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
     if element.is_empty() {
-        return Ok(values);
+        return Ok(std::array::from_fn(|_| None));
     }
-    let container = element.display_name();
-    while let Some(child) = xml.next_child()? {
-        match fields.iter().position(|field| field.as_bytes() == child.name()) {
-            Some(index) => {
-                let text = xml.text(&child)?.into_owned();
-                set_once(
-                    &mut values[index],
-                    text,
-                    fields[index],
-                    || format!("<{container}>"),
-                    child.offset,
-                )?;
-            }
-            None => xml.skip(&child)?,
-        }
-    }
-    Ok(values)
+    text_fields(xml, fields, &element.display_name())
 }
 
 fn decode_xml_credentials<'a>(

@@ -25,6 +25,18 @@ impl Write for Captured {
     }
 }
 
+/// Everything traced on this thread, at every level, until the guard drops.
+fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(SECRET), "{what} shows the secret: {text}");
     assert!(!text.contains(TOKEN), "{what} shows the token: {text}");
@@ -44,14 +56,7 @@ fn debug_of_credentials_builder_and_client_hides_secrets() {
 
 #[tokio::test]
 async fn errors_and_tracing_output_hide_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_tracing();
 
     let server = start(MockConfig::default()).await;
     let ids: TaskIdList = "1".parse().unwrap();
@@ -92,14 +97,7 @@ async fn every_credential_path_hides_secrets_and_tokens() {
     };
     use cdn_task_mock::{CredentialsConfig, DEFAULT_ACCOUNT_ID, OidcProvider, unsigned_jwt};
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_tracing();
 
     let provider_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/p");
     let role_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:role/r");
