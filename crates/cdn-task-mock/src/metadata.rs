@@ -56,6 +56,13 @@ pub(crate) fn serve(shared: &Shared, intake: &Intake) -> Option<Response> {
     }
     let token = intake.header(TOKEN_HEADER);
     let (status, body) = answer(shared, intake, token);
+    tracing::info!(
+        method = %intake.method,
+        path,
+        with_token = token.is_some(),
+        status = status.as_u16(),
+        "metadata request"
+    );
     let mut state = shared.state();
     let calls = &mut state.metadata.calls;
     if calls.len() == MAX_RECORDED {

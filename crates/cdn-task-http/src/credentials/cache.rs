@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// What the cache reads the time from.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Caches what a provider delivers and asks it again only when the core's refresh rule
 /// ([`cdn_task_core::credentials::freshness`]) says so: a quarter of the lifetime ahead of expiry

@@ -51,7 +51,8 @@ impl FetchFailure {
 /// An HTTP client for credential calls.
 #[derive(Debug, Clone)]
 pub(crate) struct Fetcher {
-    http: reqwest::Client,
+    /// The client, or why none could be built (TLS set-up failed): every call then fails.
+    http: Result<reqwest::Client, String>,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -64,8 +65,7 @@ impl Fetcher {
             .timeout(timeout)
             .user_agent(crate::config::DEFAULT_USER_AGENT)
             .build()
-            // Building fails only when TLS cannot be set up; calls then fail one by one.
-            .unwrap_or_default();
+            .map_err(|error| format!("no HTTP client: {error}"));
         Fetcher { http, timeout, retry }
     }
 
@@ -122,7 +122,16 @@ impl Fetcher {
                 })));
             }
         };
-        let mut builder = self.http.request(request.method.clone(), url);
+        let http = match &self.http {
+            Ok(http) => http,
+            Err(detail) => {
+                return Ok(Err(Error::Transport {
+                    detail: detail.clone(),
+                    source: None,
+                }));
+            }
+        };
+        let mut builder = http.request(request.method.clone(), url);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
