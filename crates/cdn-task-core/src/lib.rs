@@ -9,7 +9,9 @@
 //! [`TaskStatus`], …); JSON and XML codecs for every body, both directions ([`WireBody`]); the
 //! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); the three-day query window
 //! ([`is_queryable`]); the rate-limit rule as data ([`RateLimit`]); request signing and
-//! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]).
+//! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]); STS's `AssumeRole` and
+//! `AssumeRoleWithOIDC` ([`sts`]); the credential documents and profile files and the rule of when
+//! to refresh expiring credentials ([`credentials`]).
 //!
 //! **Out of scope:** sockets, HTTP, async runtimes, reading the clock, randomness. Callers pass
 //! `now`, timestamps and nonces in. The HTTP client (`cdn-task-http`) and the service emulator
