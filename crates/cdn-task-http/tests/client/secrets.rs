@@ -34,7 +34,12 @@ fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // Other tests register the client's callsites on other threads at the same time; recompute
+    // every callsite's interest now that this subscriber exists, so none stays cached as "never"
+    // (the suite once saw no client event at all, about one run in a dozen).
+    tracing::callsite::rebuild_interest_cache();
+    (captured, guard)
 }
 
 fn assert_clean(what: &str, text: &str) {
