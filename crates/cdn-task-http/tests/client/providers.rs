@@ -382,3 +382,70 @@ async fn the_cdn_api_checks_sts_tokens() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn sts_calls_are_retried_on_5xx_and_dropped_connections() {
+    use cdn_task_http::credentials::AssumeRoleCredentials;
+    use cdn_task_mock::{Fault, FaultConfig};
+    let server = mock(Duration::from_secs(3600), MetadataTokens::Optional).await;
+    let provider = AssumeRoleCredentials::new(
+        Credentials::new("testid", "testsecret"),
+        cdn_task_core::credentials::RoleSettings::new(role_arn()),
+        cdn_task_http::credentials::StsEndpoint::new(&server.base_url()),
+        Environment::empty(),
+    );
+    server.set_faults(FaultConfig {
+        rate: 0.5,
+        kinds: vec![
+            Fault::ServiceUnavailable,
+            Fault::DropConnection,
+            Fault::InternalError,
+        ],
+    });
+    for _ in 0..6 {
+        provider.provide().await.unwrap();
+    }
+    let faulted = server
+        .received()
+        .iter()
+        .filter(|call| call.fault.is_some())
+        .count();
+    assert!(faulted > 0, "the mock injected no fault: nothing was retried");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_valid_credentials_and_the_token_file_is_read_at_every_refresh() {
+    let server = mock(Duration::from_secs(3600), MetadataTokens::Optional).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = oidc_env(&server, home.path(), AUDIENCE, 7200);
+    let clock = server.clock().clone();
+    let cache = CachedProvider::new(DefaultChain::new(env)).with_clock(move || clock.now());
+    let first = cache.credentials().await.unwrap();
+    // The cluster rotates the token; this one is refused (wrong audience).
+    let expires = server.clock().now().timestamp() + 7200;
+    std::fs::write(
+        home.path().join("token"),
+        unsigned_jwt(ISSUER, "other", "x", expires),
+    )
+    .unwrap();
+    server.clock().advance(Duration::from_secs(3600 - 600));
+    // Refresh due: it fails, the still-valid credentials stay in use.
+    let kept = cache.credentials().await.unwrap();
+    assert_eq!(kept, first);
+    assert_eq!(cache.fetches(), 2);
+    // A good token again: the next attempt (after the backoff) succeeds with new credentials.
+    std::fs::write(
+        home.path().join("token"),
+        unsigned_jwt(ISSUER, AUDIENCE, "x", expires),
+    )
+    .unwrap();
+    server.clock().advance(Duration::from_secs(3));
+    let fresh = cache.credentials().await.unwrap();
+    assert_ne!(
+        fresh.credentials().access_key_id(),
+        first.credentials().access_key_id()
+    );
+    assert_eq!(cache.fetches(), 3);
+    server.shutdown().await;
+}
