@@ -129,11 +129,20 @@ impl EcsMetadataCredentials {
         };
         if self.imdsv1_allowed {
             tracing::debug!(reason = %refused, "no metadata token; asking without one (IMDSv1)");
-            Ok(None)
+            return Ok(None);
+        }
+        let reason = format!(
+            "no metadata session token ({refused}), and the tokenless fallback is disabled \
+             ({ENV_IMDSV1_DISABLED}=true)"
+        );
+        // Until the service has answered once, whatever refuses tokens is not taken for a metadata
+        // service: the chain moves on (and lists why).
+        if self.worked.load(Ordering::Relaxed) {
+            Err(self.fail(reason))
         } else {
-            Err(self.fail(format!(
-                "no metadata session token ({refused}), and the tokenless fallback is disabled \
-                 ({ENV_IMDSV1_DISABLED}=true)"
+            Err(CredentialsError::not_found(format!(
+                "ECS metadata service at {}: {reason}",
+                self.endpoint
             )))
         }
     }
