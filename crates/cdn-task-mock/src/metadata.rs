@@ -112,10 +112,10 @@ fn answer(shared: &Shared, intake: &Intake, token: Option<&str>) -> (StatusCode,
         let value = format!("AQAE{}", rand::random::<u128>());
         let mut state = shared.state();
         state.metadata.tokens.retain(|_, expires| *expires > now);
-        state
-            .metadata
-            .tokens
-            .insert(value.clone(), now + TimeDelta::seconds(ttl));
+        state.metadata.tokens.insert(
+            value.clone(),
+            now.checked_add_signed(TimeDelta::seconds(ttl)).unwrap_or(now),
+        );
         return (StatusCode::OK, value);
     }
     if method != "GET" {

@@ -167,12 +167,15 @@ impl IssuedKeys {
     /// Issues credentials for `owner`, valid from `now` for `lifetime`. Expired ones are
     /// forgotten an hour after their expiry, so the map stays bounded by the issue rate.
     pub(crate) fn issue(&mut self, owner: &str, now: DateTime<Utc>, lifetime: TimeDelta) -> StsCredentials {
-        self.keys
-            .retain(|_, issued| issued.expiration + TimeDelta::hours(1) > now);
+        let forget_before = now.checked_sub_signed(TimeDelta::hours(1)).unwrap_or(now);
+        self.keys.retain(|_, issued| issued.expiration > forget_before);
         let id = format!("STS.{}", random_text(24));
         let secret = random_text(40);
         let token = format!("{TOKEN_PREFIX}{}", random_text(120));
-        let expiration = now + lifetime;
+        // A lifetime past the calendar's end lasts until its end (no overflow on huge values).
+        let expiration = now
+            .checked_add_signed(lifetime)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         self.keys.insert(
             id.clone(),
             Issued {

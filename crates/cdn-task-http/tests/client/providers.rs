@@ -339,11 +339,8 @@ async fn a_wait_with_60_second_credentials_refreshes_ahead_and_never_signs_with_
 #[tokio::test]
 async fn the_cdn_api_checks_sts_tokens() {
     let server = mock(Duration::from_secs(60), MetadataTokens::Optional).await;
-    let issued = CredentialsUri::new(format!("{}/credentials", server.base_url()))
-        .provide()
-        .await
-        .unwrap();
-    let sts = issued.credentials().clone();
+    let issued = server.issue_credentials("testid", Duration::from_secs(60));
+    let sts = issued.to_credentials();
     let other = CredentialsUri::new(format!("{}/credentials", server.base_url()))
         .provide()
         .await
