@@ -1,6 +1,6 @@
 //! The ini credentials file: `~/.alibabacloud/credentials`.
 
-use super::profile_file::{assume_role, metadata_for, oidc, read_text};
+use super::profile_file::{assume_role, metadata_allowed, metadata_for, oidc, read_text};
 use super::{
     CredentialsError, ENV_CREDENTIALS_FILE, ENV_PROFILE, Environment, Named, ProvideCredentials,
     ProvideFuture,
@@ -91,7 +91,13 @@ impl ProvideCredentials for IniFileCredentials {
                 }
                 Err(error) => return Err(fail(error)),
                 Ok(IniProfile::AccessKey(credentials)) => Arc::new(Named::fixed(credentials)),
-                Ok(IniProfile::EcsRamRole { role_name }) => Arc::new(metadata_for(&self.env, role_name)),
+                Ok(IniProfile::EcsRamRole { role_name }) => {
+                    metadata_allowed(&self.env).map_err(|reason| CredentialsError::ProfileFile {
+                        path: path.clone(),
+                        reason: format!("section `[{section}]`: {reason}"),
+                    })?;
+                    Arc::new(metadata_for(&self.env, role_name))
+                }
                 Ok(IniProfile::RamRoleArn { source, role }) => {
                     assume_role(&self.env, Arc::new(Named::fixed(source)), role)
                 }

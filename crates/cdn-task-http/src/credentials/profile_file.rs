@@ -121,7 +121,11 @@ impl ProfileFile {
                 let source = self.build(config, &source_profile, path)?;
                 assume_role(&self.env, source, role)
             }
-            CliProfile::EcsRamRole { role_name } => self.metadata(role_name),
+            CliProfile::EcsRamRole { role_name } => {
+                metadata_allowed(&self.env)
+                    .map_err(|reason| Failure::Reason(format!("profile `{name}`: {reason}")))?;
+                self.metadata(role_name)
+            }
             CliProfile::Oidc {
                 provider_arn,
                 token_file,
@@ -242,6 +246,20 @@ pub(crate) fn oidc(
         endpoint,
         env.clone(),
     ))
+}
+
+/// Whether `env` allows asking the metadata service: not with
+/// `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`, which a profile naming it cannot override (as the
+/// official libraries refuse to build their ECS provider then).
+pub(crate) fn metadata_allowed(env: &Environment) -> Result<(), String> {
+    if env.is_true(super::ENV_ECS_METADATA_DISABLED) {
+        Err(format!(
+            "its mode uses the ECS metadata service, which {}=true disables",
+            super::ENV_ECS_METADATA_DISABLED
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// The metadata provider for `env` with this role.

@@ -36,6 +36,7 @@ const PROFILES: &str = r#"{
     {"name": "ci", "mode": "StsToken", "access_key_id": "STS.ci", "access_key_secret": "ci-secret",
      "sts_token": "ci-token", "region_id": "cn-hangzhou"},
     {"name": "sso", "mode": "CloudSSO"},
+    {"name": "ecs", "mode": "EcsRamRole", "ram_role_name": "deployer"},
     {"name": "a", "mode": "ChainableRamRoleArn", "source_profile": "b", "ram_role_arn": "acs:ram::1:role/a"},
     {"name": "b", "mode": "ChainableRamRoleArn", "source_profile": "c", "ram_role_arn": "acs:ram::1:role/b"},
     {"name": "c", "mode": "ChainableRamRoleArn", "source_profile": "a", "ram_role_arn": "acs:ram::1:role/c"},
@@ -105,6 +106,15 @@ async fn alibaba_cloud_profile_chooses_among_profiles() {
     assert!(matches!(error, CredentialsError::ProfileFile { .. }), "{error:?}");
     assert!(
         error.to_string().contains("mode `CloudSSO` is not supported"),
+        "{error}"
+    );
+    // The metadata service is disabled in these tests' environment: a profile cannot use it.
+    let error = provide(&chain("ecs")).await.unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "profile `ecs`: its mode uses the ECS metadata service, which \
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED=true disables"
+        ),
         "{error}"
     );
     // A profile that is not there: the chain looks further and says so.
