@@ -15,9 +15,11 @@ use std::time::Duration;
 
 /// Refresh or prefetch Alibaba Cloud CDN content and follow the tasks until the edge serves it.
 ///
-/// Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (and
-/// ALIBABA_CLOUD_SECURITY_TOKEN), else from the aliyun CLI's ~/.aliyun/config.json. Never on the
-/// command line.
+/// Credentials come from the official chain: the environment (ALIBABA_CLOUD_ACCESS_KEY_ID,
+/// ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN), OIDC (ALIBABA_CLOUD_ROLE_ARN,
+/// ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE), ~/.aliyun/config.json, the
+/// ini file ~/.alibabacloud/credentials, the ECS metadata service, ALIBABA_CLOUD_CREDENTIALS_URI.
+/// `cdn-task credentials` shows which one answers. Never on the command line.
 ///
 /// Exit codes: 0 success; 1 a task failed or was not found (wait); 2 invalid input or usage;
 /// 3 service, credential or network error; 4 wait deadline passed.
@@ -44,8 +46,8 @@ pub struct GlobalArgs {
     /// The service's base URL (http://127.0.0.1:PORT for a mock).
     #[arg(long, global = true, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
     pub endpoint: String,
-    /// The profile of ~/.aliyun/config.json to take credentials from (instead of the
-    /// environment).
+    /// The profile of ~/.aliyun/config.json to take credentials from (instead of the chain; any
+    /// mode, role assumption included).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// The signature scheme: v3 (ACS3-HMAC-SHA256) or v1 (RPC HMAC-SHA1).
@@ -79,6 +81,9 @@ pub enum Command {
     List(ListArgs),
     /// Show today's remaining refresh and prefetch quota (DescribeRefreshQuota).
     Quota(QuotaCommand),
+    /// Show which credentials the other commands would use: the provider that answered, the
+    /// AccessKeyId (middle hidden), STS or not, and the expiry.
+    Credentials(CredentialsArgs),
     /// Run the service emulator (the same flags as the cdn-task-mock program).
     Mock(MockArgs),
     /// Try it with nothing set up: an in-process mock, a refresh, a prefetch, a wait (ignores
@@ -98,6 +103,14 @@ pub struct DescribeArgs {
     /// Task IDs; each argument may be a comma-separated list.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+/// `credentials`
+#[derive(Debug, Args)]
+pub struct CredentialsArgs {
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArg,

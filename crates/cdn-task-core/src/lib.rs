@@ -13,7 +13,10 @@
 //! create, list and count tasks ([`RefreshObjectCaches`], [`PushObjectCache`],
 //! [`DescribeRefreshTasks`], [`DescribeRefreshQuota`]); and the pure planning an adapter executes:
 //! a purge of any number of paths split over the per-call limits ([`PurgePlan`]), and the tasks of
-//! a create call whose answer was lost found again ([`Reconciliation`]).
+//! a create call whose answer was lost found again ([`Reconciliation`]);
+//! STS's `AssumeRole` and
+//! `AssumeRoleWithOIDC` ([`sts`]); the credential documents and profile files and the rule of when
+//! to refresh expiring credentials ([`credentials`]).
 //!
 //! **Out of scope:** sockets, HTTP, async runtimes, reading the clock, randomness. Callers pass
 //! `now`, timestamps and nonces in. The HTTP client (`cdn-task-http`) and the service emulator
@@ -44,6 +47,7 @@
 #![warn(missing_docs)]
 
 mod codec;
+pub mod credentials;
 mod error_body;
 mod error_code;
 mod operations;
@@ -52,6 +56,7 @@ mod rate_limit;
 mod request;
 mod response;
 pub mod signing;
+pub mod sts;
 mod task;
 mod task_id;
 mod time;

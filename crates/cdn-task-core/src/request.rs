@@ -111,6 +111,10 @@ pub trait Operation {
     /// ID. Adapters retry it only when it provably was not processed.
     const CREATES_TASKS: bool = false;
 
+    /// The API version the action belongs to: [`API_VERSION`] for the CDN actions,
+    /// [`STS_API_VERSION`](crate::sts::STS_API_VERSION) for STS.
+    const VERSION: &'static str = API_VERSION;
+
     /// The operation's own parameters (not the common ones), in the order they are sent.
     fn parameters(&self) -> Vec<(&'static str, String)>;
 
@@ -171,7 +175,7 @@ impl Operation for DescribeRefreshTaskById {
 pub struct ApiRequest {
     /// The `Action`.
     pub action: &'static str,
-    /// The `Version` (always [`API_VERSION`]).
+    /// The `Version` (the operation's [`Operation::VERSION`]).
     pub version: &'static str,
     /// The response format asked for.
     pub format: Format,
@@ -184,7 +188,7 @@ impl ApiRequest {
     pub fn new<O: Operation>(operation: &O, format: Format) -> ApiRequest {
         ApiRequest {
             action: O::ACTION,
-            version: API_VERSION,
+            version: O::VERSION,
             format,
             operation_parameters: operation.parameters(),
         }

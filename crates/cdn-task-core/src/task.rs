@@ -125,18 +125,19 @@ impl Task {
     }
 }
 
-/// serde for `CreationTime`: a UTC wire timestamp, with or without seconds.
-mod creation_time {
+/// serde for `CreationTime` (and every other UTC wire time, such as STS's `Expiration`): a UTC
+/// wire timestamp, with or without seconds.
+pub(crate) mod creation_time {
     use chrono::{DateTime, Utc};
 
-    pub(super) fn serialize<S: serde::Serializer>(
+    pub(crate) fn serialize<S: serde::Serializer>(
         time: &DateTime<Utc>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&crate::time::format_utc_timestamp(*time))
     }
 
-    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<DateTime<Utc>, D::Error> {
         let wire: crate::time::WireTime =

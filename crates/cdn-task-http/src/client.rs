@@ -1,7 +1,7 @@
 //! The client: one call per operation, each signed, rate-limited and retried.
 
 use crate::config::ClientBuilder;
-use crate::credentials::Credentials;
+use crate::credentials::{CachedProvider, ProvidedCredentials};
 use crate::error::{Error, InvalidInput};
 use crate::transport::Transport;
 use cdn_task_core::{
@@ -36,17 +36,35 @@ pub struct Client {
 
 impl Client {
     /// A builder with every setting at its default: endpoint `https://cdn.aliyuncs.com`,
-    /// credentials from the environment or the aliyun CLI profile file, ACS3 signatures, JSON,
+    /// credentials from the official default chain, ACS3 signatures, JSON,
     /// 30 calls a second per AccessKeyId.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    pub(crate) fn from_settings(settings: ClientBuilder, credentials: Credentials) -> Result<Client, Error> {
+    pub(crate) fn from_settings(
+        settings: ClientBuilder,
+        credentials: Arc<CachedProvider>,
+    ) -> Result<Client, Error> {
         Ok(Client {
             transport: Arc::new(Transport::new(&settings, credentials)?),
             max_concurrency: settings.max_concurrency,
         })
+    }
+
+    /// The credentials the next call signs with, resolved now through the client's cache (the
+    /// provider is asked only when the cache holds none fresh): which provider answered, the
+    /// AccessKeyId, and the expiry.
+    ///
+    /// ```no_run
+    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
+    /// let provided = client.credentials().await?;
+    /// println!("{} from {}, expires {:?}", provided.credentials().access_key_id(), provided.provider(), provided.expiration());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn credentials(&self) -> Result<ProvidedCredentials, Error> {
+        Ok(self.transport.credentials().await?)
     }
 
     /// Calls any operation of the API: signed, rate-limited and retried.

@@ -1,7 +1,7 @@
 //! The client's settings and the builder that checks them.
 
 use crate::client::Client;
-use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
+use crate::credentials::{CachedProvider, Credentials, DefaultChain, ProvideCredentials};
 use crate::error::{Error, InvalidInput};
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{Format, RateLimit};
@@ -81,7 +81,7 @@ pub(crate) enum RateLimitSetting {
 #[derive(Clone)]
 pub struct ClientBuilder {
     pub(crate) endpoint: String,
-    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) credentials: Option<Arc<CachedProvider>>,
     pub(crate) signature_version: SignatureVersion,
     pub(crate) format: Format,
     pub(crate) connect_timeout: Duration,
@@ -117,14 +117,23 @@ impl ClientBuilder {
     }
 
     /// Explicit credentials.
-    pub fn credentials(self, credentials: Credentials) -> Self {
-        self.credentials_provider(credentials)
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(CachedProvider::fixed(credentials)));
+        self
     }
 
-    /// Where credentials come from (default: [`DefaultChain::from_process`], the environment then
-    /// the aliyun CLI profile file). Consulted once, by [`build`](Self::build).
+    /// Where credentials come from (default: [`DefaultChain::from_process`], the official chain).
+    /// The client puts the provider behind a [`CachedProvider`] and asks it for credentials per
+    /// request: expiring ones are fetched again before they expire, never at every call.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
+        self.credentials = Some(Arc::new(CachedProvider::new(provider)));
+        self
+    }
+
+    /// Credentials through a cache built by the caller (to share one between clients, or to give
+    /// it a clock of its own); clones of the builder share it.
+    pub fn credentials_cache(mut self, cache: CachedProvider) -> Self {
+        self.credentials = Some(Arc::new(cache));
         self
     }
 
@@ -187,10 +196,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings, resolves the credentials, and builds the client.
+    /// Checks the settings and builds the client. Credentials are not resolved here but at the
+    /// first call (and again before they expire), so building never blocks on a network call;
+    /// [`Client::credentials`] resolves them on demand.
     ///
-    /// Fails with [`Error::Credentials`] when no credentials can be had and with
-    /// [`Error::InvalidInput`] for a bad endpoint or an out-of-range setting.
+    /// Fails with [`Error::InvalidInput`] for a bad endpoint or an out-of-range setting.
     pub fn build(self) -> Result<Client, Error> {
         let setting = |setting, reason| Error::InvalidInput(InvalidInput::Setting { setting, reason });
         if self.retry.max_attempts == 0 {
@@ -206,8 +216,8 @@ impl ClientBuilder {
             return Err(setting("timeout", "timeouts must be greater than zero"));
         }
         let credentials = match &self.credentials {
-            Some(provider) => provider.provide()?,
-            None => DefaultChain::from_process().provide()?,
+            Some(cache) => Arc::clone(cache),
+            None => Arc::new(CachedProvider::new(DefaultChain::from_process())),
         };
         Client::from_settings(self, credentials)
     }
@@ -217,10 +227,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("endpoint", &self.endpoint)
-            .field(
-                "credentials",
-                &self.credentials.as_ref().map(|provider| provider.describe()),
-            )
+            .field("credentials", &self.credentials)
             .field("signature_version", &self.signature_version)
             .field("format", &self.format)
             .field("connect_timeout", &self.connect_timeout)

@@ -8,9 +8,11 @@
 //! What it does for you:
 //! - **signing** with ACS3-HMAC-SHA256 (default) or the RPC HMAC-SHA1 scheme, a fresh random
 //!   nonce and the system clock's timestamp on every attempt;
-//! - **credentials** given explicitly, from the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`,
-//!   `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`), or from the aliyun CLI's
-//!   `~/.aliyun/config.json` ([`credentials`]);
+//! - **credentials** given explicitly, or from the official default chain: the environment, OIDC
+//!   (ACK's RRSA, CI federation), the aliyun CLI's `~/.aliyun/config.json` in every mode (role
+//!   assumption included), the ini file, the ECS instance metadata service, a credentials URI
+//!   ([`credentials`]); cached, refreshed ahead of expiry one refresh at a time, and taken afresh
+//!   for every request;
 //! - **retries** with jittered exponential backoff on throttling, 5xx and transport errors only,
 //!   bounded in attempts and total time ([`RetryPolicy`]);
 //! - **rate limiting** on the client side, per AccessKeyId, each action at its documented limit
@@ -37,7 +39,7 @@
 //! use std::time::Duration;
 //!
 //! # async fn run() -> Result<(), cdn_task_http::Error> {
-//! // Credentials from the environment or ~/.aliyun/config.json.
+//! // Credentials from the official default chain (environment, OIDC, ~/.aliyun/config.json, …).
 //! let client = Client::builder().build()?;
 //! let created = client
 //!     .refresh(["https://example.com/index.html"], RefreshType::File, false)

@@ -2,7 +2,7 @@
 //! repeated under the retry policy.
 
 use crate::config::{ClientBuilder, RetryPolicy};
-use crate::credentials::Credentials;
+use crate::credentials::{CachedProvider, CredentialsError, ProvidedCredentials};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::Limiters;
 use crate::retry::{RetryRule, with_retries};
@@ -11,6 +11,7 @@ use cdn_task_core::{ApiRequest, Format, Operation, ServiceErrorBody, WireBody};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 
@@ -28,7 +29,7 @@ pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: reqwest::Url,
     host: String,
-    credentials: Credentials,
+    credentials: Arc<CachedProvider>,
     signature_version: SignatureVersion,
     format: Format,
     timeout: Duration,
@@ -38,7 +39,10 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// Checks the endpoint and builds the HTTP client.
-    pub(crate) fn new(settings: &ClientBuilder, credentials: Credentials) -> Result<Transport, Error> {
+    pub(crate) fn new(
+        settings: &ClientBuilder,
+        credentials: Arc<CachedProvider>,
+    ) -> Result<Transport, Error> {
         let (base_url, host) = parse_endpoint(&settings.endpoint)?;
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
@@ -83,25 +87,27 @@ impl Transport {
         .await
     }
 
-    /// One attempt.
+    /// The credentials to sign with now, through the cache.
+    pub(crate) async fn credentials(&self) -> Result<ProvidedCredentials, CredentialsError> {
+        self.credentials.credentials().await
+    }
+
+    /// One attempt. Credentials are taken afresh for each (a retry after a long backoff must
+    /// not sign with credentials that expired meanwhile).
     async fn attempt<O: Operation>(&self, request: &ApiRequest) -> Result<O::Response, Error> {
+        let provided = self.credentials().await?;
+        let credentials = provided.credentials();
         self.limiters
-            .until_ready(O::ACTION, O::RATE_LIMIT, self.credentials.access_key_id())
+            .until_ready(O::ACTION, O::RATE_LIMIT, credentials.access_key_id())
             .await;
         let timestamp = DateTime::<Utc>::from(SystemTime::now());
         let nonce = format!("{:032x}", rand::random::<u128>());
-        let signed = request.sign(
-            self.signature_version,
-            &self.host,
-            &self.credentials,
-            timestamp,
-            &nonce,
-        );
+        let signed = request.sign(self.signature_version, &self.host, credentials, timestamp, &nonce);
         // What the caller must never see echoed back: a gateway's message may quote the string
         // it signed, which under RPC holds the security token.
         let secrets = [
-            self.credentials.security_token().unwrap_or_default().to_owned(),
-            self.credentials.access_key_secret().to_owned(),
+            credentials.security_token().unwrap_or_default().to_owned(),
+            credentials.access_key_secret().to_owned(),
             signed.signature.clone(),
         ];
         let answer = self.send(signed).await?;
@@ -136,7 +142,7 @@ impl Transport {
             detail: format!("the signer chose an unknown method `{}`", signed.method),
             source: None,
         })?;
-        let mut response = self
+        let response = self
             .http
             .request(method, url)
             .headers(header_map(&signed.headers)?)
@@ -144,47 +150,56 @@ impl Transport {
             .send()
             .await
             .map_err(reqwest_error)?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let (content_type, request_id) = (header("content-type"), header(REQUEST_ID_HEADER));
-        let location = header("location");
-        let retry_after = header(RETRY_AFTER_HEADER).as_deref().and_then(parse_retry_after);
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(reqwest_error)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Error::Transport {
-                    detail: format!("the answer's body is larger than {MAX_BODY_BYTES} bytes"),
-                    source: None,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Answer {
-            status,
-            content_type,
-            request_id,
-            location,
-            retry_after,
-            body,
-        })
+        read_answer(response, MAX_BODY_BYTES, self.timeout).await
     }
+}
+
+/// Reads a whole answer, at most `limit` bytes of body; `timeout` is the per-attempt timeout.
+pub(crate) async fn read_answer(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Answer, Error> {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, request_id) = (header("content-type"), header(REQUEST_ID_HEADER));
+    let location = header("location");
+    let retry_after = header(RETRY_AFTER_HEADER).as_deref().and_then(parse_retry_after);
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| Error::from_reqwest(error, timeout))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::Transport {
+                detail: format!("the answer's body is larger than {limit} bytes"),
+                source: None,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        content_type,
+        request_id,
+        location,
+        retry_after,
+        body,
+    })
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("endpoint", &self.base_url.as_str())
-            .field("access_key_id", &self.credentials.access_key_id())
-            .field(
-                "security_token",
-                &self.credentials.security_token().map(|_| "<redacted>"),
-            )
+            .field("credentials", &self.credentials)
             .field("signature_version", &self.signature_version)
             .field("format", &self.format)
             .field("timeout", &self.timeout)
@@ -196,15 +211,15 @@ impl fmt::Debug for Transport {
 
 /// An answer as read off the wire.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    content_type: Option<String>,
-    request_id: Option<String>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) request_id: Option<String>,
     /// The `Location` header (of a redirect).
-    location: Option<String>,
+    pub(crate) location: Option<String>,
     /// `x-acs-retry-after`, when it held a positive number of milliseconds.
-    retry_after: Option<Duration>,
-    body: Vec<u8>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) body: Vec<u8>,
 }
 
 /// `x-acs-retry-after`: a positive whole number of milliseconds; anything else is ignored, as
@@ -282,7 +297,7 @@ fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format
 
 /// What an answer means: the decoded response for a 2xx, [`Error::Redirect`] for a 3xx, the
 /// service's error otherwise.
-fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
+pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
     if (300..400).contains(&answer.status) {
         return Err(Error::Redirect {
             http_status: answer.status,

@@ -75,6 +75,22 @@ pub struct MockArgs {
     /// Serve no control plane: `/_mock/…` is then an unknown path of the API.
     #[arg(long)]
     pub no_admin: bool,
+    /// The account whose roles (acs:ram::ACCOUNT:role/NAME) STS lets callers assume.
+    #[arg(long, value_name = "ACCOUNT", default_value = crate::sts::DEFAULT_ACCOUNT_ID)]
+    pub sts_account_id: String,
+    /// An OIDC identity provider AssumeRoleWithOIDC trusts, as ARN,ISSUER,AUDIENCE (repeatable).
+    #[arg(long = "oidc-provider", value_name = "ARN,ISSUER,AUDIENCE", value_parser = parse_oidc_provider)]
+    pub oidc_providers: Vec<crate::sts::OidcProvider>,
+    /// The RAM role the metadata service reports (`none`: no role attached).
+    #[arg(long, value_name = "NAME", default_value = crate::sts::DEFAULT_METADATA_ROLE)]
+    pub metadata_role: String,
+    /// How long the credentials of the metadata service and the credentials URI last.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub credentials_lifetime: Duration,
+    /// How the metadata service treats session tokens: optional (default), required (hardened
+    /// mode only), unsupported (only tokenless requests work).
+    #[arg(long, value_enum, value_name = "MODE", default_value = "optional")]
+    pub metadata_tokens: crate::sts::MetadataTokens,
     /// Daily quotas and the prefetch queue (accounts can have them raised).
     #[command(flatten)]
     pub quotas: QuotaArgs,
@@ -136,6 +152,19 @@ impl From<QuotaArgs> for DailyQuotas {
     }
 }
 
+/// Parses `ARN,ISSUER,AUDIENCE`.
+fn parse_oidc_provider(text: &str) -> Result<crate::sts::OidcProvider, FlagError> {
+    let mut parts = text.splitn(3, ',');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(arn), Some(issuer), Some(audience))
+            if !arn.is_empty() && !issuer.is_empty() && !audience.is_empty() =>
+        {
+            Ok(crate::sts::OidcProvider::new(arn, issuer, audience))
+        }
+        _ => Err(FlagError::OidcProvider(text.to_owned())),
+    }
+}
+
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
 /// test keeps them in step).
 const DEFAULT_ACCESS_KEY: &str = "testid:testsecret";
@@ -167,6 +196,13 @@ impl MockArgs {
                 (false, None) => ControlPlane::Open,
             },
             state_file: self.state,
+            credentials: crate::sts::CredentialsConfig {
+                account_id: self.sts_account_id,
+                oidc_providers: self.oidc_providers,
+                metadata_role: Some(self.metadata_role).filter(|role| role != "none"),
+                document_lifetime: self.credentials_lifetime,
+                metadata_tokens: self.metadata_tokens,
+            },
             ..MockConfig::default()
         })
     }
@@ -203,6 +239,9 @@ pub enum FlagError {
     /// `--fail-rate` is not a number from 0 to 1.
     #[error("fail rate `{0}` is not a number from 0 to 1")]
     FailRate(String),
+    /// `--oidc-provider` is not `ARN,ISSUER,AUDIENCE`.
+    #[error("OIDC provider `{0}` is not ARN,ISSUER,AUDIENCE")]
+    OidcProvider(String),
 }
 
 impl FromStr for AccessKey {
@@ -276,6 +315,11 @@ impl Default for MockArgs {
             state: None,
             admin_token: None,
             no_admin: false,
+            sts_account_id: crate::sts::DEFAULT_ACCOUNT_ID.to_owned(),
+            oidc_providers: Vec::new(),
+            metadata_role: crate::sts::DEFAULT_METADATA_ROLE.to_owned(),
+            credentials_lifetime: crate::sts::DEFAULT_DOCUMENT_LIFETIME,
+            metadata_tokens: crate::sts::MetadataTokens::Optional,
         }
     }
 }

@@ -4,9 +4,11 @@
 
 use crate::fault::FaultRule;
 use crate::log::ReceivedCall;
+use crate::metadata::MetadataState;
 use crate::random::Randomness;
 use crate::saved::{MockState, StateError};
 use crate::state::Shared;
+use crate::sts::IssuedKeys;
 use cdn_task_core::Task;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::path::PathBuf;
@@ -44,6 +46,8 @@ impl Shared {
             state.nonces.clear();
             state.random = Randomness::new(self.start.seed);
             state.faults = self.start.faults.clone();
+            state.issued = IssuedKeys::default();
+            state.metadata = MetadataState::default();
         }
         self.log().clear();
         self.clock.restore(self.start.clock);

@@ -8,6 +8,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use crate::sts::{CredentialsConfig, OidcProvider};
+
 /// The AccessKeyId the mock accepts by default.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "testid";
 /// The secret of [`DEFAULT_ACCESS_KEY_ID`] (the official signing docs' test key).
@@ -81,6 +83,8 @@ pub struct MockConfig {
     /// `POST /_mock/state/save` write the state (the binary's `--state FILE`, which also loads
     /// it at start and saves it at shutdown). Default: none.
     pub state_file: Option<PathBuf>,
+    /// The STS, metadata service and credentials URI the mock also serves.
+    pub credentials: CredentialsConfig,
 }
 
 /// The daily quotas of each AccessKey (reset at midnight UTC by the mock's clock) and the size of
@@ -154,6 +158,7 @@ impl Default for MockConfig {
             daily_quotas: DailyQuotas::default(),
             control_plane: ControlPlane::default(),
             state_file: None,
+            credentials: CredentialsConfig::default(),
         }
     }
 }
@@ -181,6 +186,7 @@ impl fmt::Debug for MockConfig {
             .field("daily_quotas", &self.daily_quotas)
             .field("control_plane", &self.control_plane)
             .field("state_file", &self.state_file)
+            .field("credentials", &self.credentials)
             .finish()
     }
 }

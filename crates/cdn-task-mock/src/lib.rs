@@ -20,7 +20,11 @@
 //! - lists tasks (`DescribeRefreshTasks`) with its filters, paging and three-day window;
 //! - moves tasks `Pending` → `Refreshing` → `Complete` or `Failed` on a clock a test controls;
 //! - injects faults on request: 500, 503, any catalogue error, delays, dropped connections,
-//!   truncated bodies, by rules per action with a rate and a count ([`FaultRule`]).
+//!   truncated bodies, by rules per action with a rate and a count ([`FaultRule`]);
+//! - serves STS (`AssumeRole`, signed; `AssumeRoleWithOIDC`, anonymous; version `2015-04-01`),
+//!   the ECS metadata service's credential paths and a credentials URI (`/credentials`) on the
+//!   same listener, and then accepts the STS credentials it issued only with their own security
+//!   token and before their expiry (`InvalidSecurityToken.*`); see [`CredentialsConfig`].
 //!
 //! Tests in any language drive it over HTTP under `/_mock/` (health, reset, tasks, clock, faults,
 //! calls, the whole state; see the crate README); each endpoint calls the same function as the
@@ -70,7 +74,9 @@ mod connection;
 mod control;
 mod fault;
 mod intake;
+mod jwt;
 mod log;
+mod metadata;
 mod nonce;
 mod progress;
 mod quota;
@@ -85,6 +91,7 @@ mod server;
 mod service;
 mod state;
 mod store;
+mod sts;
 mod throttle;
 mod truncated;
 mod wire;
@@ -93,13 +100,20 @@ pub use args::{AccessKey, FlagError, MockArgs, QuotaArgs, parse_duration};
 pub use behaviour::{ClockOverflow, StoredTask};
 pub use clock::MockClock;
 pub use config::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION, DailyQuotas, MockConfig,
+    CredentialsConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_TASK_DURATION,
+    DailyQuotas, MockConfig, OidcProvider,
 };
 pub use control::{AdminToken, ControlPlane, InvalidAdminToken};
 pub use fault::{Fault, FaultConfig, FaultRule, InvalidRate};
+pub use jwt::unsigned_jwt;
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
+pub use metadata::MetadataCall;
 pub use run::{RunError, run};
 pub use saved::{MockState, StateError};
 pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;
+pub use sts::{
+    CREDENTIALS_URI_PATH, DEFAULT_ACCOUNT_ID, DEFAULT_DOCUMENT_LIFETIME, DEFAULT_METADATA_ROLE,
+    MetadataTokens,
+};

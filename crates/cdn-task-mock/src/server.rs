@@ -189,6 +189,25 @@ impl MockServer {
         self.shared.calls(Some(action))
     }
 
+    /// Issues STS credentials as the mock's STS does, valid for `lifetime` from the mock's now,
+    /// seeing the tasks of `owner` (an AccessKeyId, or any name). The CDN API then accepts them
+    /// with their security token until they expire.
+    pub fn issue_credentials(
+        &self,
+        owner: &str,
+        lifetime: std::time::Duration,
+    ) -> cdn_task_core::sts::StsCredentials {
+        let now = self.shared.clock.now();
+        let lifetime = chrono::TimeDelta::from_std(lifetime).unwrap_or(chrono::TimeDelta::MAX);
+        self.shared.state().issued.issue(owner, now, lifetime)
+    }
+
+    /// The requests to the metadata service and the credentials URI so far (the most recent
+    /// thousand), oldest first.
+    pub fn metadata_calls(&self) -> Vec<crate::MetadataCall> {
+        self.shared.state().metadata.calls.iter().cloned().collect()
+    }
+
     /// Forgets the requests received so far (`DELETE /_mock/calls`).
     pub fn clear_received(&self) {
         self.shared.clear_calls();

@@ -27,6 +27,9 @@ pub(crate) async fn handle(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let (intake, refused) = Intake::read(&parts, body, shared.body_limits).await;
+    if let Some(response) = crate::metadata::serve(&shared, &intake) {
+        return response;
+    }
     let prelude = Prelude::of(&intake, refused);
     let fault = {
         let mut state = shared.state();
@@ -160,6 +163,9 @@ fn process(
     if let Some(malformed) = &prelude.malformed {
         return Err(Failure::detailed(ErrorCode::InvalidParameter, malformed));
     }
+    if let Some(result) = crate::sts::anonymous(shared, intake, prelude, request_id) {
+        return result;
+    }
     let headers: Vec<(&str, &str)> = borrow_pairs(&intake.headers);
     let received = ReceivedRequest {
         method: &intake.method,
@@ -197,6 +203,11 @@ fn process(
             NonceRefused::Replayed => Failure::code(ErrorCode::SignatureNonceUsed),
             NonceRefused::StoreFull => Failure::code(ErrorCode::ThrottlingUser),
         })?;
+    // STS credentials the mock issued see their owner's tasks, once their token checks out.
+    let owner = crate::sts::owner(shared, &verified, now)?;
+    if let Some(result) = crate::sts::signed(shared, &verified, &owner, now, call.format, request_id) {
+        return result;
+    }
     // A missing Version or Action is `MissingParameter` naming it (the docs do not say).
     let version = verified
         .parameter("Version")
@@ -212,11 +223,13 @@ fn process(
         .throttle
         .check(&verified.access_key_id, action)
         .map_err(Failure::throttled)?;
+    let mut acting = verified;
+    acting.access_key_id = owner;
     perform(
         action,
         &Call {
             shared,
-            request: &verified,
+            request: &acting,
             now,
             request_id,
             format: call.format,

@@ -7,10 +7,12 @@ use crate::control::ControlPlane;
 use crate::fault::FaultRule;
 use crate::intake::BodyLimits;
 use crate::log::{CallLog, ReceivedCall};
+use crate::metadata::MetadataState;
 use crate::nonce::{MAX_NONCES_PER_KEY, NonceStore};
 use crate::quota::QuotaBook;
 use crate::random::Randomness;
 use crate::store::TaskStore;
+use crate::sts::{CredentialsConfig, IssuedKeys};
 use crate::throttle::Throttle;
 use cdn_task_core::Task;
 use chrono::TimeDelta;
@@ -37,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) control_plane: ControlPlane,
     /// Where the state is saved, if anywhere.
     pub(crate) state_file: Option<PathBuf>,
+    /// What the STS, metadata and credentials-URI paths do.
+    pub(crate) credentials: CredentialsConfig,
     state: Mutex<State>,
     log: Mutex<CallLog>,
 }
@@ -50,6 +54,10 @@ pub(crate) struct State {
     pub(crate) nonces: NonceStore,
     pub(crate) random: Randomness,
     pub(crate) faults: Vec<FaultRule>,
+    /// STS credentials issued (by STS, the metadata service and the credentials URI).
+    pub(crate) issued: IssuedKeys,
+    /// Metadata session tokens and calls.
+    pub(crate) metadata: MetadataState,
 }
 
 /// The start state, as configured: what a reset goes back to.
@@ -87,6 +95,8 @@ impl Shared {
             nonces: NonceStore::new(MAX_NONCES_PER_KEY),
             random: Randomness::new(start.seed),
             faults: start.faults.clone(),
+            issued: IssuedKeys::default(),
+            metadata: MetadataState::default(),
         };
         Shared {
             keys: config.keys.into_iter().collect(),
@@ -99,6 +109,7 @@ impl Shared {
             preload_queue: config.daily_quotas.preload_queue,
             throttle: Throttle::new(config.rate_limit),
             echo_unredacted_string_to_sign: config.echo_unredacted_string_to_sign,
+            credentials: config.credentials,
             start,
             control_plane: config.control_plane,
             state_file: config.state_file,
@@ -117,9 +128,13 @@ impl Shared {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The secret of `access_key_id`, if the mock knows the key.
+    /// The secret of `access_key_id`, if the mock knows the key (configured, or issued by its
+    /// STS).
     pub(crate) fn secret(&self, access_key_id: &str) -> Option<String> {
-        self.keys.get(access_key_id).cloned()
+        self.keys
+            .get(access_key_id)
+            .cloned()
+            .or_else(|| self.state().issued.secret(access_key_id))
     }
 
     pub(crate) fn record(&self, call: ReceivedCall) {

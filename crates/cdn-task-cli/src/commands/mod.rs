@@ -1,6 +1,7 @@
 //! The commands, each thin over the client or the mock.
 
 mod create;
+mod credentials;
 mod demo;
 mod describe;
 mod list;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Preload(args) => create::preload(&global, &args).await,
         Command::List(args) => list::run(&global, &args).await,
         Command::Quota(args) => quota::run(&global, &args).await,
+        Command::Credentials(args) => credentials::run(&global, &args).await,
         Command::Mock(args) => {
             cdn_task_mock::run(args, std::io::stdout()).await?;
             Ok(Outcome::Success)

@@ -3,6 +3,7 @@
 
 mod common;
 mod create;
+mod credentials;
 mod describe;
 mod errors;
 mod programs;

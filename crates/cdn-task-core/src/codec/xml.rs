@@ -316,6 +316,18 @@ pub(crate) fn decode_flat<const N: usize>(
     fields: [&'static str; N],
 ) -> Result<[Option<String>; N], DecodeError> {
     let mut xml = XmlReader::open(body, root)?;
+    let values = text_fields(&mut xml, fields, root)?;
+    xml.finish()?;
+    Ok(values)
+}
+
+/// Reads the rest of the current element (named `container`): the text of each child named in
+/// `fields` (`None` when absent); unknown children are skipped; a repeated field is an error.
+pub(crate) fn text_fields<const N: usize>(
+    xml: &mut XmlReader<'_>,
+    fields: [&'static str; N],
+    container: &str,
+) -> Result<[Option<String>; N], DecodeError> {
     let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
     while let Some(child) = xml.next_child()? {
         match fields.iter().position(|field| field.as_bytes() == child.name()) {
@@ -325,14 +337,13 @@ pub(crate) fn decode_flat<const N: usize>(
                     &mut values[index],
                     text,
                     fields[index],
-                    || format!("<{root}>"),
+                    || format!("<{container}>"),
                     child.offset,
                 )?;
             }
             None => xml.skip(&child)?,
         }
     }
-    xml.finish()?;
     Ok(values)
 }
 

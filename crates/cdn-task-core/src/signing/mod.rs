@@ -27,6 +27,7 @@ pub use acs3::{
     acs3_string_to_sign, hex_sha256, parse_authorization, sign_acs3,
 };
 pub use credentials::Credentials;
+pub(crate) use credentials::REDACTED;
 pub use encoding::{
     ParameterParseError, borrow_pairs, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
 };
@@ -37,7 +38,7 @@ pub use rpc::{
 };
 pub use verify::{
     ClockSkewError, MAX_NONCE_LENGTH, MAX_PARAMETERS, ReceivedRequest, VerifiedRequest, VerifyError,
-    check_clock_skew, claimed_scheme, verify,
+    check_clock_skew, claimed_scheme, unsigned_parameters, verify,
 };
 
 use crate::request::ApiRequest;

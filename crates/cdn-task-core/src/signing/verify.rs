@@ -345,6 +345,16 @@ pub(crate) fn check_nonce(nonce: &str, field: &str) -> Result<(), VerifyError> {
     Ok(())
 }
 
+/// The API parameters of a request that carries no signature (STS's anonymous
+/// `AssumeRoleWithOIDC`), read by the rules [`verify`] applies: at most [`MAX_PARAMETERS`], a
+/// well-formed query and form body, each name once.
+pub fn unsigned_parameters(received: &ReceivedRequest<'_>) -> Result<Vec<(String, String)>, VerifyError> {
+    let (mut parameters, form) = read_parameters(received, Headers(received.headers))?;
+    parameters.extend(form);
+    refuse_repeated(parameters.iter().map(|(name, _)| name.as_str()))?;
+    Ok(parameters)
+}
+
 /// The timestamp is more than [`MAX_CLOCK_SKEW`] from `now` (`InvalidTimeStamp.Expired`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("timestamp {timestamp} is more than 15 minutes from the service's clock ({now})")]

@@ -5,11 +5,26 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// The variables the chain reads, captured from the process or given by a test.
-const VARIABLES: [&str; 6] = [
+const VARIABLES: [&str; 21] = [
     super::ENV_ACCESS_KEY_ID,
     super::ENV_ACCESS_KEY_SECRET,
     super::ENV_SECURITY_TOKEN,
     super::ENV_PROFILE,
+    super::ENV_ROLE_ARN,
+    super::ENV_OIDC_PROVIDER_ARN,
+    super::ENV_OIDC_TOKEN_FILE,
+    super::ENV_ROLE_SESSION_NAME,
+    super::ENV_STS_ENDPOINT,
+    super::ENV_STS_REGION,
+    super::ENV_VPC_ENDPOINT_ENABLED,
+    super::ENV_CONFIG_FILE,
+    super::ENV_CLI_PROFILE_DISABLED,
+    super::ENV_CREDENTIALS_FILE,
+    super::ENV_ECS_METADATA,
+    super::ENV_ECS_METADATA_DISABLED,
+    super::ENV_IMDSV1_DISABLED,
+    super::ENV_IMDS_ENDPOINT,
+    super::ENV_CREDENTIALS_URI,
     "HOME",
     "USERPROFILE",
 ];
@@ -56,6 +71,13 @@ impl Environment {
             .get(name)
             .map(String::as_str)
             .filter(|value| !value.is_empty())
+    }
+
+    /// Whether `name` is `true`, case-insensitively (the official libraries' rule: `1` and `yes`
+    /// are false).
+    pub fn is_true(&self, name: &str) -> bool {
+        self.var(name)
+            .is_some_and(|value| value.eq_ignore_ascii_case("true"))
     }
 
     /// The home directory: `HOME`, else `USERPROFILE`.

@@ -8,6 +8,7 @@ mod credentials;
 mod errors;
 mod faults;
 mod happy;
+mod providers;
 mod proxy;
 mod purging;
 mod secrets;

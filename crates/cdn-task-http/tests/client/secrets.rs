@@ -25,6 +25,23 @@ impl Write for Captured {
     }
 }
 
+/// Everything traced on this thread, at every level, until the guard drops.
+fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    // Other tests register the client's callsites on other threads at the same time; recompute
+    // every callsite's interest now that this subscriber exists, so none stays cached as "never"
+    // (the suite once saw no client event at all, about one run in a dozen).
+    tracing::callsite::rebuild_interest_cache();
+    (captured, guard)
+}
+
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(SECRET), "{what} shows the secret: {text}");
     assert!(!text.contains(TOKEN), "{what} shows the token: {text}");
@@ -44,14 +61,7 @@ fn debug_of_credentials_builder_and_client_hides_secrets() {
 
 #[tokio::test]
 async fn errors_and_tracing_output_hide_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_tracing();
 
     let server = start(MockConfig::default()).await;
     let ids: TaskIdList = "1".parse().unwrap();
@@ -148,4 +158,136 @@ async fn redirects_are_not_followed() {
     let reached = tokio::time::timeout(std::time::Duration::from_millis(200), elsewhere.accept()).await;
     assert!(reached.is_err(), "the redirect was followed");
     redirector.abort();
+}
+
+/// Every credential provider and document: `Debug`, errors and tracing output never show a
+/// secret, a security token or an OIDC token, whatever goes wrong.
+#[tokio::test]
+async fn every_credential_path_hides_secrets_and_tokens() {
+    use cdn_task_core::credentials::{CliConfig, CredentialDocument, IniFile, ProcessOutput};
+    use cdn_task_core::sts::{AssumeRoleWithOidc, StsCredentials};
+    use cdn_task_http::credentials::{
+        AssumeRoleCredentials, CachedProvider, CredentialsUri, DefaultChain, EcsMetadataCredentials,
+        Environment, ExternalProcess, OidcCredentials, ProfileFile, ProvideCredentials, StsEndpoint,
+    };
+    use cdn_task_mock::{CredentialsConfig, DEFAULT_ACCOUNT_ID, OidcProvider, unsigned_jwt};
+
+    let (captured, _guard) = capture_tracing();
+
+    let provider_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/p");
+    let role_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:role/r");
+    let server = start(MockConfig {
+        credentials: CredentialsConfig::default().with_oidc_provider(OidcProvider::new(
+            &provider_arn,
+            "https://i",
+            "aud",
+        )),
+        ..MockConfig::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    // An OIDC token with the wrong audience: STS refuses it, and the refusal must not quote it.
+    let jwt = unsigned_jwt("https://i", "wrong-audience", TOKEN, 4_000_000_000);
+    let token_file = home.path().join("token");
+    std::fs::write(&token_file, &jwt).unwrap();
+    let config = format!(
+        r#"{{"current":"role","profiles":[
+        {{"name":"role","mode":"RamRoleArn","access_key_id":"testid","access_key_secret":"{SECRET}",
+          "ram_role_arn":"{role_arn}","sts_endpoint":"{url}"}},
+        {{"name":"typo","mode":"AK","access_key_id":"i","access_key_secret":["{SECRET}"]}},
+        {{"name":"ext","mode":"External","process_command":"false {SECRET}"}}]}}"#,
+        url = server.base_url()
+    );
+    std::fs::create_dir(home.path().join(".aliyun")).unwrap();
+    std::fs::write(home.path().join(".aliyun/config.json"), &config).unwrap();
+    let env = Environment::empty()
+        .with_var("HOME", home.path().to_string_lossy())
+        .with_var("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .with_var("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN);
+    let oidc = OidcCredentials::new(
+        &provider_arn,
+        &token_file,
+        cdn_task_core::credentials::RoleSettings::new(&role_arn),
+        StsEndpoint::new(&server.base_url()),
+        env.clone(),
+    );
+    let assume = AssumeRoleCredentials::new(
+        Credentials::new("testid", SECRET).with_security_token(TOKEN),
+        cdn_task_core::credentials::RoleSettings::new(&role_arn),
+        StsEndpoint::new(&server.base_url()),
+        env.clone(),
+    );
+    let uri = CredentialsUri::new(format!("{}/nowhere?token={TOKEN}", server.base_url()));
+    let external = ExternalProcess::new(format!("false --secret {SECRET}"));
+    let metadata = EcsMetadataCredentials::new(&server.base_url(), Some("other-role".into()), true);
+    let providers: Vec<Box<dyn ProvideCredentials>> = vec![
+        Box::new(oidc),
+        Box::new(assume),
+        Box::new(uri),
+        Box::new(external),
+        Box::new(metadata),
+        Box::new(ProfileFile::new(env.clone())),
+        Box::new(ProfileFile::new(env.clone()).with_profile("typo")),
+        Box::new(ProfileFile::new(env.clone()).with_profile("ext")),
+        Box::new(DefaultChain::new(
+            env.clone().with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"),
+        )),
+    ];
+    let mut failures = 0;
+    for provider in &providers {
+        assert_clean("describe()", &provider.describe());
+        let cache = CachedProvider::new(Credentials::new("x", SECRET));
+        assert_clean("Debug of a cache", &format!("{cache:?}"));
+        match provider.provide().await {
+            Ok(provided) => assert_clean(
+                "Debug of provided credentials",
+                &format!("{provided:?} {provided:#?}"),
+            ),
+            Err(error) => {
+                failures += 1;
+                assert_clean("Display of a credentials error", &error.to_string());
+                assert_clean("Debug of a credentials error", &format!("{error:?}"));
+            }
+        }
+    }
+    // The wrong audience, the role assumed with a wrong secret, the missing URI, the failing
+    // process, the unknown role, the profile's wrong secret, the mistyped secret, the failing
+    // process profile, the half-set environment: every one failed, and said so cleanly.
+    assert_eq!(failures, providers.len());
+    let provided = cdn_task_http::credentials::ProvidedCredentials::new(
+        Credentials::new("id", SECRET).with_security_token(TOKEN),
+        "test",
+    );
+    assert_clean(
+        "Debug of provided credentials",
+        &format!("{provided:?} {provided:#?}"),
+    );
+
+    // The core's documents and files.
+    let sts = StsCredentials::new("STS.x", SECRET, TOKEN, chrono::DateTime::UNIX_EPOCH);
+    let document = CredentialDocument::new(sts.clone(), None);
+    let oidc_op = AssumeRoleWithOidc::new(&role_arn, &provider_arn, &jwt, "session").unwrap();
+    let printed = ProcessOutput::decode_json(
+        format!(r#"{{"mode":"StsToken","access_key_id":"a","access_key_secret":"{SECRET}","sts_token":"{TOKEN}"}}"#)
+            .as_bytes(),
+    )
+    .unwrap();
+    let cli = CliConfig::parse(&config).unwrap();
+    let ini = IniFile::parse(&format!(
+        "[default]\ntype = access_key\naccess_key_id = a\naccess_key_secret = {SECRET}\n"
+    ))
+    .unwrap();
+    assert_clean(
+        "Debug of the core's credential types",
+        &format!(
+            "{sts:?} {document:?} {oidc_op:?} {printed:?} {cli:?} {:?} {ini:?} {:?}",
+            cli.profile("role"),
+            ini.profile("default")
+        ),
+    );
+    assert!(!format!("{oidc_op:?}").contains(&jwt));
+    server.shutdown().await;
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_clean("tracing output", &output);
+    assert!(!output.contains(&jwt), "the OIDC token is in the tracing output");
 }

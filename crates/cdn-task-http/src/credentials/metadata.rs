@@ -1,0 +1,249 @@
+//! The ECS instance metadata service: the RAM role of the instance (CREDENTIALS.md section 4).
+
+use super::fetch::{FetchFailure, FetchRequest, Fetcher, status_error};
+use super::{
+    CredentialsError, ENV_ECS_METADATA, ENV_IMDS_ENDPOINT, ENV_IMDSV1_DISABLED, Environment,
+    ProvideCredentials, ProvideFuture, ProvidedCredentials,
+};
+use crate::config::RetryPolicy;
+use crate::transport::Answer;
+use cdn_task_core::credentials::CredentialDocument;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The metadata service's address on every ECS instance.
+pub const DEFAULT_IMDS_ENDPOINT: &str = "http://100.100.100.200";
+
+/// The session token's lifetime asked for: 6 hours, the documented maximum (and what every
+/// official library asks for).
+const TOKEN_TTL_SECONDS: u64 = 21_600;
+/// A token is not used in its last minutes, so it never expires between check and use.
+const TOKEN_MARGIN: Duration = Duration::from_secs(300);
+const TOKEN_PATH: &str = "/latest/api/token";
+const TOKEN_HEADER: &str = "x-aliyun-ecs-metadata-token";
+const TOKEN_TTL_HEADER: &str = "x-aliyun-ecs-metadata-token-ttl-seconds";
+const ROLES_PATH: &str = "/latest/meta-data/ram/security-credentials/";
+const PROVIDER: &str = "ecs_ram_role";
+
+/// Credentials of the ECS instance's RAM role, from the metadata service (provider name
+/// `ecs_ram_role`).
+///
+/// - Hardened mode: a session token from `PUT /latest/api/token`, kept for its 6-hour TTL (the
+///   official libraries fetch one before every request).
+/// - Tokenless fallback (IMDSv1), when the token cannot be had or is refused, only while
+///   `ALIBABA_CLOUD_IMDSV1_DISABLED` is not `true`.
+/// - The role from `ALIBABA_CLOUD_ECS_METADATA`, else asked of the service.
+/// - 1-second timeouts. Off ECS, where nothing answers at the address, the provider declines
+///   after one attempt at the token (about 1 s; the official libraries then try a tokenless
+///   request too, about 2 s), so a chain moves on quickly.
+/// - The address is `http://100.100.100.200` unless `CDN_TASK_IMDS_ENDPOINT` names another
+///   (emulators and tests; no official library has such an override).
+pub struct EcsMetadataCredentials {
+    endpoint: String,
+    role_name: Option<String>,
+    imdsv1_allowed: bool,
+    fetcher: Fetcher,
+    token: tokio::sync::Mutex<Option<(String, Instant)>>,
+    worked: AtomicBool,
+}
+
+impl EcsMetadataCredentials {
+    /// The provider for `env`: its endpoint, role and IMDSv1 setting.
+    pub fn from_env(env: &Environment) -> EcsMetadataCredentials {
+        EcsMetadataCredentials::new(
+            env.var(ENV_IMDS_ENDPOINT).unwrap_or(DEFAULT_IMDS_ENDPOINT),
+            env.var(ENV_ECS_METADATA).map(str::to_owned),
+            !env.is_true(ENV_IMDSV1_DISABLED),
+        )
+    }
+
+    /// The service at `endpoint` (a base URL), for `role_name` (`None`: ask the service), with or
+    /// without the tokenless fallback.
+    pub fn new(endpoint: &str, role_name: Option<String>, imdsv1_allowed: bool) -> EcsMetadataCredentials {
+        let retry = RetryPolicy {
+            max_attempts: 3,
+            min_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            max_total_time: Duration::from_secs(5),
+        };
+        EcsMetadataCredentials {
+            endpoint: endpoint.trim_end_matches('/').to_owned(),
+            role_name,
+            imdsv1_allowed,
+            fetcher: Fetcher::new(Duration::from_secs(1), Duration::from_secs(1), retry),
+            token: tokio::sync::Mutex::new(None),
+            worked: AtomicBool::new(false),
+        }
+    }
+
+    /// The same, for `role_name` (`None`: ask the service).
+    pub fn with_role_name(mut self, role_name: Option<String>) -> EcsMetadataCredentials {
+        self.role_name = role_name;
+        self
+    }
+
+    fn fail(&self, reason: impl Into<String>) -> CredentialsError {
+        CredentialsError::provider(PROVIDER, reason)
+    }
+
+    fn unreachable(&self) -> CredentialsError {
+        CredentialsError::not_found(format!(
+            "ECS metadata service at {}: no answer within 1 s (not on ECS?)",
+            self.endpoint
+        ))
+    }
+
+    /// The session token: kept, or fetched; `None` when the tokenless fallback is to be used.
+    async fn token(&self) -> Result<Option<String>, CredentialsError> {
+        let mut cached = self.token.lock().await;
+        if let Some((token, valid_until)) = cached.as_ref() {
+            if Instant::now() < *valid_until {
+                return Ok(Some(token.clone()));
+            }
+        }
+        let url = format!("{}{TOKEN_PATH}", self.endpoint);
+        let mut request = FetchRequest::get(&url);
+        request.method = reqwest::Method::PUT;
+        request
+            .headers
+            .push((TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string()));
+        // Until the service has answered once, one attempt: off ECS, retries only delay the chain.
+        let fetcher = if self.worked.load(Ordering::Relaxed) {
+            self.fetcher.clone()
+        } else {
+            self.fetcher.with_retry(RetryPolicy::NONE)
+        };
+        let refused = match fetcher.send("MetadataToken", &request, Ok).await {
+            Ok(answer) if answer.status == 200 => {
+                let token = String::from_utf8_lossy(&answer.body).trim().to_owned();
+                let lifetime = Duration::from_secs(TOKEN_TTL_SECONDS).saturating_sub(TOKEN_MARGIN);
+                *cached = Some((token.clone(), Instant::now() + lifetime));
+                return Ok(Some(token));
+            }
+            Err(FetchFailure {
+                unreachable: true, ..
+            }) => return Err(self.unreachable()),
+            Ok(answer) => status_error(&answer),
+            Err(failure) => failure.error.to_string(),
+        };
+        if self.imdsv1_allowed {
+            tracing::debug!(reason = %refused, "no metadata token; asking without one (IMDSv1)");
+            return Ok(None);
+        }
+        let reason = format!(
+            "no metadata session token ({refused}), and the tokenless fallback is disabled \
+             ({ENV_IMDSV1_DISABLED}=true)"
+        );
+        // Until the service has answered once, whatever refuses tokens is not taken for a metadata
+        // service: the chain moves on (and lists why).
+        if self.worked.load(Ordering::Relaxed) {
+            Err(self.fail(reason))
+        } else {
+            Err(CredentialsError::not_found(format!(
+                "ECS metadata service at {}: {reason}",
+                self.endpoint
+            )))
+        }
+    }
+
+    /// GET `path` with `token`; when the token is refused, drops it and (IMDSv1 allowed) asks
+    /// again without one.
+    async fn get(&self, path: &str, token: Option<String>) -> Result<Answer, CredentialsError> {
+        let url = format!("{}{path}", self.endpoint);
+        let mut request = FetchRequest::get(&url);
+        if let Some(token) = &token {
+            request.headers.push((TOKEN_HEADER, token.clone()));
+        }
+        let answer = match self.fetcher.send("Metadata", &request, Ok).await {
+            Ok(answer) => answer,
+            Err(FetchFailure {
+                unreachable: true, ..
+            }) if !self.worked.load(Ordering::Relaxed) => {
+                return Err(self.unreachable());
+            }
+            Err(failure) => return Err(failure.into_credentials_error(PROVIDER, &format!("GET {url}"))),
+        };
+        if token.is_some() && matches!(answer.status, 401 | 403) {
+            *self.token.lock().await = None;
+            if self.imdsv1_allowed {
+                request.headers.clear();
+                return self
+                    .fetcher
+                    .send("Metadata", &request, Ok)
+                    .await
+                    .map_err(|failure| failure.into_credentials_error(PROVIDER, &format!("GET {url}")));
+            }
+        }
+        Ok(answer)
+    }
+
+    async fn role(&self, token: Option<String>) -> Result<String, CredentialsError> {
+        if let Some(role) = &self.role_name {
+            return Ok(role.clone());
+        }
+        let answer = self.get(ROLES_PATH, token).await?;
+        match answer.status {
+            200 => {}
+            404 => {
+                return Err(CredentialsError::not_found(format!(
+                    "ECS metadata service at {}: no RAM role is attached to this instance",
+                    self.endpoint
+                )));
+            }
+            _ => {
+                return Err(self.fail(format!(
+                    "listing the instance's RAM role: {}",
+                    status_error(&answer)
+                )));
+            }
+        }
+        String::from_utf8_lossy(&answer.body)
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                CredentialsError::not_found(format!(
+                    "ECS metadata service at {}: no RAM role is attached to this instance",
+                    self.endpoint
+                ))
+            })
+    }
+}
+
+impl ProvideCredentials for EcsMetadataCredentials {
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            let token = self.token().await?;
+            let role = self.role(token.clone()).await?;
+            let answer = self.get(&format!("{ROLES_PATH}{role}"), token).await?;
+            match answer.status {
+                200 => {}
+                404 => return Err(self.fail(format!("the instance has no RAM role named `{role}`"))),
+                _ => {
+                    return Err(self.fail(format!("credentials of role `{role}`: {}", status_error(&answer))));
+                }
+            }
+            let document = CredentialDocument::decode_json(&answer.body)
+                .map_err(|error| self.fail(format!("credentials of role `{role}`: {error}")))?;
+            self.worked.store(true, Ordering::Relaxed);
+            let issued = document.credentials();
+            Ok(ProvidedCredentials::new(issued.to_credentials(), PROVIDER).expiring(issued.expiration()))
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!("ECS metadata service at {}", self.endpoint)
+    }
+}
+
+impl fmt::Debug for EcsMetadataCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EcsMetadataCredentials")
+            .field("endpoint", &self.endpoint)
+            .field("role_name", &self.role_name)
+            .field("imdsv1_allowed", &self.imdsv1_allowed)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,61 @@
+//! A credentials URI: a sidecar or local service that answers credential documents.
+
+use super::fetch::{FetchRequest, Fetcher, redact_query, status_error};
+use super::{CredentialsError, ProvideCredentials, ProvideFuture, ProvidedCredentials};
+use cdn_task_core::credentials::CredentialDocument;
+use std::fmt;
+
+const PROVIDER: &str = "credentials_uri";
+
+/// Credentials from a URI (provider name `credentials_uri`): `GET` the URI as given, no
+/// authentication; the answer must be HTTP 200 with a document whose `Code` is `Success`
+/// (CREDENTIALS.md section 6).
+///
+/// The URI's query is left out of every message and `Debug` output: it may carry a token.
+pub struct CredentialsUri {
+    uri: String,
+    fetcher: Fetcher,
+}
+
+impl CredentialsUri {
+    /// The provider for `uri`.
+    pub fn new(uri: impl Into<String>) -> CredentialsUri {
+        CredentialsUri {
+            uri: uri.into(),
+            fetcher: Fetcher::standard(),
+        }
+    }
+}
+
+impl ProvideCredentials for CredentialsUri {
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            let shown = redact_query(&self.uri);
+            let answer = self
+                .fetcher
+                .send("CredentialsURI", &FetchRequest::get(&self.uri), Ok)
+                .await
+                .map_err(|failure| failure.into_credentials_error(PROVIDER, &format!("GET {shown}")))?;
+            if answer.status != 200 {
+                return Err(CredentialsError::provider(
+                    PROVIDER,
+                    format!("GET {shown} answered {}", status_error(&answer)),
+                ));
+            }
+            let document = CredentialDocument::decode_json(&answer.body)
+                .map_err(|error| CredentialsError::provider(PROVIDER, format!("GET {shown}: {error}")))?;
+            let issued = document.credentials();
+            Ok(ProvidedCredentials::new(issued.to_credentials(), PROVIDER).expiring(issued.expiration()))
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!("credentials URI {}", redact_query(&self.uri))
+    }
+}
+
+impl fmt::Debug for CredentialsUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
