@@ -4,9 +4,10 @@
 #   ./measure.sh callgrind     instructions per call under callgrind: each mode run ITERATIONS
 #                              times and 0 times, the difference divided by ITERATIONS (start-up
 #                              and fixture building cancel out). Repeatable to the instruction.
-#   ./measure.sh interleaved   nanoseconds per call: every mode once per round, ROUNDS rounds, the
-#                              best (least) user time of each kept, so a busy moment of a shared
-#                              machine hits every contender alike rather than one of them.
+#   ./measure.sh interleaved   nanoseconds per call: every mode once per round, ROUNDS (5) rounds,
+#                              the best (least) user time of each kept, so a busy moment of a
+#                              shared machine hits every contender alike rather than one of them.
+#                              Each run makes CALLS / tasks calls (CALLS = 1,000,000).
 #
 # Modes: the decode modes on 1 and 10 tasks, the page modes on the 100-task page, unless MODES,
 # TASKS, PAGE_MODES, PAGE_TASKS say otherwise (`MODES="xml xml-walk" TASKS=10 PAGE_MODES= ./measure.sh
@@ -44,13 +45,16 @@ instructions() {
   echo $(((full - empty) / iterations))
 }
 
-# Nanoseconds one call of `mode` on `count` tasks took, from the user time of CALLS calls (a tenth
-# as many on a page of 100, which costs ten times a 10-task body).
+# Nanoseconds one call of `mode` on `count` tasks took, from the user time (getrusage, microseconds)
+# of CALLS / count calls: about the same work whatever the body's size.
 nanoseconds() {
-  local mode=$1 count=$2 calls=${CALLS:-100000} seconds
-  ((count >= 100)) && calls=$((calls / 10))
-  seconds=$({ /usr/bin/time -f '%U' "$BIN" "$mode" "$count" "$calls" >/dev/null; } 2>&1 | tail -n 1)
-  awk -v s="$seconds" -v n="$calls" 'BEGIN { printf "%.0f", s * 1e9 / n }'
+  local mode=$1 count=$2 calls
+  calls=$((${CALLS:-1000000} / count))
+  python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, check=True)
+print(round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime * 1e9 / int(sys.argv[1])))
+' "$calls" "$BIN" "$mode" "$count" "$calls"
 }
 
 declare -A result
