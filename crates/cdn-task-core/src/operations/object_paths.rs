@@ -77,6 +77,11 @@ impl ObjectPaths {
         &self.0
     }
 
+    /// The entries, owned.
+    pub fn into_paths(self) -> Vec<String> {
+        self.0
+    }
+
     pub(crate) fn parse(text: &str, max: usize) -> Result<ObjectPaths, ParameterError> {
         let entries: Vec<String> = text
             .split('\n')
