@@ -30,7 +30,7 @@ dictionary() {
   case "$1" in
     *_xml) echo dicts/xml.dict ;;
     *_json) echo dicts/json.dict ;;
-    create_tasks | refresh_quota | sts_response) echo target/bodies.dict ;;
+    create_tasks | refresh_quota | sts_response | list_page) echo target/bodies.dict ;;
     credential_document | cli_config) echo dicts/json.dict ;;
     rpc_parameters | acs3_authorization) echo dicts/signing.dict ;;
   esac

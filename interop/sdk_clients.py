@@ -34,6 +34,7 @@ from aliyunsdkcdn.request.v20180510.DescribeRefreshQuotaRequest import DescribeR
 from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import (
     DescribeRefreshTaskByIdRequest,
 )
+from aliyunsdkcdn.request.v20180510.DescribeRefreshTasksRequest import DescribeRefreshTasksRequest
 from aliyunsdkcdn.request.v20180510.PushObjectCacheRequest import PushObjectCacheRequest
 from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
@@ -56,6 +57,22 @@ class Described:
     request_id: str | None
     total_count: int | None
     tasks: list[dict]
+
+
+@dataclass
+class Listed:
+    """A DescribeRefreshTasks page: what the SDK decoded."""
+
+    request_id: str | None
+    total_count: int | None
+    page_number: int | None
+    page_size: int | None
+    tasks: list[dict]
+
+
+# DescribeRefreshTasks filters, by their API names (the adapters map them to each SDK's setters).
+LIST_FILTERS = ("TaskId", "ObjectPath", "DomainName", "ObjectType", "Status", "StartTime", "EndTime",
+                "PageNumber", "PageSize")
 
 
 @dataclass
@@ -88,6 +105,10 @@ class Flavor(abc.ABC):
     @abc.abstractmethod
     def quota(self) -> dict:
         """DescribeRefreshQuota, as {field: value}."""
+
+    @abc.abstractmethod
+    def list_tasks(self, **filters) -> Listed:
+        """DescribeRefreshTasks with `filters` in the API's names (see LIST_FILTERS)."""
 
     @abc.abstractmethod
     def call_action(self, action: str, version: str = VERSION) -> None:
@@ -176,6 +197,27 @@ class V3Flavor(Flavor):
             "PreloadQuota": body.preload_quota, "PreloadRemain": body.preload_remain,
             "RegexQuota": body.regex_quota, "RegexRemain": body.regex_remain,
         }
+
+    def list_tasks(self, **filters):
+        snake = {"TaskId": "task_id", "ObjectPath": "object_path", "DomainName": "domain_name",
+                 "ObjectType": "object_type", "Status": "status", "StartTime": "start_time",
+                 "EndTime": "end_time", "PageNumber": "page_number", "PageSize": "page_size"}
+        request = cdn_models.DescribeRefreshTasksRequest(**{snake[k]: v for k, v in filters.items()})
+        body = self._ok(self.client.describe_refresh_tasks(request),
+                        cdn_models.DescribeRefreshTasksResponseBody)
+        tasks = []
+        for task in (body.tasks.cdntask if body.tasks and body.tasks.cdntask else []):
+            assert isinstance(task, cdn_models.DescribeRefreshTasksResponseBodyTasksCDNTask)
+            tasks.append({
+                "TaskId": task.task_id,
+                "ObjectPath": task.object_path,
+                "ObjectType": task.object_type,
+                "Status": task.status,
+                "Process": task.process,
+                "CreationTime": task.creation_time,
+                "Description": task.description,
+            })
+        return Listed(body.request_id, body.total_count, body.page_number, body.page_size, tasks)
 
     def call_action(self, action, version=VERSION):
         # The SDK's generic entry point (OpenApiClient.call_api), with the same Params the generated
@@ -273,6 +315,26 @@ class CoreFlavor(Flavor):
         doc = self._send(DescribeRefreshQuotaRequest(), "DescribeRefreshQuota")
         assert self._field(doc, "RequestId")
         return {name: self._field(doc, name) for name in QUOTA_FIELDS}
+
+    def list_tasks(self, **filters):
+        request = DescribeRefreshTasksRequest()
+        for name, value in filters.items():
+            assert name in LIST_FILTERS, name
+            getattr(request, f"set_{name}")(value)
+        doc = self._send(request, "DescribeRefreshTasks")
+        number = lambda text: None if text is None else int(text)  # noqa: E731
+        if isinstance(doc, dict):
+            wrapper = doc.get("Tasks")
+            assert isinstance(wrapper, dict), f"JSON Tasks must wrap CDNTask, got {wrapper!r}"
+            tasks = wrapper.get("CDNTask")
+            assert isinstance(tasks, list), f"JSON Tasks.CDNTask must be an array, got {tasks!r}"
+            return Listed(doc.get("RequestId"), doc.get("TotalCount"), doc.get("PageNumber"),
+                          doc.get("PageSize"), [_json_task(t) for t in tasks])
+        wrapper = doc.find("Tasks")
+        elements = [] if wrapper is None else wrapper.findall("CDNTask")
+        tasks = [{name: self._field(el, name) for name in TASK_FIELDS} for el in elements]
+        return Listed(self._field(doc, "RequestId"), number(self._field(doc, "TotalCount")),
+                      number(self._field(doc, "PageNumber")), number(self._field(doc, "PageSize")), tasks)
 
     def call_action(self, action, version=VERSION):
         # The SDK's generic entry point; CommonRequest sends GET, as the product docs show.

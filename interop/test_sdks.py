@@ -241,6 +241,43 @@ def test_refresh_quota_counts_what_was_submitted(client):
     assert spent == {"Url": 2, "Dir": 1, "Preload": 1, "Regex": 0}, (before, after)
 
 
+# --- listing ----------------------------------------------------------------------------------------
+
+def test_list_tasks_pages_and_filters(client):
+    # Four files and a directory of one run (a fresh path prefix), then pages of two by path.
+    files = [unique_url(f"list/{n}.js") for n in range(4)]
+    directory = unique_url("list-dir/")
+    start = datetime.now(timezone.utc)
+    file_ids = client.refresh(files, "File")
+    [dir_id] = client.refresh([directory], "Directory")
+
+    by_path = client.list_tasks(ObjectPath=files[2])
+    assert by_path.request_id and by_path.total_count == 1, by_path
+    check_task(by_path.tasks[0], task_id=file_ids[2], object_type="file", object_path=files[2],
+               created_after=start)
+
+    by_id = client.list_tasks(TaskId=dir_id)
+    assert [t["TaskId"] for t in by_id.tasks] == [dir_id], by_id
+    assert by_id.tasks[0]["ObjectType"] == "directory"
+
+    # Newest first, in pages; the total counts every match.
+    window = {"StartTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+              "EndTime": (datetime.now(timezone.utc) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    seen = []
+    for page_number in (1, 2, 3):
+        page = client.list_tasks(ObjectType="file", PageSize=2, PageNumber=page_number, **window)
+        assert (page.page_number, page.page_size) == (page_number, 2), page
+        seen += [t["TaskId"] for t in page.tasks if t["TaskId"] in file_ids]
+    assert sorted(seen) == sorted(file_ids), (seen, file_ids)
+
+
+def test_list_tasks_refuses_what_the_service_refuses(client):
+    error = client.error_of(lambda: client.list_tasks(DomainName="interop.example.com"))
+    assert (error.code, error.status) == ("MissingParameter.ObjectType", 400), error
+    error = client.error_of(lambda: client.list_tasks(StartTime="2026-01-01T00:00:00Z"))
+    assert (error.code, error.status) == ("MissingParameter", 400), error
+
+
 # --- errors the SDKs surface -------------------------------------------------------------------------
 
 # "中文" is signed as UTF-8 by both schemes; "12 34" travels as `+` in the V3 SDK's query and `%20` in

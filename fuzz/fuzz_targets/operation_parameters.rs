@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 /// Parameter names the operations read, so the fuzzer reaches them without guessing.
-const NAMES: [&str; 7] = [
+const NAMES: [&str; 15] = [
     "TaskId",
     "ObjectPath",
     "ObjectType",
@@ -13,6 +13,14 @@ const NAMES: [&str; 7] = [
     "Area",
     "L2Preload",
     "Action",
+    "DomainName",
+    "Status",
+    "StartTime",
+    "EndTime",
+    "PageNumber",
+    "PageSize",
+    "ResourceGroupId",
+    "Format",
 ];
 
 fuzz_target!(|pairs: Vec<(cdn_task_fuzz::Word, String)>| {

@@ -1,8 +1,8 @@
 //! The service side of every operation: `Operation::from_parameters`.
 
 use cdn_task_core::{
-    DescribeRefreshQuota, DescribeRefreshTaskById, Operation, ParameterError, PushObjectCache,
-    RefreshObjectCaches,
+    DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTasks, Operation, ParameterError,
+    PushObjectCache, RefreshObjectCaches,
 };
 use std::fmt::Debug;
 
@@ -14,6 +14,7 @@ pub fn check_operations(pairs: &[(&str, &str)]) {
     check::<RefreshObjectCaches>(pairs);
     check::<PushObjectCache>(pairs);
     check::<DescribeRefreshQuota>(pairs);
+    check::<DescribeRefreshTasks>(pairs);
 }
 
 fn from<O: Operation>(pairs: &[(&str, &str)]) -> Result<O, ParameterError> {

@@ -273,7 +273,7 @@ pub fn render_quota(quota: &RefreshQuota, format: OutputFormat) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{PathSource, Quota};
+    use cdn_task_core::PathSource;
 
     #[test]
     fn the_dry_run_names_calls_paths_and_quota() {
@@ -294,26 +294,11 @@ mod tests {
 
     #[test]
     fn the_quota_in_both_shapes() {
-        let quota = RefreshQuota {
-            request_id: "R".into(),
-            url: Quota {
-                quota: 10_000,
-                remain: 9_990,
-            },
-            directory: Quota {
-                quota: 100,
-                remain: 100,
-            },
-            preload: Quota {
-                quota: 1_000,
-                remain: 7,
-            },
-            regex: Quota {
-                quota: 20,
-                remain: 20,
-            },
-            ignore_params: None,
-        };
+        let quota = RefreshQuota::decode_json(
+            br#"{"RequestId":"R","UrlQuota":"10000","UrlRemain":"9990","DirQuota":"100","DirRemain":"100",
+                "PreloadQuota":"1000","PreloadRemain":"7","RegexQuota":"20","RegexRemain":"20"}"#,
+        )
+        .unwrap();
         let table = render_quota(&quota, OutputFormat::Table);
         assert!(
             table.contains("URL refresh                  10000        9990"),

@@ -247,6 +247,21 @@ impl Error {
     }
 }
 
+#[cfg(test)]
+impl Error {
+    /// A service error with `code` and `http_status` and nothing else, for tests.
+    pub(crate) fn service_for_test(code: ErrorCode, http_status: u16) -> Error {
+        Error::Service {
+            retryable: code.is_retryable(http_status),
+            code,
+            message: String::new(),
+            request_id: "R".into(),
+            http_status,
+            retry_after: None,
+        }
+    }
+}
+
 /// Whether a body ends before its document does: the decoder ran out of input, or the body's
 /// last non-blank byte cannot end a document of its format (`}` for JSON, `>` for XML).
 fn ends_early(format: Format, error: &DecodeError, body: &[u8]) -> bool {
@@ -293,14 +308,7 @@ mod tests {
 
     #[test]
     fn what_may_have_been_processed() {
-        let service = |code: ErrorCode, http_status| Error::Service {
-            retryable: code.is_retryable(http_status),
-            code,
-            message: String::new(),
-            request_id: "R".into(),
-            http_status,
-            retry_after: None,
-        };
+        let service = Error::service_for_test;
         let decode = |http_status| Error::Decode {
             http_status,
             request_id: None,

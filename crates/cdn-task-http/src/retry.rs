@@ -113,14 +113,7 @@ mod tests {
     }
 
     fn service(code: ErrorCode, http_status: u16) -> Error {
-        Error::Service {
-            retryable: code.is_retryable(http_status),
-            code,
-            message: String::new(),
-            request_id: "R".into(),
-            http_status,
-            retry_after: None,
-        }
+        Error::service_for_test(code, http_status)
     }
 
     async fn run(

@@ -53,7 +53,16 @@ async fn submit(
 ) -> Result<Outcome, CliError> {
     // The wait flags are checked before anything is created.
     let wait = then.wait.then(|| then.options.options()).transpose()?;
-    let plan = PurgePlan::new(kind, sources(arguments, source)?)?;
+    let file_text = read_path_file(source)?;
+    let mut sources: Vec<PathSource<'_>> = arguments
+        .iter()
+        .enumerate()
+        .map(|(index, text)| PathSource::argument(index + 1, text.as_str()))
+        .collect();
+    if let Some(text) = &file_text {
+        sources.extend(read_path_list(text));
+    }
+    let plan = PurgePlan::new(kind, sources)?;
     if source.dry_run {
         print(&PlanReport::of(&plan).render(then.output.output))?;
         return Ok(Outcome::Success);
@@ -110,30 +119,26 @@ async fn submit(
     })
 }
 
-/// The paths of the arguments (numbered from 1), then of the file (numbered by line).
-fn sources(arguments: &[String], source: &PathSourceArgs) -> Result<Vec<PathSource>, CliError> {
-    let mut sources: Vec<PathSource> = arguments
-        .iter()
-        .enumerate()
-        .map(|(index, text)| PathSource::argument(index + 1, text.as_str()))
-        .collect();
-    if let Some(path) = &source.from_file {
-        let text = if path.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|error| CliError::PathFile {
-                    file: "standard input".into(),
-                    error,
-                })?;
-            text
-        } else {
-            std::fs::read_to_string(path).map_err(|error| CliError::PathFile {
-                file: path.display().to_string(),
+/// The text of `--from-file` (standard input for `-`), if given. Paths come from the arguments
+/// (numbered from 1) first, then from the file's lines (numbered by line).
+fn read_path_file(source: &PathSourceArgs) -> Result<Option<String>, CliError> {
+    let Some(path) = &source.from_file else {
+        return Ok(None);
+    };
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| CliError::PathFile {
+                file: "standard input".into(),
                 error,
-            })?
-        };
-        sources.extend(read_path_list(&text));
+            })?;
+        return Ok(Some(text));
     }
-    Ok(sources)
+    std::fs::read_to_string(path)
+        .map(Some)
+        .map_err(|error| CliError::PathFile {
+            file: path.display().to_string(),
+            error,
+        })
 }

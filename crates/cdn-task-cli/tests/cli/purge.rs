@@ -148,35 +148,17 @@ async fn list_filters_limits_and_formats() {
         .run(&["refresh", "--type", "directory", "https://example.com/static/"])
         .await
         .expect_code(0);
+    let list = |format: &'static str, filters: &'static [&'static str]| {
+        let mut args = vec!["list", "--response-format", format, "--output", "json"];
+        args.extend_from_slice(filters);
+        let setup = &setup;
+        async move { setup.run(&args).await.expect_code(0).json() }
+    };
     for format in ["json", "xml"] {
-        let run = setup
-            .run(&[
-                "list",
-                "--response-format",
-                format,
-                "--output",
-                "json",
-                "--limit",
-                "2",
-            ])
-            .await;
-        let report = run.expect_code(0).json();
+        let report = list(format, &["--limit", "2"]).await;
         assert_eq!(report["TotalCount"], 4, "{report}");
         assert_eq!(task_ids(&report).len(), 2);
-        let run = setup
-            .run(&[
-                "list",
-                "--response-format",
-                format,
-                "--output",
-                "json",
-                "--type",
-                "directory",
-                "--since",
-                "1h",
-            ])
-            .await;
-        let report = run.expect_code(0).json();
+        let report = list(format, &["--type", "directory", "--since", "1h"]).await;
         assert_eq!(report["TotalCount"], 1);
         assert_eq!(report["Tasks"][0]["ObjectPath"], "https://example.com/static/");
     }

@@ -41,6 +41,13 @@ impl PageNumber {
     }
 }
 
+impl Default for PageNumber {
+    /// The first page.
+    fn default() -> Self {
+        PageNumber::FIRST
+    }
+}
+
 /// A page size of `DescribeRefreshTasks`: 1 to 100, 20 by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PageSize(u32);
@@ -190,8 +197,8 @@ pub struct DescribeRefreshTasks {
     object_type: Option<TaskTypeFilter>,
     status: Option<TaskStatusFilter>,
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    page_number: Option<PageNumber>,
-    page_size: Option<PageSize>,
+    page_number: PageNumber,
+    page_size: PageSize,
     resource_group_id: Option<String>,
 }
 
@@ -239,13 +246,13 @@ impl DescribeRefreshTasksBuilder {
 
     /// Which page (`PageNumber`, default 1).
     pub fn page_number(mut self, page: PageNumber) -> Self {
-        self.0.page_number = Some(page);
+        self.0.page_number = page;
         self
     }
 
     /// How many tasks a page holds (`PageSize`, default 20).
     pub fn page_size(mut self, size: PageSize) -> Self {
-        self.0.page_size = Some(size);
+        self.0.page_size = size;
         self
     }
 
@@ -304,19 +311,19 @@ impl DescribeRefreshTasks {
     #[must_use]
     pub fn with_page(&self, page: PageNumber) -> DescribeRefreshTasks {
         DescribeRefreshTasks {
-            page_number: Some(page),
+            page_number: page,
             ..self.clone()
         }
     }
 
     /// The page asked for.
     pub fn page_number(&self) -> PageNumber {
-        self.page_number.unwrap_or(PageNumber::FIRST)
+        self.page_number
     }
 
     /// The page size asked for.
     pub fn page_size(&self) -> PageSize {
-        self.page_size.unwrap_or_default()
+        self.page_size
     }
 
     /// The task ID filter.

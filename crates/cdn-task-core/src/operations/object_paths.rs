@@ -22,7 +22,8 @@ pub struct ObjectPaths(Vec<String>);
 
 impl ObjectPaths {
     /// Validates `paths`: 1 to `max` entries (more is `SingleRequest.OverLimit`), each an
-    /// `http://` or `https://` URL with a host, percent-encoded, at most 1,024 characters
+    /// `http://` or `https://` URL with a host, no space or control character, at most 1,024
+    /// characters
     /// (`InvalidObjectPath.Malformed`, or `InvalidObjectPath.Size.Malformed` for the length), and
     /// at most ten distinct domains among them. For regex refreshes the expression stands in the
     /// URL, so the same rules hold.
@@ -77,6 +78,11 @@ impl ObjectPaths {
         &self.0
     }
 
+    /// The entries, owned.
+    pub fn into_paths(self) -> Vec<String> {
+        self.0
+    }
+
     pub(crate) fn parse(text: &str, max: usize) -> Result<ObjectPaths, ParameterError> {
         let entries: Vec<String> = text
             .split('\n')
@@ -110,8 +116,12 @@ mod tests {
         );
         assert_eq!(code(&["ftp://a.com/"], 5), ErrorCode::InvalidObjectPathMalformed);
         assert_eq!(
-            code(&["http://a.com/é"], 5),
+            code(&["http://a.com/a b"], 5),
             ErrorCode::InvalidObjectPathMalformed
+        );
+        assert!(
+            ObjectPaths::new(vec!["http://a.com/é".into()], 5).is_ok(),
+            "UTF-8 as the SDKs send it"
         );
         let long = format!("http://a.com/{}", "x".repeat(1_100));
         assert_eq!(code(&[&long], 5), ErrorCode::InvalidObjectPathSizeMalformed);

@@ -4,11 +4,15 @@
 use super::object_paths::{
     MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
 };
+use super::path::host_range;
 use super::path::{MAX_DOMAINS_PER_CALL, PathProblem, normalize};
 use super::refresh::RefreshType;
 use crate::task_id::quote;
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 /// Most invalid paths a [`PlanError`] lists one by one (it counts them all).
 const MAX_LISTED_ERRORS: usize = 100;
@@ -55,19 +59,19 @@ impl fmt::Display for PathOrigin {
     }
 }
 
-/// A path as given, with where it came from.
+/// A path as given (borrowed from the list it was read from, or owned), with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct PathSource {
+pub struct PathSource<'a> {
     /// The text given.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Where it came from.
     pub origin: PathOrigin,
 }
 
-impl PathSource {
+impl<'a> PathSource<'a> {
     /// The `n`-th path argument (1-based).
-    pub fn argument(n: usize, text: impl Into<String>) -> PathSource {
+    pub fn argument(n: usize, text: impl Into<Cow<'a, str>>) -> PathSource<'a> {
         PathSource {
             text: text.into(),
             origin: PathOrigin::Argument(n),
@@ -75,7 +79,7 @@ impl PathSource {
     }
 
     /// Line `n` of a path list (1-based).
-    pub fn line(n: usize, text: impl Into<String>) -> PathSource {
+    pub fn line(n: usize, text: impl Into<Cow<'a, str>>) -> PathSource<'a> {
         PathSource {
             text: text.into(),
             origin: PathOrigin::Line(n),
@@ -83,8 +87,9 @@ impl PathSource {
     }
 }
 
-/// Reads a path list: one path per line (`\n` or `\r\n`), blank lines and lines whose first
-/// non-blank character is `#` skipped, each path numbered by its line.
+/// Reads a path list: one path per line (`\n` or `\r\n`), ASCII blanks around it trimmed,
+/// blank lines and lines whose first non-blank character is `#` skipped, each path numbered by
+/// its line.
 ///
 /// ```
 /// use cdn_task_core::{PathOrigin, read_path_list};
@@ -92,14 +97,12 @@ impl PathSource {
 /// assert_eq!(paths.len(), 2);
 /// assert_eq!(paths[1].origin, PathOrigin::Line(4));
 /// ```
-pub fn read_path_list(text: &str) -> Vec<PathSource> {
+pub fn read_path_list(text: &str) -> Vec<PathSource<'_>> {
     text.lines()
         .enumerate()
-        .filter(|(_, line)| {
-            let line = line.trim();
-            !line.is_empty() && !line.starts_with('#')
-        })
-        .map(|(index, line)| PathSource::line(index + 1, line.trim()))
+        .map(|(index, line)| (index, line.trim_ascii()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(index, line)| PathSource::line(index + 1, line))
         .collect()
 }
 
@@ -133,6 +136,8 @@ pub struct PlannedCall {
     pub origins: Vec<PathOrigin>,
     /// How many distinct domains the paths hold (at most ten).
     pub domains: usize,
+    /// Each path's place in the plan's input order.
+    positions: Vec<usize>,
 }
 
 /// A purge or prefetch of any number of paths, split into calls: at most the per-call limit of
@@ -157,47 +162,75 @@ pub struct PlannedCall {
 #[non_exhaustive]
 pub struct PurgePlan {
     kind: PurgeKind,
-    /// Every path, in input order, duplicates dropped.
-    paths: Vec<PlannedPath>,
     calls: Vec<PlannedCall>,
+    path_count: usize,
     duplicates: usize,
+}
+
+/// A path made ready to send, while planning.
+struct Entry {
+    path: String,
+    host: Range<usize>,
+    origin: PathOrigin,
+    /// Its place in input order (duplicates dropped).
+    position: usize,
+}
+
+/// FxHash (rustc's hasher): the plan's duplicate check hashes every path, and SipHash's
+/// protection against chosen collisions buys nothing against the caller's own list.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl PurgePlan {
     /// Validates `sources` and plans their calls. Fails, listing every invalid path with its
     /// origin (up to a hundred), when any is invalid, or when there is none.
-    pub fn new(
+    pub fn new<'a>(
         kind: PurgeKind,
-        sources: impl IntoIterator<Item = PathSource>,
+        sources: impl IntoIterator<Item = PathSource<'a>>,
     ) -> Result<PurgePlan, PlanError> {
         let sources = sources.into_iter();
-        let mut seen: HashSet<String> = HashSet::with_capacity(sources.size_hint().0);
-        let mut paths = Vec::with_capacity(sources.size_hint().0);
-        let mut hosts = Vec::with_capacity(sources.size_hint().0);
+        let mut entries = Vec::with_capacity(sources.size_hint().0);
         let mut errors = Vec::new();
         let mut invalid = 0;
-        let mut duplicates = 0;
+        let directory = kind == PurgeKind::Refresh(RefreshType::Directory);
         for source in sources {
             let checked = normalize(&source.text).and_then(|(path, host)| {
-                let directory = kind == PurgeKind::Refresh(RefreshType::Directory);
                 if directory && !path.ends_with('/') {
                     return Err(PathProblem::NotADirectory);
                 }
                 Ok((path, host))
             });
             match checked {
-                Ok((path, host)) => {
-                    if seen.contains(&path) {
-                        duplicates += 1;
-                        continue;
-                    }
-                    seen.insert(path.clone());
-                    hosts.push(host);
-                    paths.push(PlannedPath {
-                        path,
-                        origin: source.origin,
-                    });
-                }
+                Ok((path, host)) => entries.push(Entry {
+                    path,
+                    host,
+                    origin: source.origin,
+                    position: 0,
+                }),
                 Err(problem) => {
                     invalid += 1;
                     if errors.len() < MAX_LISTED_ERRORS {
@@ -216,14 +249,29 @@ impl PurgePlan {
                 errors,
             });
         }
-        if paths.is_empty() {
+        let keep: Vec<bool> = {
+            let mut seen: HashSet<&str, BuildHasherDefault<FxHasher>> =
+                HashSet::with_capacity_and_hasher(entries.len(), BuildHasherDefault::default());
+            entries
+                .iter()
+                .map(|entry| seen.insert(entry.path.as_str()))
+                .collect()
+        };
+        let duplicates = keep.iter().filter(|kept| !**kept).count();
+        let entries: Vec<Entry> = entries
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(entry, kept)| kept.then_some(entry))
+            .enumerate()
+            .map(|(position, entry)| Entry { position, ..entry })
+            .collect();
+        if entries.is_empty() {
             return Err(PlanError::Empty);
         }
-        let calls = split(kind, &paths, &hosts);
         Ok(PurgePlan {
             kind,
-            paths,
-            calls,
+            path_count: entries.len(),
+            calls: split(kind, entries),
             duplicates,
         })
     }
@@ -239,13 +287,26 @@ impl PurgePlan {
     }
 
     /// Every path, in input order, duplicates dropped.
-    pub fn paths(&self) -> &[PlannedPath] {
-        &self.paths
+    pub fn paths(&self) -> Vec<PlannedPath> {
+        let mut paths: Vec<(usize, PlannedPath)> = self
+            .calls
+            .iter()
+            .flat_map(|call| {
+                call.paths
+                    .paths()
+                    .iter()
+                    .zip(&call.origins)
+                    .zip(&call.positions)
+                    .map(|((path, origin), position)| (*position, PlannedPath::new(path.as_str(), *origin)))
+            })
+            .collect();
+        paths.sort_unstable_by_key(|(position, _)| *position);
+        paths.into_iter().map(|(_, path)| path).collect()
     }
 
     /// How many paths the plan submits: the quota it needs.
     pub fn path_count(&self) -> usize {
-        self.paths.len()
+        self.path_count
     }
 
     /// How many paths were dropped as duplicates of an earlier one.
@@ -257,72 +318,93 @@ impl PurgePlan {
     /// (`None` when nothing is kept) and the paths left out, in order. For submitting what fits a
     /// remaining quota.
     pub fn split_at(self, count: usize) -> (Option<PurgePlan>, Vec<PlannedPath>) {
-        if count >= self.paths.len() {
+        if count >= self.path_count {
             return (Some(self), Vec::new());
         }
-        let mut kept = self.paths;
-        let left_out = kept.split_off(count);
-        if kept.is_empty() {
+        let mut entries: Vec<Entry> = self
+            .calls
+            .into_iter()
+            .flat_map(|call| {
+                call.paths
+                    .into_paths()
+                    .into_iter()
+                    .zip(call.origins)
+                    .zip(call.positions)
+                    .map(|((path, origin), position)| Entry {
+                        host: host_range(&path).unwrap_or_default(),
+                        path,
+                        origin,
+                        position,
+                    })
+            })
+            .collect();
+        entries.sort_unstable_by_key(|entry| entry.position);
+        let left_out = entries
+            .split_off(count)
+            .into_iter()
+            .map(|entry| PlannedPath::new(entry.path, entry.origin))
+            .collect();
+        if entries.is_empty() {
             return (None, left_out);
         }
-        let hosts: Vec<_> = kept
-            .iter()
-            .filter_map(|planned| normalize(&planned.path).ok().map(|(_, host)| host))
-            .collect();
-        let calls = split(self.kind, &kept, &hosts);
         let plan = PurgePlan {
             kind: self.kind,
-            paths: kept,
-            calls,
+            path_count: entries.len(),
+            calls: split(self.kind, entries),
             duplicates: self.duplicates,
         };
         (Some(plan), left_out)
     }
 }
 
-/// An open call while splitting: its path indices and its domains.
-struct OpenCall<'a> {
-    members: Vec<usize>,
-    domains: Vec<&'a str>,
-}
-
-/// First-fit split of `paths` (with their host ranges) into calls.
-fn split(kind: PurgeKind, paths: &[PlannedPath], hosts: &[std::ops::Range<usize>]) -> Vec<PlannedCall> {
+/// First-fit split of `entries` (in input order) into calls.
+fn split(kind: PurgeKind, entries: Vec<Entry>) -> Vec<PlannedCall> {
     let max = kind.max_paths_per_call();
-    let mut calls: Vec<OpenCall<'_>> = Vec::new();
+    // Domains as small numbers, so that the calls compare numbers, not names.
+    let mut domain_ids: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+    // Each call's members (indices into `entries`) and domains.
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut domains: Vec<Vec<u32>> = Vec::new();
     // Calls that still have room, in creation order; a full call leaves it for good.
     let mut open: Vec<usize> = Vec::new();
-    for (index, (planned, host)) in paths.iter().zip(hosts).enumerate() {
-        let domain = &planned.path[host.clone()];
-        let fits =
-            |call: &OpenCall<'_>| call.domains.contains(&domain) || call.domains.len() < MAX_DOMAINS_PER_CALL;
-        let slot = open.iter().position(|&call| fits(&calls[call]));
-        let call_index = match slot {
+    for (index, entry) in entries.iter().enumerate() {
+        let next_id = u32::try_from(domain_ids.len()).unwrap_or(u32::MAX);
+        let domain = *domain_ids
+            .entry(&entry.path[entry.host.clone()])
+            .or_insert(next_id);
+        let slot = open
+            .iter()
+            .position(|&call| domains[call].contains(&domain) || domains[call].len() < MAX_DOMAINS_PER_CALL);
+        let call = match slot {
             Some(slot) => open[slot],
             None => {
-                calls.push(OpenCall {
-                    members: Vec::new(),
-                    domains: Vec::new(),
-                });
-                open.push(calls.len() - 1);
-                calls.len() - 1
+                members.push(Vec::new());
+                domains.push(Vec::new());
+                open.push(members.len() - 1);
+                members.len() - 1
             }
         };
-        let call = &mut calls[call_index];
-        call.members.push(index);
-        if !call.domains.contains(&domain) {
-            call.domains.push(domain);
+        members[call].push(index);
+        if !domains[call].contains(&domain) {
+            domains[call].push(domain);
         }
-        if call.members.len() == max {
-            open.retain(|&c| c != call_index);
+        if members[call].len() == max {
+            open.retain(|&c| c != call);
         }
     }
-    calls
+    let domain_counts: Vec<usize> = domains.iter().map(Vec::len).collect();
+    let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    members
         .into_iter()
-        .map(|call| PlannedCall {
-            domains: call.domains.len(),
-            origins: call.members.iter().map(|&i| paths[i].origin).collect(),
-            paths: ObjectPaths::checked(call.members.iter().map(|&i| paths[i].path.clone()).collect()),
+        .zip(domain_counts)
+        .map(|(indices, domains)| {
+            let taken: Vec<Entry> = indices.iter().filter_map(|&i| entries[i].take()).collect();
+            PlannedCall {
+                domains,
+                origins: taken.iter().map(|entry| entry.origin).collect(),
+                positions: taken.iter().map(|entry| entry.position).collect(),
+                paths: ObjectPaths::checked(taken.into_iter().map(|entry| entry.path).collect()),
+            }
         })
         .collect()
 }
@@ -369,7 +451,7 @@ fn list(errors: &[PathError]) -> String {
 mod tests {
     use super::*;
 
-    fn urls(count: usize, domains: usize) -> Vec<PathSource> {
+    fn urls(count: usize, domains: usize) -> Vec<PathSource<'static>> {
         (0..count)
             .map(|n| PathSource::line(n + 1, format!("https://d{}.example.com/{n}.js", n % domains)))
             .collect()
@@ -402,7 +484,7 @@ mod tests {
 
     #[test]
     fn limits_per_kind() {
-        let dirs: Vec<PathSource> = (0..250)
+        let dirs: Vec<PathSource<'_>> = (0..250)
             .map(|n| PathSource::argument(n + 1, format!("http://a.com/{n}/")))
             .collect();
         let plan = PurgePlan::new(PurgeKind::Refresh(RefreshType::Directory), dirs).unwrap();

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const FILE: PurgeKind = PurgeKind::Refresh(RefreshType::File);
 
-fn urls(count: usize, domains: usize) -> Vec<PathSource> {
+fn urls(count: usize, domains: usize) -> Vec<PathSource<'static>> {
     (0..count)
         .map(|n| PathSource::line(n + 1, format!("https://d{}.example.com/{n}.js", n % domains)))
         .collect()

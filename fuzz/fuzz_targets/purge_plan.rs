@@ -1,0 +1,30 @@
+//! `read_path_list` and `PurgePlan::new` on arbitrary text, for every kind: never panics; a plan
+//! holds every distinct valid path once, and each of its calls is one the service takes (its
+//! paths pass `ObjectPaths::new` with the kind's limit).
+#![no_main]
+use cdn_task_core::{ObjectPaths, PurgeKind, PurgePlan, RefreshType, read_path_list};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    for kind in [
+        PurgeKind::Refresh(RefreshType::File),
+        PurgeKind::Refresh(RefreshType::Directory),
+        PurgeKind::Refresh(RefreshType::Regex),
+        PurgeKind::Preload,
+    ] {
+        let Ok(plan) = PurgePlan::new(kind, read_path_list(text)) else {
+            continue;
+        };
+        let mut count = 0;
+        for call in plan.calls() {
+            let paths = call.paths.paths().to_vec();
+            count += paths.len();
+            assert_eq!(call.origins.len(), paths.len());
+            if let Err(error) = ObjectPaths::new(paths, kind.max_paths_per_call()) {
+                panic!("a planned call is refused: {error}");
+            }
+        }
+        assert_eq!(count, plan.path_count());
+        assert_eq!(plan.paths().len(), count);
+    }
+});
