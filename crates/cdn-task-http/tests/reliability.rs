@@ -13,6 +13,10 @@
 //!   (`client/secrets.rs` covers Debug of the client and a refused signature.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/capture.rs"]
+mod capture;
+
+use capture::capture;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{
     ErrorCode, Format, ObjectType, Process, RateLimit, Task, TaskId, TaskIdList, TaskStatus,
@@ -22,9 +26,8 @@ use cdn_task_mock::{Fault, FaultConfig, MAX_RECORDED_CALLS, MockConfig, MockServ
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
-use tracing_subscriber::layer::SubscriberExt;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -476,23 +479,6 @@ fn every_fault(timeout: Duration) -> Vec<Fault> {
     ]
 }
 
-/// Counts the client's attempts: one `cdn_task_call` span per attempt.
-#[derive(Clone, Default)]
-struct AttemptCounter(Arc<AtomicUsize>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AttemptCounter {
-    fn on_new_span(
-        &self,
-        attributes: &tracing::span::Attributes<'_>,
-        _: &tracing::span::Id,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
-        if attributes.metadata().name() == "cdn_task_call" {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
 struct FaultRun {
     /// Attempts the client made (counted from its tracing spans).
     client_attempts: usize,
@@ -545,20 +531,19 @@ async fn describe_all_under_faults(max_attempts: u32) -> FaultRun {
         })
         .build()
         .unwrap();
-    let counter = AttemptCounter::default();
-    let subscriber = tracing_subscriber::registry().with(counter.clone());
-    let report = {
-        // The batches run on this thread (describe_all polls them itself), so a thread-local
-        // subscriber sees every attempt.
-        let _guard = tracing::subscriber::set_default(subscriber);
-        client.describe_all(asked.clone()).await
+    let (captured, report) = {
+        // The batches run on this thread (describe_all polls them itself), so this thread's
+        // capture sees every attempt.
+        let (captured, _guard) = capture();
+        let report = client.describe_all(asked.clone()).await;
+        (captured, report)
     };
     // A delayed request is answered (and recorded) after the client gave up on it.
     tokio::time::sleep(timeout * 3 + Duration::from_millis(300)).await;
     let calls = describe_calls(&server);
     server.shutdown().await;
     FaultRun {
-        client_attempts: counter.0.load(Ordering::Relaxed),
+        client_attempts: captured.calls(),
         batches: TaskIdList::batches(asked).len(),
         seeded,
         unknown,
@@ -766,13 +751,7 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
 #[tokio::test]
 async fn no_error_of_any_kind_shows_the_secret_or_token_even_at_trace_level() {
     let _alone = ONE_AT_A_TIME.lock().await;
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(log.reopen().unwrap())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture();
 
     let timeout = Duration::from_millis(150);
     let key = |secret: &str| vec![("testid".to_owned(), secret.to_owned())];
@@ -799,7 +778,7 @@ async fn no_error_of_any_kind_shows_the_secret_or_token_even_at_trace_level() {
             ..MockConfig::default()
         },
     ]);
-    // All at once, on this thread (the subscriber is this thread's).
+    // All at once, on this thread (the capture is this thread's).
     let shown: Vec<String> =
         futures_util::future::join_all(configs.into_iter().map(|config| errors_from(config, timeout)))
             .await
@@ -819,7 +798,7 @@ async fn no_error_of_any_kind_shows_the_secret_or_token_even_at_trace_level() {
         );
     }
     assert_clean("errors, reports and Debug output", &shown);
-    let output = std::fs::read_to_string(log.path()).unwrap();
+    let output = captured.text();
     assert!(
         output.contains("retrying") && output.contains("cdn_task_call"),
         "the client traced nothing"

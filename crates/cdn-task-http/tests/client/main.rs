@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod batching;
+#[path = "../support/capture.rs"]
+mod capture;
 mod common;
 mod credentials;
 mod errors;

@@ -1,46 +1,14 @@
 //! Secrets and tokens never show in Debug, Display, errors or tracing output.
 
+use crate::capture::capture;
 use crate::common::{builder, start};
 use cdn_task_core::TaskIdList;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_http::{Client, Credentials};
 use cdn_task_mock::MockConfig;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "S3CR3T-never-shown";
 const TOKEN: &str = "T0K3N-never-shown";
-
-/// A writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything traced on this thread, at every level, until the guard drops.
-fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    // Other tests register the client's callsites on other threads at the same time; recompute
-    // every callsite's interest now that this subscriber exists, so none stays cached as "never"
-    // (the suite once saw no client event at all, about one run in a dozen).
-    tracing::callsite::rebuild_interest_cache();
-    (captured, guard)
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(SECRET), "{what} shows the secret: {text}");
@@ -61,7 +29,7 @@ fn debug_of_credentials_builder_and_client_hides_secrets() {
 
 #[tokio::test]
 async fn errors_and_tracing_output_hide_secrets() {
-    let (captured, _guard) = capture_tracing();
+    let (captured, _guard) = capture();
 
     let server = start(MockConfig::default()).await;
     let ids: TaskIdList = "1".parse().unwrap();
@@ -78,9 +46,9 @@ async fn errors_and_tracing_output_hide_secrets() {
     }
     server.shutdown().await;
 
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     assert!(
-        output.contains("cdn_task_call"),
+        captured.calls() > 0 && output.contains("cdn_task_call"),
         "the client traced nothing: {output}"
     );
     assert!(
@@ -172,7 +140,7 @@ async fn every_credential_path_hides_secrets_and_tokens() {
     };
     use cdn_task_mock::{CredentialsConfig, DEFAULT_ACCOUNT_ID, OidcProvider, unsigned_jwt};
 
-    let (captured, _guard) = capture_tracing();
+    let (captured, _guard) = capture();
 
     let provider_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/p");
     let role_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:role/r");
@@ -287,7 +255,7 @@ async fn every_credential_path_hides_secrets_and_tokens() {
     );
     assert!(!format!("{oidc_op:?}").contains(&jwt));
     server.shutdown().await;
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     assert_clean("tracing output", &output);
     assert!(!output.contains(&jwt), "the OIDC token is in the tracing output");
 }
