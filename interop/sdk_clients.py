@@ -177,15 +177,7 @@ class V3Flavor(Flavor):
         tasks = []
         for task in body.tasks:
             assert isinstance(task, cdn_models.DescribeRefreshTaskByIdResponseBodyTasks)
-            tasks.append({
-                "TaskId": task.task_id,
-                "ObjectPath": task.object_path,
-                "ObjectType": task.object_type,
-                "Status": task.status,
-                "Process": task.process,
-                "CreationTime": task.creation_time,
-                "Description": task.description,
-            })
+            tasks.append(_v3_task(task))
         return Described(body.request_id, body.total_count, tasks)
 
     def quota(self):
@@ -208,15 +200,7 @@ class V3Flavor(Flavor):
         tasks = []
         for task in (body.tasks.cdntask if body.tasks and body.tasks.cdntask else []):
             assert isinstance(task, cdn_models.DescribeRefreshTasksResponseBodyTasksCDNTask)
-            tasks.append({
-                "TaskId": task.task_id,
-                "ObjectPath": task.object_path,
-                "ObjectType": task.object_type,
-                "Status": task.status,
-                "Process": task.process,
-                "CreationTime": task.creation_time,
-                "Description": task.description,
-            })
+            tasks.append(_v3_task(task))
         return Listed(body.request_id, body.total_count, body.page_number, body.page_size, tasks)
 
     def call_action(self, action, version=VERSION):
@@ -365,6 +349,19 @@ class CoreFlavor(Flavor):
                 "SignatureDoesNotMatch message must carry 'server string to sign is:<StringToSign>'"
             ) from crash
         return None
+
+
+def _v3_task(task) -> dict:
+    """A task of the V3 SDK's typed models (either operation's), in the API's field names."""
+    return {
+        "TaskId": task.task_id,
+        "ObjectPath": task.object_path,
+        "ObjectType": task.object_type,
+        "Status": task.status,
+        "Process": task.process,
+        "CreationTime": task.creation_time,
+        "Description": task.description,
+    }
 
 
 def _json_task(task) -> dict:

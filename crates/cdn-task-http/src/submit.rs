@@ -312,6 +312,42 @@ impl Client {
         })
     }
 
+    /// `RefreshObjectCaches` for any number of `paths` of one `kind`: planned
+    /// ([`PurgePlan`], each path's origin its 1-based position) and [`submit`](Self::submit)ted.
+    /// Fails before anything is sent when a path is invalid
+    /// ([`InvalidInput::Plan`](crate::InvalidInput::Plan), naming every one) or the job does not
+    /// fit today's quota (with the default policy).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
+    /// use cdn_task_core::RefreshType;
+    /// use cdn_task_http::SubmitOptions;
+    /// let urls = (1..=2_500).map(|n| format!("https://example.com/assets/{n}.js"));
+    /// let report = client.refresh_all(urls, RefreshType::File, SubmitOptions::new()).await?;
+    /// println!("{} tasks in {} calls", report.task_ids().len(), report.calls.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn refresh_all(
+        &self,
+        paths: impl IntoIterator<Item = impl Into<String>>,
+        kind: cdn_task_core::RefreshType,
+        options: SubmitOptions,
+    ) -> Result<SubmitReport, Error> {
+        self.submit(plan_arguments(PurgeKind::Refresh(kind), paths)?, options)
+            .await
+    }
+
+    /// `PushObjectCache` for any number of `urls`, as [`refresh_all`](Self::refresh_all).
+    pub async fn preload_all(
+        &self,
+        urls: impl IntoIterator<Item = impl Into<String>>,
+        options: SubmitOptions,
+    ) -> Result<SubmitReport, Error> {
+        self.submit(plan_arguments(PurgeKind::Preload, urls)?, options)
+            .await
+    }
+
     async fn submit_call(&self, kind: PurgeKind, call: PlannedCall, options: SubmitOptions) -> CallReport {
         let sent = now();
         let result = match kind {
@@ -402,6 +438,18 @@ impl Client {
             tokio::time::sleep(RECONCILE_SETTLE).await;
         }
     }
+}
+
+/// The plan of `paths` given as arguments (numbered from 1).
+fn plan_arguments(
+    kind: PurgeKind,
+    paths: impl IntoIterator<Item = impl Into<String>>,
+) -> Result<PurgePlan, Error> {
+    let sources = paths
+        .into_iter()
+        .enumerate()
+        .map(|(index, path)| cdn_task_core::PathSource::argument(index + 1, path.into()));
+    PurgePlan::new(kind, sources).map_err(|error| Error::InvalidInput(error.into()))
 }
 
 /// A planned path rebuilt from a call's parts.

@@ -696,6 +696,7 @@ fn assert_clean(what: &str, text: &str) {
 /// calling it, for both schemes (RPC puts the token in the URL), both formats and every call
 /// shape (describe, describe_all, wait).
 async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
+    let throttled = config.rate_limit == 1;
     let server = MockServer::start(config).await.unwrap();
     let mut shown = Vec::new();
     for (scheme, format) in [
@@ -712,9 +713,13 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
                 max_attempts: 2,
                 min_backoff: Duration::from_millis(1),
                 max_backoff: Duration::from_millis(2),
-                // Under the retry-after of a throttled answer (up to 1 s at 1 call a second), so
-                // the throttling error is returned rather than waited out.
-                max_total_time: Duration::from_millis(500),
+                max_total_time: if throttled {
+                    // Under the retry-after of a throttled answer (up to 1 s at 1 call a second),
+                    // so the throttling error is returned rather than waited out.
+                    Duration::from_millis(500)
+                } else {
+                    Duration::from_secs(5)
+                },
             })
             .build()
             .unwrap();

@@ -6,7 +6,7 @@ use crate::cli::{GlobalArgs, ListArgs};
 use crate::error::CliError;
 use crate::exit::Outcome;
 use crate::submit_output::ListReport;
-use cdn_task_core::{DescribeRefreshTasks, PageSize, TaskTypeFilter};
+use cdn_task_core::{DescribeRefreshTasks, PageSize, QUERY_WINDOW, TaskTypeFilter};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use std::time::SystemTime;
@@ -56,6 +56,9 @@ fn filter(args: &ListArgs, now: DateTime<Utc>) -> Result<DescribeRefreshTasks, C
         builder = builder.task_id(id);
     }
     let window = match (args.since, args.start, args.end) {
+        // Exactly the three days is the service's default window: no window sent, so no start
+        // that has slipped out of the window by the time the service reads it.
+        (Some(since), _, _) if TimeDelta::from_std(since).is_ok_and(|since| since == QUERY_WINDOW) => None,
         (Some(since), _, _) => {
             let since = TimeDelta::from_std(since).unwrap_or(TimeDelta::MAX);
             Some((

@@ -339,6 +339,31 @@ async fn a_request_lost_before_the_service_leaves_its_paths_of_unknown_outcome()
 }
 
 #[tokio::test]
+async fn refresh_all_and_preload_all_plan_any_number_and_refuse_invalid_paths_before_sending() {
+    let server = open_mock(DailyQuotas::default()).await;
+    let client = open_client(server.base_url());
+    let urls: Vec<String> = (0..250)
+        .map(|n| format!("https://a.example.com/{n}.mp4"))
+        .collect();
+    let report = client.preload_all(&urls, SubmitOptions::new()).await.unwrap();
+    assert_eq!((report.calls.len(), report.task_ids().len()), (3, 250));
+    let error = client
+        .refresh_all(
+            ["https://a.example.com/ok", "ftp://a.example.com/no"],
+            RefreshType::File,
+            SubmitOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("argument 2: `ftp://a.example.com/no`"),
+        "{error}"
+    );
+    assert!(calls_of(&server, "RefreshObjectCaches").is_empty());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_and_reported_as_not_processed() {
     // A port nothing listens on.
     let closed = {
