@@ -4,7 +4,7 @@ use crate::capture::capture;
 use crate::common::{builder, start};
 use cdn_task_core::TaskIdList;
 use cdn_task_core::signing::SignatureVersion;
-use cdn_task_http::{Client, Credentials};
+use cdn_task_http::{Client, ClientBuilder, Credentials};
 use cdn_task_mock::MockConfig;
 
 const SECRET: &str = "S3CR3T-never-shown";
@@ -58,6 +58,19 @@ async fn errors_and_tracing_output_hide_secrets() {
     assert_clean("tracing output", &output);
 }
 
+/// The error of describing task 1 through `builder` as `testid` with the secret and token that
+/// must never show.
+async fn describe_with_a_token(builder: ClientBuilder) -> cdn_task_http::Error {
+    let client = builder
+        .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
+        .build()
+        .unwrap();
+    client
+        .describe(&"1".parse::<TaskIdList>().unwrap())
+        .await
+        .unwrap_err()
+}
+
 /// The real gateway's `SignatureDoesNotMatch` message quotes its whole string to sign, which for
 /// the RPC scheme holds the `SecurityToken`. The mock echoes it unredacted when asked, like the
 /// gateway: the client must mask the token before the message reaches an error or a log.
@@ -68,15 +81,7 @@ async fn a_service_message_echoing_the_string_to_sign_is_redacted() {
         ..MockConfig::default()
     })
     .await;
-    let client = builder(&server)
-        .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
-        .signature_version(SignatureVersion::Rpc)
-        .build()
-        .unwrap();
-    let error = client
-        .describe(&"1".parse::<TaskIdList>().unwrap())
-        .await
-        .unwrap_err();
+    let error = describe_with_a_token(builder(&server).signature_version(SignatureVersion::Rpc)).await;
     let shown = error.to_string();
     // The echo happened (so the test can fail), and the token in it is masked.
     assert!(
@@ -110,15 +115,7 @@ async fn redirects_are_not_followed() {
             let _ = stream.write_all(answer.as_bytes()).await;
         }
     });
-    let client = Client::builder()
-        .endpoint(endpoint)
-        .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
-        .build()
-        .unwrap();
-    let error = client
-        .describe(&"1".parse::<TaskIdList>().unwrap())
-        .await
-        .unwrap_err();
+    let error = describe_with_a_token(Client::builder().endpoint(endpoint)).await;
     let shown = error.to_string();
     assert!(shown.contains("HTTP 307") && shown.contains("/steal`"), "{shown}");
     assert!(!error.is_retryable());
