@@ -30,7 +30,7 @@ for count in ${TASKS-1 10}; do
   done
 done
 for count in ${PAGE_TASKS-100}; do
-  for mode in ${PAGE_MODES-page page-serde page-string page-str}; do runs+=("$mode:$count"); done
+  for mode in ${PAGE_MODES-page page-general page-serde page-string page-str}; do runs+=("$mode:$count"); done
 done
 
 # Instructions one call of `mode` on `count` tasks costs.

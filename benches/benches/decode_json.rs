@@ -1,13 +1,14 @@
 //! JSON decode: the core's typed decoder beside serde_json into a `Value`, into an all-`String`
 //! struct, and into a struct borrowing `&str` from the body; on 1 and 10 tasks, and on a 100-task
 //! `DescribeRefreshTasks` page (`"Tasks":{"CDNTask":[…]}`) decoded into the core's `Task` (by the
-//! core's fast path, and by serde_json into a struct of the core's `Task`s).
+//! core's `DescribeRefreshTasksResponse::decode_json`, fast path first, and by serde_json into a
+//! struct of the core's `Task`s).
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{BorrowedResponse, BorrowedTask, PlainResponse, PlainTask, TaskPage};
 use cdn_task_benches::fixtures::{self, PAGE_TASK_COUNT};
 use cdn_task_benches::ratios::OURS;
-use cdn_task_core::{DescribeRefreshTaskByIdResponse, Task, WireBody};
+use cdn_task_core::{DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, Task, WireBody};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
@@ -31,14 +32,12 @@ fn decode_json(c: &mut Criterion) {
     let page = fixtures::task_page_json(PAGE_TASK_COUNT);
     let input = format!("page of {PAGE_TASK_COUNT}");
     group.throughput(Throughput::Bytes(page.len() as u64));
-    // The core's fast path with serde_json into the typed page as its fallback, until the page's
-    // body type lands in the core (see `cdn_task_benches::page`).
     bench(
         &mut group,
         OURS,
         &input,
         &page,
-        cdn_task_benches::page::decode_json,
+        DescribeRefreshTasksResponse::decode_json,
     );
     bench(
         &mut group,

@@ -23,30 +23,34 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (mut files, mut fast, mut accepted, mut page) = (0, 0, 0, 0);
+    let (mut files, mut fast, mut accepted, mut page, mut page_accepted) = (0, 0, 0, 0, 0);
     for body in entries
         .flatten()
         .filter_map(|entry| std::fs::read(entry.path()).ok())
     {
         files += 1;
-        let (took, ok, page_took) = match format.as_str() {
+        let (took, ok, page_took, page_ok) = match format.as_str() {
             "json" => (
                 differential::by_id_json_fast(&body).is_some(),
                 differential::by_id_json_general(&body).is_ok(),
                 differential::task_page_json_fast(&body).is_some(),
+                differential::task_page_json_general(&body).is_ok(),
             ),
             _ => (
                 differential::by_id_xml_fast(&body).is_some(),
                 differential::by_id_xml_general(&body).is_ok(),
                 differential::task_page_xml_fast(&body).is_some(),
+                differential::task_page_xml_general(&body).is_ok(),
             ),
         };
         fast += usize::from(took);
         accepted += usize::from(ok);
         page += usize::from(page_took);
+        page_accepted += usize::from(page_ok);
     }
     println!(
-        "{files} files: {accepted} accepted by the general decoder, {fast} of them on the fast path; {page} read by the page's fast path"
+        "{files} files: by-ID body: {accepted} accepted by the general decoder, {fast} of them on the fast path; \
+         page: {page_accepted} accepted by the general decoder, {page} of them on the fast path"
     );
     ExitCode::SUCCESS
 }

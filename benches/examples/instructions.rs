@@ -10,8 +10,9 @@
 //!
 //! Arguments: the decoder (`json`, `json-general` (serde_json alone, without the fast path),
 //! `json-string`, `json-str`, `json-value`, `xml`, `xml-general` (the general XML decoder alone),
-//! `xml-serde`, `xml-walk`; `page` (the core's fast path, serde_json as the fallback),
-//! `page-serde` (serde_json into the core's `Task`s), `page-string`, `page-str` for the
+//! `xml-serde`, `xml-walk`; `page` (`DescribeRefreshTasksResponse::decode_json`: the fast path,
+//! the general decoder as the fallback), `page-general` (the page's general decoder alone),
+//! `page-serde` (serde_json into a struct of the core's `Task`s), `page-string`, `page-str` for the
 //! `DescribeRefreshTasks` page shape; `encode-json`, `encode-xml`; `sign-rpc`, `sign-acs3` for the
 //! signing fixture, whatever the count), the body's task count, the number of iterations.
 #![allow(missing_docs)]
@@ -22,7 +23,9 @@ use cdn_task_benches::baselines::{
 use cdn_task_benches::fixtures;
 use cdn_task_core::differential;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
-use cdn_task_core::{DEFAULT_HOST, DescribeRefreshTaskByIdResponse, Task, WireBody};
+use cdn_task_core::{
+    DEFAULT_HOST, DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, Task, WireBody,
+};
 use std::hint::black_box;
 use std::process::ExitCode;
 
@@ -58,7 +61,8 @@ fn main() -> ExitCode {
         "xml" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_xml(black_box(xml)).is_ok()),
         "xml-serde" => Box::new(|| quick_xml_serde(black_box(xml)).is_ok()),
         "xml-walk" => Box::new(|| xml_event_walk(black_box(xml)).is_some()),
-        "page" => Box::new(|| cdn_task_benches::page::decode_json(black_box(page)).is_ok()),
+        "page" => Box::new(|| DescribeRefreshTasksResponse::decode_json(black_box(page)).is_ok()),
+        "page-general" => Box::new(|| differential::task_page_json_general(black_box(page)).is_ok()),
         "page-serde" => Box::new(|| serde_json::from_slice::<TaskPage<Task>>(black_box(page)).is_ok()),
         "page-str" => {
             Box::new(|| serde_json::from_slice::<TaskPage<BorrowedTask<'_>>>(black_box(page)).is_ok())

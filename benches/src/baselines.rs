@@ -218,6 +218,35 @@ mod tests {
     }
 
     #[test]
+    fn the_core_reads_the_fixture_page_as_serde_json_does() {
+        use cdn_task_core::{DescribeRefreshTasksResponse, differential};
+        let json = fixtures::task_page_json(fixtures::PAGE_TASK_COUNT);
+        let typed: TaskPage<Task> = serde_json::from_str(&json).unwrap();
+        let page = DescribeRefreshTasksResponse::decode_json(json.as_bytes()).unwrap();
+        assert_eq!(
+            (
+                page.request_id.as_str(),
+                page.page_number,
+                page.page_size,
+                page.total_count
+            ),
+            (
+                typed.request_id.as_str(),
+                typed.page_number,
+                typed.page_size,
+                typed.total_count
+            )
+        );
+        assert_eq!(page.tasks, typed.tasks.cdn_task);
+        // On the fast path, which the general decoder agrees with.
+        assert_eq!(
+            differential::task_page_json_fast(json.as_bytes()),
+            Some(page.clone())
+        );
+        assert_eq!(differential::task_page_json_general(json.as_bytes()), Ok(page));
+    }
+
+    #[test]
     fn encoders_agree_on_content() {
         let typed = fixtures::response(10);
         let plain = PlainResponse::from(&typed);

@@ -21,7 +21,6 @@
 
 pub mod baselines;
 pub mod fixtures;
-pub mod page;
 pub mod ratios;
 
 /// The criterion settings of every group: 1 s of warm-up and 3 s of measurement, so that the whole

@@ -1,6 +1,6 @@
-//! The XML fast path against the general XML decoder on any bytes: whatever the fast path returns,
-//! the general decoder returns too; the public decoder returns exactly what the general one does,
-//! errors included.
+//! The XML fast paths against the general XML decoders on any bytes: whatever a fast path returns,
+//! the general decoder returns too (by-ID body and `DescribeRefreshTasks` page); the public decoder
+//! returns exactly what the general one does, errors included.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

@@ -4,14 +4,14 @@
 
 use super::list::{PageNumber, PageSize};
 use crate::codec::xml::{XmlReader, XmlWriter, required, set_once};
-use crate::codec::{DecodeError, WireBody, json};
+use crate::codec::{DecodeError, WireBody, fast, json};
 use crate::response::{decode_xml_task, encode_xml_task};
 use crate::task::Task;
 
 /// The XML root element of the answer.
-const XML_ROOT: &str = "DescribeRefreshTasksResponse";
+pub(crate) const XML_ROOT: &str = "DescribeRefreshTasksResponse";
 /// The element (and JSON key) of one task in a page.
-const TASK_ELEMENT: &str = "CDNTask";
+pub(crate) const TASK_ELEMENT: &str = "CDNTask";
 
 /// One page of `DescribeRefreshTasks`.
 ///
@@ -86,8 +86,9 @@ struct CdnTasks {
     cdn_task: Option<Vec<Task>>,
 }
 
-impl WireBody for DescribeRefreshTasksResponse {
-    fn decode_json(body: &[u8]) -> Result<Self, DecodeError> {
+impl DescribeRefreshTasksResponse {
+    /// The general JSON decoder (serde_json): any valid body, and every error.
+    pub(crate) fn decode_json_general(body: &[u8]) -> Result<Self, DecodeError> {
         let wire: PageWire = json::decode(body)?;
         Ok(DescribeRefreshTasksResponse {
             request_id: wire.request_id,
@@ -98,7 +99,9 @@ impl WireBody for DescribeRefreshTasksResponse {
         })
     }
 
-    fn decode_xml(body: &[u8]) -> Result<Self, DecodeError> {
+    /// The general XML decoder: any well-formed body (comments, CDATA, prefixes, entities, any
+    /// order), and every error.
+    pub(crate) fn decode_xml_general(body: &[u8]) -> Result<Self, DecodeError> {
         let mut xml = XmlReader::open(body, XML_ROOT)?;
         let container = || format!("<{XML_ROOT}>");
         let (mut request_id, mut page_number, mut page_size, mut total_count) = (None, None, None, None);
@@ -147,6 +150,19 @@ impl WireBody for DescribeRefreshTasksResponse {
             total_count: required(total_count, "TotalCount", container)?,
             tasks,
         })
+    }
+}
+
+impl WireBody for DescribeRefreshTasksResponse {
+    // Both decoders try the fast path first (`codec::fast`): it reads the service's own pages
+    // and gives up on anything else, leaving the body to the general decoder, which decides
+    // every error.
+    fn decode_json(body: &[u8]) -> Result<Self, DecodeError> {
+        fast::task_page::decode_json(body).map_or_else(|| Self::decode_json_general(body), Ok)
+    }
+
+    fn decode_xml(body: &[u8]) -> Result<Self, DecodeError> {
+        fast::task_page::decode_xml(body).map_or_else(|| Self::decode_xml_general(body), Ok)
     }
 
     fn encode_json(&self) -> String {

@@ -4,8 +4,8 @@
 //! The rule every caller checks: when a `*_fast` function returns `Some(value)`, the general
 //! decoder of the same body returns `Ok(value)`.
 
-pub use super::task_page::TaskPage;
 use crate::codec::{DecodeError, json};
+use crate::operations::list_page::DescribeRefreshTasksResponse;
 use crate::response::DescribeRefreshTaskByIdResponse;
 
 /// `DescribeRefreshTaskById`'s JSON fast path alone.
@@ -28,18 +28,22 @@ pub fn by_id_xml_general(body: &[u8]) -> Result<DescribeRefreshTaskByIdResponse,
     DescribeRefreshTaskByIdResponse::decode_xml_general(body)
 }
 
-/// The `DescribeRefreshTasks` page's JSON fast path.
-pub fn task_page_json_fast(body: &[u8]) -> Option<TaskPage> {
+/// The `DescribeRefreshTasks` page's JSON fast path alone.
+pub fn task_page_json_fast(body: &[u8]) -> Option<DescribeRefreshTasksResponse> {
     super::task_page::decode_json(body)
 }
 
-/// The `DescribeRefreshTasks` page's general JSON decoder, until the page's type lands:
-/// serde_json into the same shape.
-pub fn task_page_json_general(body: &[u8]) -> Result<TaskPage, DecodeError> {
-    super::task_page::decode_json_general(body)
+/// The `DescribeRefreshTasks` page's general JSON decoder alone (serde_json).
+pub fn task_page_json_general(body: &[u8]) -> Result<DescribeRefreshTasksResponse, DecodeError> {
+    DescribeRefreshTasksResponse::decode_json_general(body)
 }
 
-/// The `DescribeRefreshTasks` page's XML fast path.
-pub fn task_page_xml_fast(body: &[u8]) -> Option<TaskPage> {
+/// The `DescribeRefreshTasks` page's XML fast path alone.
+pub fn task_page_xml_fast(body: &[u8]) -> Option<DescribeRefreshTasksResponse> {
     super::task_page::decode_xml(body)
+}
+
+/// The `DescribeRefreshTasks` page's general XML decoder alone.
+pub fn task_page_xml_general(body: &[u8]) -> Result<DescribeRefreshTasksResponse, DecodeError> {
+    DescribeRefreshTasksResponse::decode_xml_general(body)
 }

@@ -18,8 +18,7 @@
 //! are ([`TasksAt`]): directly (`DescribeRefreshTaskById`: `"Tasks":[…]`, repeated `<Tasks>`), or
 //! inside a wrapper (`DescribeRefreshTasks`: `"Tasks":{"CDNTask":[…]}`, `<Tasks><CDNTask>…`). The
 //! scanners ([`json::decode`], [`xml::decode`]) return a [`FlatDoc`]: the scalar fields' text and
-//! the tasks; each body type turns that into itself (see [`by_id`], and `task_page` for the list
-//! page's shape).
+//! the tasks; each body type turns that into itself (see [`by_id`] and [`task_page`]).
 
 pub(crate) mod by_id;
 mod cursor;
@@ -27,7 +26,6 @@ mod cursor;
 pub mod differential;
 pub(crate) mod json;
 mod task_fields;
-#[cfg(any(test, feature = "differential"))]
 pub(crate) mod task_page;
 #[cfg(test)]
 mod tests;
@@ -61,9 +59,7 @@ pub(crate) enum TasksAt {
     /// in XML (`DescribeRefreshTaskById`'s `Tasks`).
     Direct(&'static str),
     /// In a wrapper: `"Outer":{"Inner":[{…},…]}` in JSON, `<Outer><Inner>…</Inner>…</Outer>` in
-    /// XML (`DescribeRefreshTasks`' `Tasks`/`CDNTask`). Built only by `task_page` until the
-    /// page's body type lands.
-    #[cfg_attr(not(any(test, feature = "differential")), allow(dead_code))]
+    /// XML (`DescribeRefreshTasks`' `Tasks`/`CDNTask`).
     Wrapped(&'static str, &'static str),
 }
 

@@ -6,47 +6,39 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::{by_id, task_page};
-use crate::codec::{WireBody, json};
-use crate::response::DescribeRefreshTaskByIdResponse;
+use crate::codec::{DecodeError, WireBody, json};
+use crate::operations::list_page::DescribeRefreshTasksResponse as Page;
+use crate::response::DescribeRefreshTaskByIdResponse as ById;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-/// The rule, for the by-ID body in JSON: a fast value is the general decoder's value, and the
-/// public decoder gives what the general decoder gives. Returns whether the fast path took it.
-fn agrees_json(body: &[u8]) -> bool {
-    let general = json::decode::<DescribeRefreshTaskByIdResponse>(body);
-    let public = DescribeRefreshTaskByIdResponse::decode_json(body);
-    agrees(body, by_id::decode_json(body), general, public)
-}
+/// A body type's decoders of one format: the fast path, the general decoder, the public decoder.
+struct Decoders<T>(
+    fn(&[u8]) -> Option<T>,
+    fn(&[u8]) -> Result<T, DecodeError>,
+    fn(&[u8]) -> Result<T, DecodeError>,
+);
 
-/// The rule, for the by-ID body in XML.
-fn agrees_xml(body: &[u8]) -> bool {
-    let general = DescribeRefreshTaskByIdResponse::decode_xml_general(body);
-    let public = DescribeRefreshTaskByIdResponse::decode_xml(body);
-    agrees(body, by_id::decode_xml(body), general, public)
-}
+const BY_ID_JSON: Decoders<ById> = Decoders(by_id::decode_json, |b| json::decode(b), ById::decode_json);
+const BY_ID_XML: Decoders<ById> = Decoders(by_id::decode_xml, ById::decode_xml_general, ById::decode_xml);
+const PAGE_JSON: Decoders<Page> = Decoders(
+    task_page::decode_json,
+    Page::decode_json_general,
+    Page::decode_json,
+);
+const PAGE_XML: Decoders<Page> = Decoders(task_page::decode_xml, Page::decode_xml_general, Page::decode_xml);
 
-fn agrees<T: PartialEq + std::fmt::Debug, E: PartialEq + std::fmt::Debug>(
-    body: &[u8],
-    fast: Option<T>,
-    general: Result<T, E>,
-    public: Result<T, E>,
-) -> bool {
-    if let Some(fast) = &fast {
-        assert_eq!(general.as_ref(), Ok(fast), "{}", String::from_utf8_lossy(body));
-    }
-    assert_eq!(public, general);
-    fast.is_some()
-}
-
-/// The rule, for the page in JSON (no public decoder yet).
-fn page_agrees_json(body: &[u8]) -> bool {
-    let fast = task_page::decode_json(body);
-    if fast.is_some() {
-        let general = task_page::decode_json_general(body);
-        agrees(body, fast, general.clone(), general)
-    } else {
-        false
+impl<T: PartialEq + std::fmt::Debug> Decoders<T> {
+    /// The rule on `body`: a fast value is the general decoder's value, and the public decoder
+    /// gives what the general decoder gives. Returns whether the fast path took it.
+    fn agree(&self, body: &[u8]) -> bool {
+        let Decoders(fast, general, public) = self;
+        let (fast, general) = (fast(body), general(body));
+        if let Some(fast) = &fast {
+            assert_eq!(general.as_ref(), Ok(fast), "{}", String::from_utf8_lossy(body));
+        }
+        assert_eq!(public(body), general);
+        fast.is_some()
     }
 }
 
@@ -55,14 +47,14 @@ const FIXTURE_XML: &str = include_str!("../../../tests/fixtures/describe_respons
 
 #[test]
 fn the_service_bodies_take_the_fast_path() {
-    assert!(agrees_json(FIXTURE_JSON.as_bytes()));
-    assert!(agrees_xml(FIXTURE_XML.as_bytes()));
-    let response = DescribeRefreshTaskByIdResponse::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
+    assert!(BY_ID_JSON.agree(FIXTURE_JSON.as_bytes()));
+    assert!(BY_ID_XML.agree(FIXTURE_XML.as_bytes()));
+    let response = ById::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
     assert_eq!(response.tasks.len(), 2);
     assert_eq!(response.tasks[1].object_path, "http://example.com/dir/?a=1&b=2");
     // The encoders write what the service writes.
-    assert!(agrees_json(response.encode_json().as_bytes()));
-    assert!(agrees_xml(response.encode_xml().as_bytes()));
+    assert!(BY_ID_JSON.agree(response.encode_json().as_bytes()));
+    assert!(BY_ID_XML.agree(response.encode_xml().as_bytes()));
 }
 
 #[test]
@@ -85,7 +77,7 @@ fn odd_bodies_go_to_the_general_decoder() {
         let body = body
             .replace("<R>", "<DescribeRefreshTaskByIdResponse>")
             .replace("</R>", "</DescribeRefreshTaskByIdResponse>");
-        assert!(!agrees_xml(body.as_bytes()), "{body}");
+        assert!(!BY_ID_XML.agree(body.as_bytes()), "{body}");
     }
     for body in [
         r#"{"RequestId":"a\/b","TotalCount":0}"#,
@@ -102,7 +94,7 @@ fn odd_bodies_go_to_the_general_decoder() {
         "{\"RequestId\":\"a\tb\",\"TotalCount\":0}",
         r#"["a",[],0]"#,
     ] {
-        assert!(!agrees_json(body.as_bytes()), "{body}");
+        assert!(!BY_ID_JSON.agree(body.as_bytes()), "{body}");
     }
 }
 
@@ -112,18 +104,18 @@ fn blanks_unknown_fields_and_entities_stay_on_the_fast_path() {
         <Tasks> <TaskId>7</TaskId><Status>Pending</Status><Process>0%</Process><ObjectType>file</ObjectType>\
         <ObjectPath>a&lt;&#x42;&amp;</ObjectPath><CreationTime>2026-11-28T00:00Z</CreationTime><New>1</New></Tasks>\
         <RequestId>r</RequestId></DescribeRefreshTaskByIdResponse>\n";
-    assert!(agrees_xml(xml.as_bytes()));
-    let response = DescribeRefreshTaskByIdResponse::decode_xml(xml.as_bytes()).unwrap();
+    assert!(BY_ID_XML.agree(xml.as_bytes()));
+    let response = ById::decode_xml(xml.as_bytes()).unwrap();
     assert_eq!(response.tasks[0].object_path, "a<B&");
     let json = "{ \"TotalCount\" : 1 ,\n \"Extra\": \"x\", \"Tasks\": [ {\"TaskId\":\"7\",\"Status\":\"Pending\",\
         \"Process\":\"0%\",\"ObjectType\":\"file\",\"ObjectPath\":\"路径\",\"CreationTime\":\"2026-11-28T00:00Z\",\"New\":\"1\"} ],\
         \"RequestId\":\"r\" }";
-    assert!(agrees_json(json.as_bytes()));
+    assert!(BY_ID_JSON.agree(json.as_bytes()));
 }
 
 #[test]
 fn the_page_shape_reads_the_same_tasks() {
-    let response = DescribeRefreshTaskByIdResponse::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
+    let response = ById::decode_xml(FIXTURE_XML.as_bytes()).unwrap();
     let tasks: Vec<String> = response
         .tasks
         .iter()
@@ -133,7 +125,7 @@ fn the_page_shape_reads_the_same_tasks() {
         r#"{{"RequestId":"r","PageNumber":2,"PageSize":20,"TotalCount":22,"Tasks":{{"CDNTask":[{}]}}}}"#,
         tasks.join(",")
     );
-    assert!(page_agrees_json(json.as_bytes()));
+    assert!(PAGE_JSON.agree(json.as_bytes()));
     // The same tasks as `<CDNTask>`s in the page's wrapper.
     let inner: String = response
         .encode_xml()
@@ -145,9 +137,46 @@ fn the_page_shape_reads_the_same_tasks() {
         "<DescribeRefreshTasksResponse><RequestId>r</RequestId><PageNumber>2</PageNumber><PageSize>20</PageSize>\
          <TotalCount>22</TotalCount><Tasks>{inner}</Tasks></DescribeRefreshTasksResponse>"
     );
+    assert!(PAGE_XML.agree(xml.as_bytes()));
     let page = task_page::decode_xml(xml.as_bytes()).expect("the page shape");
     assert_eq!((page.page_number, page.page_size, page.total_count), (2, 20, 22));
     assert_eq!(page.tasks, response.tasks);
+    // The page's encoders write what the fast paths read.
+    assert!(PAGE_JSON.agree(page.encode_json().as_bytes()));
+    assert!(PAGE_XML.agree(page.encode_xml().as_bytes()));
+}
+
+#[test]
+fn empty_pages_decode_as_the_general_decoders_decode_them() {
+    let head = r#""RequestId":"r","PageNumber":1,"PageSize":20,"TotalCount":0"#;
+    // No `Tasks`: an empty page, on the fast path as in the general decoder.
+    assert!(PAGE_JSON.agree(format!("{{{head}}}").as_bytes()));
+    assert!(PAGE_JSON.agree(format!(r#"{{{head},"Tasks":{{"CDNTask":[]}}}}"#).as_bytes()));
+    // The other empty forms are the general decoder's.
+    for tasks in [
+        r#"{}"#,
+        "null",
+        r#"{"CDNTask":null}"#,
+        r#"{"CDNTask":[],"Other":"x"}"#,
+    ] {
+        let body = format!(r#"{{{head},"Tasks":{tasks}}}"#);
+        assert!(!PAGE_JSON.agree(body.as_bytes()), "{body}");
+        assert!(Page::decode_json(body.as_bytes()).is_ok(), "{body}");
+    }
+    let head =
+        "<RequestId>r</RequestId><PageNumber>1</PageNumber><PageSize>20</PageSize><TotalCount>0</TotalCount>";
+    let xml =
+        |tasks: &str| format!("<DescribeRefreshTasksResponse>{head}{tasks}</DescribeRefreshTasksResponse>");
+    assert!(PAGE_XML.agree(xml("").as_bytes()));
+    assert!(PAGE_XML.agree(xml("<Tasks></Tasks>").as_bytes()));
+    assert!(PAGE_XML.agree(xml("<Tasks>\n  </Tasks>").as_bytes()));
+    for tasks in [
+        "<Tasks/>",
+        "<Tasks><Other>x</Other></Tasks>",
+        "<Tasks></Tasks><Tasks></Tasks>",
+    ] {
+        assert!(!PAGE_XML.agree(xml(tasks).as_bytes()), "{tasks}");
+    }
 }
 
 // --- generated bodies -------------------------------------------------------------------------
@@ -302,26 +331,61 @@ fn xml_element(name: &str, text: &str, style: u8) -> String {
     }
 }
 
+/// A by-ID body: each task a `<Tasks>` element.
 fn xml_body(parts: &[Part], prolog: u8) -> String {
+    xml_document(parts, prolog, "DescribeRefreshTaskByIdResponse", None)
+}
+
+/// A `DescribeRefreshTasks` page of the same parts, `PageNumber` and `PageSize` added: the tasks
+/// as `<CDNTask>`s in one `<Tasks>` where the first task was (an empty `<Tasks>` or none at all
+/// when there are no tasks).
+fn page_xml_body(parts: &[Part], prolog: u8, number: &str) -> String {
+    let mut parts = parts.to_vec();
+    let at = usize::from(prolog) % (parts.len() + 1);
+    parts.insert(at, Part::Field("PageNumber", number.to_owned(), prolog & 0x60));
+    parts.insert(parts.len() - at, Part::Field("PageSize", "20".to_owned(), 0));
+    xml_document(&parts, prolog, "DescribeRefreshTasksResponse", Some("CDNTask"))
+}
+
+/// An XML document of `parts` under `root`: each task a `<Tasks>` element, or, with `wrapped`,
+/// all of them `wrapped` elements in one `<Tasks>`.
+fn xml_document(parts: &[Part], prolog: u8, root: &str, wrapped: Option<&str>) -> String {
     let mut out = match prolog % 4 {
         0 | 1 => "<?xml version=\"1.0\" encoding=\"UTF-8\"?>".to_owned(),
         2 => String::new(),
         _ => "<?xml version=\"1.0\"?><!--c-->\n".to_owned(),
     };
-    out.push_str("<DescribeRefreshTaskByIdResponse>");
+    out.push_str(&format!("<{root}>"));
+    let task_xml = |name: &str, fields: &[(&str, String, u8)]| {
+        let inner: String = fields
+            .iter()
+            .map(|(field, text, style)| xml_element(field, text, *style))
+            .collect();
+        format!("<{name}>{inner}</{name}>")
+    };
+    let mut wrapper_written = false;
     for part in parts {
-        match part {
-            Part::Field(name, text, style) => out.push_str(&xml_element(name, text, *style)),
-            Part::Task(fields) => {
+        match (part, wrapped) {
+            (Part::Field(name, text, style), _) => out.push_str(&xml_element(name, text, *style)),
+            (Part::Task(fields), None) => out.push_str(&task_xml("Tasks", fields)),
+            (Part::Task(_), Some(_)) if wrapper_written => {}
+            (Part::Task(_), Some(inner)) => {
+                wrapper_written = true;
                 out.push_str("<Tasks>");
-                for (name, text, style) in fields {
-                    out.push_str(&xml_element(name, text, *style));
+                for part in parts {
+                    if let Part::Task(fields) = part {
+                        out.push_str(blank(prolog));
+                        out.push_str(&task_xml(inner, fields));
+                    }
                 }
                 out.push_str("</Tasks>");
             }
         }
     }
-    out.push_str("</DescribeRefreshTaskByIdResponse>");
+    if wrapped.is_some() && !wrapper_written && prolog & 0x10 != 0 {
+        out.push_str("<Tasks></Tasks>");
+    }
+    out.push_str(&format!("</{root}>"));
     out.push_str(blank(prolog));
     out
 }
@@ -405,17 +469,22 @@ proptest! {
 
     #[test]
     fn xml_fast_path_agrees_with_the_general_decoder(parts in parts(), prolog: u8, how: (u8, usize, u8)) {
-        agrees_xml(&damage(xml_body(&parts, prolog).into_bytes(), how));
+        BY_ID_XML.agree(&damage(xml_body(&parts, prolog).into_bytes(), how));
     }
 
     #[test]
     fn json_fast_path_agrees_with_serde_json(parts in parts(), style: u8, how: (u8, usize, u8)) {
-        agrees_json(&damage(json_body(&parts, style).into_bytes(), how));
+        BY_ID_JSON.agree(&damage(json_body(&parts, style).into_bytes(), how));
     }
 
     #[test]
     fn json_page_fast_path_agrees_with_serde_json(parts in parts(), style: u8, how: (u8, usize, u8), number in field_text("TotalCount")) {
-        page_agrees_json(&damage(page_json_body(&parts, style, &number).into_bytes(), how));
+        PAGE_JSON.agree(&damage(page_json_body(&parts, style, &number).into_bytes(), how));
+    }
+
+    #[test]
+    fn xml_page_fast_path_agrees_with_the_general_decoder(parts in parts(), prolog: u8, how: (u8, usize, u8), number in field_text("TotalCount")) {
+        PAGE_XML.agree(&damage(page_xml_body(&parts, prolog, &number).into_bytes(), how));
     }
 }
 
@@ -470,13 +539,14 @@ fn generated_bodies_reach_the_fast_path() {
         Config::default(),
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     );
-    let (mut xml_hits, mut json_hits, mut page_hits) = (0, 0, 0);
+    let (mut xml_hits, mut json_hits, mut page_hits, mut page_xml_hits) = (0, 0, 0, 0);
     for _ in 0..500 {
         let parts = parts().new_tree(&mut runner).unwrap().current();
         let style = any::<u8>().new_tree(&mut runner).unwrap().current();
-        xml_hits += usize::from(agrees_xml(xml_body(&parts, style).as_bytes()));
-        json_hits += usize::from(agrees_json(json_body(&parts, style).as_bytes()));
-        page_hits += usize::from(page_agrees_json(page_json_body(&parts, style, "1").as_bytes()));
+        xml_hits += usize::from(BY_ID_XML.agree(xml_body(&parts, style).as_bytes()));
+        json_hits += usize::from(BY_ID_JSON.agree(json_body(&parts, style).as_bytes()));
+        page_hits += usize::from(PAGE_JSON.agree(page_json_body(&parts, style, "1").as_bytes()));
+        page_xml_hits += usize::from(PAGE_XML.agree(page_xml_body(&parts, style, "1").as_bytes()));
     }
     assert!(
         xml_hits >= 50,
@@ -489,5 +559,9 @@ fn generated_bodies_reach_the_fast_path() {
     assert!(
         page_hits >= 50,
         "only {page_hits} of 500 JSON pages took the fast path"
+    );
+    assert!(
+        page_xml_hits >= 50,
+        "only {page_xml_hits} of 500 XML pages took the fast path"
     );
 }
