@@ -319,7 +319,7 @@ impl WaitArgs {
     /// combination is refused before any task is created.
     pub fn options(&self) -> Result<WaitOptions, WaitPolicyError> {
         WaitPolicy::new(self.deadline, self.min_interval, self.max_interval)?;
-        Ok(WaitOptions::with_deadline(self.deadline).intervals(self.min_interval, self.max_interval))
+        Ok(WaitOptions::with_deadline(self.deadline).with_intervals(self.min_interval, self.max_interval))
     }
 }
 
@@ -552,9 +552,9 @@ mod tests {
             ..args
         };
         let options = args.options().unwrap();
-        assert_eq!(options.deadline, Duration::from_secs(60));
+        assert_eq!(options.deadline(), Duration::from_secs(60));
         assert_eq!(
-            (options.min_interval, options.max_interval),
+            (options.min_interval(), options.max_interval()),
             (args.min_interval, args.max_interval)
         );
     }

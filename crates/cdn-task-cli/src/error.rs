@@ -5,8 +5,9 @@ use crate::ids::IdArgumentError;
 use cdn_task_core::WaitPolicyError;
 use cdn_task_mock::RunError;
 
-/// A command's failure. The message is one line and never holds a secret (the client's and the
-/// mock's errors never do).
+/// A command's failure. Each variant's message says only its own part; the cause is its
+/// `source`, and `main` prints the chain ([`cdn_task_http::DisplayChain`]) on one line. It never
+/// holds a secret (the client's and the mock's errors never do).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CliError {
@@ -14,14 +15,14 @@ pub enum CliError {
     #[error(transparent)]
     Ids(#[from] IdArgumentError),
     /// The wait flags do not make a polling policy.
-    #[error("invalid wait flags: {0}")]
+    #[error("invalid wait flags")]
     WaitOptions(#[from] WaitPolicyError),
     /// The client failed: the service said no, the network failed, no credentials, bad input.
     #[error(transparent)]
     Client(#[from] cdn_task_http::Error),
     /// The deadline passed while the service could not be asked (the last poll failed).
-    #[error("the wait deadline passed and the last poll failed: {0}")]
-    LastPollFailed(cdn_task_http::Error),
+    #[error("the wait deadline passed and the last poll failed")]
+    LastPollFailed(#[source] cdn_task_http::Error),
     /// `cdn-task mock` could not run.
     #[error(transparent)]
     Mock(#[from] RunError),
@@ -41,7 +42,7 @@ pub enum CliError {
         error: std::io::Error,
     },
     /// The `list` filters break a rule of the service.
-    #[error("invalid list filter: {0}")]
+    #[error("invalid list filter")]
     ListFilter(#[from] cdn_task_core::ParameterError),
     /// The job needs more of today's quota than is left; nothing was submitted.
     #[error("{0} (--allow-partial submits what fits)")]

@@ -89,19 +89,16 @@ impl CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{ErrorCode, WaitPolicyError};
-    use cdn_task_http::{CredentialsError, InvalidInput};
-    use std::time::Duration;
+    use cdn_task_core::{ErrorCode, ServiceErrorBody, WaitPolicyError};
+    use cdn_task_http::{CredentialsError, ServiceError};
 
     fn service_error() -> cdn_task_http::Error {
-        cdn_task_http::Error::Service {
-            code: ErrorCode::SignatureDoesNotMatch,
-            message: "Specified signature is not matched with our calculation.".into(),
-            request_id: "R-1".into(),
-            http_status: 400,
-            retryable: false,
-            retry_after: None,
-        }
+        let body = ServiceErrorBody::with_message(
+            ErrorCode::SignatureDoesNotMatch,
+            "Specified signature is not matched with our calculation.",
+            "R-1",
+        );
+        cdn_task_http::Error::Service(ServiceError::new(body, 400))
     }
 
     #[test]
@@ -126,10 +123,10 @@ mod tests {
         assert_eq!(CliError::from(ids).outcome(), Outcome::InvalidInput);
         let wait = WaitPolicyError::ZeroMinInterval;
         assert_eq!(CliError::from(wait).outcome(), Outcome::InvalidInput);
-        let endpoint = cdn_task_http::Error::InvalidInput(InvalidInput::Endpoint {
-            endpoint: "ftp://x".into(),
-            reason: "not http".into(),
-        });
+        let endpoint = cdn_task_http::Client::builder()
+            .endpoint("ftp://x")
+            .build()
+            .unwrap_err();
         assert_eq!(CliError::from(endpoint).outcome(), Outcome::InvalidInput);
         let seed = RunError::Seed(
             cdn_task_mock::load_seed_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err(),
@@ -143,11 +140,7 @@ mod tests {
     fn code_3_service_credentials_network() {
         assert_eq!(Outcome::ServiceError.code(), 3);
         assert_eq!(CliError::from(service_error()).outcome(), Outcome::ServiceError);
-        let transport = cdn_task_http::Error::Timeout {
-            after: Duration::from_secs(1),
-        };
-        assert_eq!(CliError::from(transport).outcome(), Outcome::ServiceError);
-        let credentials = cdn_task_http::Error::Credentials(CredentialsError::NotFound { looked_at: vec![] });
+        let credentials = cdn_task_http::Error::from(CredentialsError::NotFound { looked_at: vec![] });
         assert_eq!(CliError::from(credentials).outcome(), Outcome::ServiceError);
         assert_eq!(
             CliError::LastPollFailed(service_error()).outcome(),

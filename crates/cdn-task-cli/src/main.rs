@@ -44,7 +44,10 @@ async fn main() -> ExitCode {
     match commands::run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => {
-            eprintln!("cdn-task: error: {}", error::one_line(&error));
+            eprintln!(
+                "cdn-task: error: {}",
+                error::one_line(&cdn_task_http::DisplayChain(&error))
+            );
             error.outcome().into()
         }
     }

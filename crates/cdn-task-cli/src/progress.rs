@@ -77,7 +77,7 @@ impl WaitBars {
             self.note(&format!(
                 "poll {} failed (the wait goes on): {}",
                 counts.polls,
-                one_line(error)
+                one_line(&cdn_task_http::DisplayChain(error))
             ));
         }
     }
@@ -198,17 +198,13 @@ mod tests {
             ids[0],
             TaskProgress::Complete(task(TaskStatus::Complete, "100%", None)),
         )];
-        bars.update(&WaitProgress {
-            elapsed: Duration::from_secs(1),
-            counts: WaitCounts {
-                total: 1,
-                completed: 1,
-                polls: 1,
-                ..WaitCounts::default()
-            },
-            tasks: &tasks,
-            poll_error: None,
-        });
+        let counts = WaitCounts {
+            total: 1,
+            completed: 1,
+            polls: 1,
+            ..WaitCounts::default()
+        };
+        bars.update(&WaitProgress::new(Duration::from_secs(1), counts, &tasks, None));
         assert_eq!(bars.overall.position(), 1);
         assert_eq!(bars.tasks[0].position(), 10_000);
         bars.finish();

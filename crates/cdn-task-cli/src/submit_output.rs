@@ -131,7 +131,7 @@ impl FailedPaths {
 /// The code a failed call is reported under.
 fn code_of(error: &Error) -> String {
     match error {
-        Error::Service { code, .. } => code.as_str().to_owned(),
+        Error::Service(service) => service.code().as_str().to_owned(),
         Error::Transport { .. } => "TransportError".to_owned(),
         Error::Timeout { .. } => "Timeout".to_owned(),
         Error::Decode { .. } => "DecodeError".to_owned(),
@@ -141,10 +141,8 @@ fn code_of(error: &Error) -> String {
 
 fn message_of(error: &Error) -> String {
     match error {
-        Error::Service {
-            message, request_id, ..
-        } => format!("{message} (request ID {request_id})"),
-        other => other.to_string(),
+        Error::Service(service) => format!("{} (request ID {})", service.message(), service.request_id()),
+        other => cdn_task_http::DisplayChain(other).to_string(),
     }
 }
 

@@ -32,16 +32,26 @@ pub const DEFAULT_USER_AGENT: &str = concat!("cdn-task-http/", env!("CARGO_PKG_V
 ///
 /// A throttled answer carrying `x-acs-retry-after` (milliseconds, as the current gateway sends)
 /// is retried no sooner than it says, capped at two minutes as the official SDKs cap it.
+///
+/// The fields are private so that the policy can grow; start from [`RetryPolicy::default`] or
+/// [`RetryPolicy::NONE`] and change what you need:
+///
+/// ```
+/// use cdn_task_http::RetryPolicy;
+/// use std::time::Duration;
+/// let policy = RetryPolicy::default()
+///     .with_max_attempts(3)
+///     .with_backoff(Duration::from_millis(200), Duration::from_secs(2))
+///     .with_max_total_time(Duration::from_secs(10));
+/// assert_eq!(policy.max_attempts(), 3);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (at least 1).
-    pub max_attempts: u32,
-    /// The delay before the first retry.
-    pub min_backoff: Duration,
-    /// The longest delay between two attempts, before jitter.
-    pub max_backoff: Duration,
-    /// The time after the first attempt started beyond which no retry starts.
-    pub max_total_time: Duration,
+    max_attempts: u32,
+    min_backoff: Duration,
+    max_backoff: Duration,
+    max_total_time: Duration,
 }
 
 impl RetryPolicy {
@@ -52,6 +62,52 @@ impl RetryPolicy {
         max_backoff: Duration::ZERO,
         max_total_time: Duration::ZERO,
     };
+
+    /// The same policy with `attempts` attempts in all, the first included (at least 1, checked
+    /// by [`ClientBuilder::build`]).
+    #[must_use]
+    pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The same policy with delays from `min` (before the first retry) growing to at most `max`
+    /// between two attempts, before jitter (`min` at most `max`, checked by
+    /// [`ClientBuilder::build`]).
+    #[must_use]
+    pub const fn with_backoff(mut self, min: Duration, max: Duration) -> Self {
+        self.min_backoff = min;
+        self.max_backoff = max;
+        self
+    }
+
+    /// The same policy with another bound on the time after the first attempt started beyond
+    /// which no retry starts.
+    #[must_use]
+    pub const fn with_max_total_time(mut self, total: Duration) -> Self {
+        self.max_total_time = total;
+        self
+    }
+
+    /// Attempts in all, the first included.
+    pub const fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The delay before the first retry.
+    pub const fn min_backoff(&self) -> Duration {
+        self.min_backoff
+    }
+
+    /// The longest delay between two attempts, before jitter.
+    pub const fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The time after the first attempt started beyond which no retry starts.
+    pub const fn max_total_time(&self) -> Duration {
+        self.max_total_time
+    }
 }
 
 impl Default for RetryPolicy {

@@ -4,82 +4,123 @@
 use crate::credentials::CredentialsError;
 use cdn_task_core::signing::redact_secrets;
 use cdn_task_core::{
-    DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, PlanError, PurgeKind, WaitPolicyError,
+    DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, PlanError, PurgeKind, ServiceErrorBody,
+    WaitPolicyError,
 };
+use std::fmt;
 use std::time::Duration;
 
 /// Everything a client call can fail with. No variant ever holds an AccessKey secret or an STS
 /// token: transport errors are stripped of the request URL (which carries the RPC scheme's
 /// `SecurityToken`).
+///
+/// Each error's `Display` says what failed at its own layer only; the cause, when there is one,
+/// is its [`source`](std::error::Error::source). Print the whole chain with
+/// [`DisplayChain`] (or anyhow's `{:#}`, or any error reporter) rather than `Display` alone:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use cdn_task_http::{Client, Credentials, DisplayChain};
+/// // Nothing listens on port 9 of the loopback interface.
+/// let client = Client::builder()
+///     .endpoint("http://127.0.0.1:9")
+///     .credentials(Credentials::new("id", "secret"))
+///     .retry_policy(cdn_task_http::RetryPolicy::NONE)
+///     .build()?;
+/// let error = client.describe(&"1".parse()?).await.unwrap_err();
+/// assert_eq!(error.to_string(), "transport error");
+/// assert!(error.is_retryable() && !error.may_have_been_processed());
+/// assert_eq!(error.attempts(), 1);
+/// let shown = DisplayChain(&error).to_string();
+/// assert!(shown.starts_with("transport error: "), "{shown}");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Branch on the accessors ([`code`](Self::code), [`http_status`](Self::http_status),
+/// [`request_id`](Self::request_id), [`is_throttling`](Self::is_throttling),
+/// [`is_retryable`](Self::is_retryable), [`attempts`](Self::attempts)) or on the variants; every
+/// variant may gain fields, so match them with `..`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The service answered with an error body.
-    #[error("the service answered {code} (HTTP {http_status}): {message} (request ID {request_id})")]
-    Service {
-        /// The error code (`Code`).
-        code: ErrorCode,
-        /// The service's message (`Message`).
-        message: String,
-        /// The service's ID for the call (`RequestId`): quote it in support requests.
-        request_id: String,
-        /// The HTTP status.
-        http_status: u16,
-        /// Whether the client retries this error (throttling and server-side failures).
-        retryable: bool,
-        /// How long the gateway asked to wait before the next call (`x-acs-retry-after`).
-        retry_after: Option<Duration>,
-    },
+    /// The service answered with an error body: its code, message, request ID and HTTP status
+    /// ([`ServiceError`]).
+    #[error(transparent)]
+    Service(ServiceError),
     /// The request could not be sent or the answer could not be read: connection refused or
-    /// dropped, TLS failure, a body cut short.
-    #[error("transport error: {detail}")]
+    /// dropped, TLS failure, a body cut short or too large. The cause is the
+    /// [`source`](std::error::Error::source).
+    #[error("transport error")]
+    #[non_exhaustive]
     Transport {
-        /// What went wrong, with the causes joined by `: `.
-        detail: String,
-        /// The HTTP library's error, URL removed.
-        #[source]
-        source: Option<reqwest::Error>,
+        /// What failed below this client: the HTTP library's error, its URL removed (it carries
+        /// the RPC scheme's signed query), or a description. Its type is not part of the API.
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// Attempts the call made, this one included ([`Error::attempts`]).
+        attempts: u32,
     },
     /// No complete answer within the per-attempt timeout.
     #[error("no complete answer within the per-attempt timeout of {after:?}")]
+    #[non_exhaustive]
     Timeout {
         /// The per-attempt timeout that ran out.
         after: Duration,
+        /// Attempts the call made, this one included ([`Error::attempts`]).
+        attempts: u32,
     },
-    /// The answer's body could not be decoded.
-    #[error("the answer (HTTP {http_status}, request ID {}) could not be decoded: {source}",
+    /// The answer's body could not be decoded; the decoder's error is the
+    /// [`source`](std::error::Error::source).
+    #[error("the answer (HTTP {http_status}, request ID {}) could not be decoded",
         request_id.as_deref().unwrap_or("unknown"))]
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
         http_status: u16,
         /// The `x-acs-request-id` header, when the answer had one.
         request_id: Option<String>,
         /// What the decoder found.
-        #[source]
         source: DecodeError,
         /// Whether the client retries it (see [`Error::is_retryable`]).
         retryable: bool,
+        /// Attempts the call made, this one included ([`Error::attempts`]).
+        attempts: u32,
     },
     /// The service answered with a redirect. The API never redirects (a proxy or a wrong
     /// endpoint does), and following one would hand the signed request, and its security token,
-    /// to another address: it is not followed.
+    /// to another address: it is not followed, and an answer from elsewhere (a redirect followed
+    /// by a caller's own HTTP client) is refused.
     #[error("the endpoint answered HTTP {http_status}, a redirect{}; the API never redirects, so it is not followed: check the endpoint",
         location.as_deref().map(|to| format!(" to `{to}`")).unwrap_or_default())]
+    #[non_exhaustive]
     Redirect {
-        /// The HTTP status (301, 302, 307, …).
+        /// The HTTP status (301, 302, 307, …), or the status of the answer that came from
+        /// elsewhere.
         http_status: u16,
         /// Where it pointed, without its query (which may echo the request).
         location: Option<String>,
+        /// Attempts the call made, this one included ([`Error::attempts`]).
+        attempts: u32,
     },
-    /// The caller's input or configuration is refused before anything is sent.
-    #[error("invalid input: {0}")]
+    /// The caller's input or configuration is refused before anything is sent; what is wrong is
+    /// the [`source`](std::error::Error::source).
+    #[error("invalid input")]
     InvalidInput(#[from] InvalidInput),
-    /// No usable credentials.
-    #[error(transparent)]
-    Credentials(#[from] CredentialsError),
+    /// No usable credentials. Displays as its [`CredentialsError`], which has no cause.
+    #[error("{error}")]
+    #[non_exhaustive]
+    Credentials {
+        /// Why.
+        error: CredentialsError,
+        /// Attempts the call made, this one included (0 when asked through
+        /// [`Client::credentials`](crate::Client::credentials)).
+        attempts: u32,
+    },
     /// A purge or prefetch needs more of today's quota than is left; nothing was submitted.
     #[error("the job needs {needed} of today's {} quota and {remaining} is left; nothing was submitted",
         quota_name(*kind))]
+    #[non_exhaustive]
     QuotaInsufficient {
         /// What the job submits, so which quota it draws on.
         kind: PurgeKind,
@@ -88,6 +129,200 @@ pub enum Error {
         /// How many are left today.
         remaining: u64,
     },
+}
+
+impl From<CredentialsError> for Error {
+    fn from(error: CredentialsError) -> Error {
+        Error::Credentials { error, attempts: 0 }
+    }
+}
+
+/// The service's answer to a call it refused: an error body (`Code`, `Message`, `RequestId`,
+/// `HostId`, `Recommend`) with its HTTP status. Its fields are private so that it can grow; read
+/// them with the accessors.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+/// use cdn_task_core::ErrorCode;
+/// use cdn_task_http::{Client, Credentials, Error};
+/// let client = Client::builder()
+///     .endpoint(mock.base_url())
+///     .credentials(Credentials::new("testid", "not-the-secret"))
+///     .build()?;
+/// match client.describe(&"1".parse()?).await {
+///     Err(Error::Service(refused)) => {
+///         assert_eq!(refused.code(), &ErrorCode::SignatureDoesNotMatch);
+///         assert_eq!(refused.http_status(), 400);
+///         assert!(!refused.is_retryable() && !refused.request_id().is_empty());
+///         assert_eq!(refused.attempts(), 1);
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError(Box<ServiceErrorFields>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ServiceErrorFields {
+    code: ErrorCode,
+    message: String,
+    request_id: String,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    http_status: u16,
+    retryable: bool,
+    retry_after: Option<Duration>,
+    attempts: u32,
+}
+
+impl ServiceError {
+    /// The error of an answer with status `http_status` whose body decoded to `body`;
+    /// `retryable` as the client decided, `retry_after` from `x-acs-retry-after`.
+    pub(crate) fn from_body(
+        body: ServiceErrorBody,
+        http_status: u16,
+        retryable: bool,
+        retry_after: Option<Duration>,
+    ) -> ServiceError {
+        let non_empty = |text: String| Some(text).filter(|text| !text.is_empty());
+        ServiceError(Box::new(ServiceErrorFields {
+            code: body.code,
+            message: body.message,
+            request_id: body.request_id,
+            host_id: non_empty(body.host_id),
+            recommend: body.recommend.and_then(non_empty),
+            http_status,
+            retryable,
+            retry_after,
+            attempts: 0,
+        }))
+    }
+
+    /// The error the client makes of an answer with status `http_status` and error body `body`
+    /// (without an `x-acs-retry-after` header), for tests of code that handles the client's
+    /// errors. Whether it is retryable follows the code and the status
+    /// ([`ErrorCode::is_retryable`]); it made 1 attempt.
+    ///
+    /// ```
+    /// use cdn_task_core::{ErrorCode, ServiceErrorBody};
+    /// use cdn_task_http::{Error, ServiceError};
+    /// let body = ServiceErrorBody::for_code(ErrorCode::ThrottlingUser, "R-1");
+    /// let error = Error::Service(ServiceError::new(body, 400));
+    /// assert!(error.is_throttling() && error.is_retryable());
+    /// assert_eq!(error.request_id(), Some("R-1"));
+    /// ```
+    pub fn new(body: ServiceErrorBody, http_status: u16) -> ServiceError {
+        let retryable = body.code.is_retryable(http_status);
+        let mut error = ServiceError::from_body(body, http_status, retryable, None);
+        error.0.attempts = 1;
+        error
+    }
+
+    /// The error code (`Code`).
+    pub fn code(&self) -> &ErrorCode {
+        &self.0.code
+    }
+
+    /// The service's message (`Message`). Secrets the gateway echoes (its string to sign) are
+    /// masked.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The service's ID for the call (`RequestId`): quote it in support requests.
+    pub fn request_id(&self) -> &str {
+        &self.0.request_id
+    }
+
+    /// The host that answered (`HostId`), when the body named one.
+    pub fn host_id(&self) -> Option<&str> {
+        self.0.host_id.as_deref()
+    }
+
+    /// The service's troubleshooting link (`Recommend`), when it gave one.
+    pub fn recommend(&self) -> Option<&str> {
+        self.0.recommend.as_deref()
+    }
+
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.0.http_status
+    }
+
+    /// Whether the client retries this error: throttling and server-side failures.
+    pub fn is_retryable(&self) -> bool {
+        self.0.retryable
+    }
+
+    /// Whether the service throttled the call: a throttling code, HTTP 429, or an
+    /// `x-acs-retry-after` header.
+    pub fn is_throttling(&self) -> bool {
+        self.0.code.is_throttling() || self.0.http_status == 429 || self.0.retry_after.is_some()
+    }
+
+    /// How long the gateway asked to wait before the next call (`x-acs-retry-after`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
+    /// Attempts the call made, this one included ([`Error::attempts`]).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields = &self.0;
+        write!(
+            f,
+            "the service answered {} (HTTP {}): {} (request ID {})",
+            fields.code, fields.http_status, fields.message, fields.request_id
+        )
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// Shows an error and its causes (its [`source`](std::error::Error::source) chain) on one line,
+/// joined by `: `, like anyhow's `{:#}`. A cause whose text the line already holds is not
+/// repeated (some libraries' errors print their cause themselves).
+///
+/// ```
+/// use cdn_task_http::{Client, DisplayChain};
+/// let error = Client::builder().endpoint("ftp://x").build().unwrap_err();
+/// assert_eq!(
+///     DisplayChain(&error).to_string(),
+///     "invalid input: endpoint `ftp://x`: the scheme must be http or https"
+/// );
+/// ```
+#[derive(Clone, Copy)]
+pub struct DisplayChain<'a>(pub &'a (dyn std::error::Error + 'a));
+
+impl fmt::Display for DisplayChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.to_string();
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !text.is_empty() && !shown.contains(&text) {
+                shown.push_str(": ");
+                shown.push_str(&text);
+            }
+            cause = error.source();
+        }
+        f.write_str(&shown)
+    }
+}
+
+impl fmt::Debug for DisplayChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 /// The name of the daily quota a purge of `kind` draws on, for messages.
@@ -109,8 +344,9 @@ pub enum InvalidInput {
     /// A request parameter is invalid (object paths, task IDs, …).
     #[error(transparent)]
     Parameter(#[from] ParameterError),
-    /// The wait options do not make a polling policy.
-    #[error("wait options: {0}")]
+    /// The wait options do not make a polling policy (the
+    /// [`source`](std::error::Error::source) says why).
+    #[error("wait options")]
     WaitOptions(#[from] WaitPolicyError),
     /// The paths of a purge or prefetch cannot be planned (invalid paths, with where they came
     /// from, or none at all).
@@ -118,6 +354,7 @@ pub enum InvalidInput {
     Plan(#[from] PlanError),
     /// The endpoint is not an `http://` or `https://` URL with a host and no path.
     #[error("endpoint `{endpoint}`: {reason}")]
+    #[non_exhaustive]
     Endpoint {
         /// The endpoint given.
         endpoint: String,
@@ -126,6 +363,7 @@ pub enum InvalidInput {
     },
     /// Another client setting is out of range.
     #[error("setting `{setting}`: {reason}")]
+    #[non_exhaustive]
     Setting {
         /// The builder setting.
         setting: &'static str,
@@ -134,16 +372,27 @@ pub enum InvalidInput {
     },
 }
 
+impl InvalidInput {
+    /// `Endpoint`.
+    pub(crate) fn endpoint(endpoint: impl Into<String>, reason: impl Into<String>) -> InvalidInput {
+        InvalidInput::Endpoint {
+            endpoint: endpoint.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 impl Error {
     /// Whether the client retries this error: throttling codes, 5xx answers, transport errors,
     /// timeouts, and bodies that end early; never validation, signature, credentials or input
     /// errors.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Service { retryable, .. } | Error::Decode { retryable, .. } => *retryable,
+            Error::Service(service) => service.is_retryable(),
+            Error::Decode { retryable, .. } => *retryable,
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::InvalidInput(_)
-            | Error::Credentials(_)
+            | Error::Credentials { .. }
             | Error::Redirect { .. }
             | Error::QuotaInsufficient { .. } => false,
         }
@@ -151,10 +400,7 @@ impl Error {
 
     /// How long the gateway asked to wait before the next call (`x-acs-retry-after`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Error::Service { retry_after, .. } => *retry_after,
-            _ => None,
-        }
+        self.service().and_then(ServiceError::retry_after)
     }
 
     /// Whether the service may have processed the call that failed so: the request may have
@@ -167,61 +413,134 @@ impl Error {
     /// gateway answered `502`, `503` or `504` before the service saw the call.
     pub fn may_have_been_processed(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => !source.as_ref().is_some_and(reqwest::Error::is_connect),
+            Error::Transport { source, .. } => !source
+                .downcast_ref::<reqwest::Error>()
+                .is_some_and(reqwest::Error::is_connect),
             Error::Timeout { .. } => true,
             Error::Decode { http_status, .. } => !matches!(http_status, 400..=499 | 502..=504),
-            Error::Service {
-                code, http_status, ..
-            } => *code == ErrorCode::InternalError || (*http_status == 500 && code.http_status().is_none()),
+            Error::Service(service) => {
+                *service.code() == ErrorCode::InternalError
+                    || (service.http_status() == 500 && service.code().http_status().is_none())
+            }
             Error::InvalidInput(_)
-            | Error::Credentials(_)
+            | Error::Credentials { .. }
             | Error::Redirect { .. }
             | Error::QuotaInsufficient { .. } => false,
         }
     }
 
-    /// Whether the service throttled the call.
+    /// Whether the service throttled the call ([`ServiceError::is_throttling`]).
     pub fn is_throttling(&self) -> bool {
-        matches!(self, Error::Service { code, http_status, retry_after, .. }
-            if code.is_throttling() || *http_status == 429 || retry_after.is_some())
+        self.service().is_some_and(ServiceError::is_throttling)
     }
 
     /// The service's request ID, when the failure came with one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Service { request_id, .. } => Some(request_id),
+            Error::Service(service) => Some(service.request_id()),
             Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// The service's error code, when the service answered with one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.service().map(ServiceError::code)
+    }
+
+    /// The HTTP status of the answer the call failed on, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Service(service) => Some(service.http_status()),
+            Error::Decode { http_status, .. } | Error::Redirect { http_status, .. } => Some(*http_status),
+            _ => None,
+        }
+    }
+
+    /// The service's error, when it refused the call.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(service) => Some(service),
+            _ => None,
+        }
+    }
+
+    /// How many attempts the call made before failing, the failing one included (see
+    /// [`RetryPolicy`](crate::RetryPolicy)); 0 when it failed before its first attempt (invalid
+    /// input, a purge over quota) or outside a call.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Service(service) => service.attempts(),
+            Error::Transport { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::Redirect { attempts, .. }
+            | Error::Credentials { attempts, .. } => *attempts,
+            Error::InvalidInput(_) | Error::QuotaInsufficient { .. } => 0,
+        }
+    }
+
+    /// The same error, recorded as the outcome of a call that made `made` attempts.
+    pub(crate) fn after_attempts(mut self, made: u32) -> Error {
+        match &mut self {
+            Error::Service(service) => service.0.attempts = made,
+            Error::Transport { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::Redirect { attempts, .. }
+            | Error::Credentials { attempts, .. } => *attempts = made,
+            Error::InvalidInput(_) | Error::QuotaInsufficient { .. } => {}
+        }
+        self
     }
 
     /// The same error with each of `secrets` masked wherever the service's message echoes it
     /// ([`redact_secrets`]): the real gateway's `SignatureDoesNotMatch` message quotes its string
     /// to sign, which under RPC holds the security token.
     pub(crate) fn without_secrets(mut self, secrets: &[&str]) -> Error {
-        if let Error::Service { message, .. } = &mut self {
-            *message = redact_secrets(message, secrets);
+        if let Error::Service(service) = &mut self {
+            service.0.message = redact_secrets(&service.0.message, secrets);
         }
         self
+    }
+
+    /// A transport error caused by `source` (never a URL with its query).
+    pub(crate) fn transport(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        Error::Transport {
+            source: source.into(),
+            attempts: 0,
+        }
+    }
+
+    /// The timeout error for a per-attempt timeout of `after`.
+    pub(crate) fn timeout(after: Duration) -> Error {
+        Error::Timeout { after, attempts: 0 }
+    }
+
+    /// The error for a redirect, or an answer from elsewhere, with status `http_status`.
+    pub(crate) fn redirect(http_status: u16, location: Option<String>) -> Error {
+        Error::Redirect {
+            http_status,
+            location,
+            attempts: 0,
+        }
+    }
+
+    /// The error for a job over quota.
+    pub(crate) fn quota_insufficient(kind: PurgeKind, needed: u64, remaining: u64) -> Error {
+        Error::QuotaInsufficient {
+            kind,
+            needed,
+            remaining,
+        }
     }
 
     /// The error for a reqwest failure, URL removed; `timeout` is the per-attempt timeout.
     pub(crate) fn from_reqwest(error: reqwest::Error, timeout: Duration) -> Error {
         if error.is_timeout() {
-            return Error::Timeout { after: timeout };
+            return Error::timeout(timeout);
         }
-        let error = error.without_url();
-        let mut detail = error.to_string();
-        let mut cause = std::error::Error::source(&error);
-        while let Some(inner) = cause {
-            detail.push_str(": ");
-            detail.push_str(&inner.to_string());
-            cause = inner.source();
-        }
-        Error::Transport {
-            detail,
-            source: Some(error),
-        }
+        Error::transport(error.without_url())
     }
 
     /// The error for an answer whose body did not decode.
@@ -243,6 +562,7 @@ impl Error {
             request_id,
             source,
             retryable,
+            attempts: 0,
         }
     }
 }
@@ -251,14 +571,9 @@ impl Error {
 impl Error {
     /// A service error with `code` and `http_status` and nothing else, for tests.
     pub(crate) fn service_for_test(code: ErrorCode, http_status: u16) -> Error {
-        Error::Service {
-            retryable: code.is_retryable(http_status),
-            code,
-            message: String::new(),
-            request_id: "R".into(),
-            http_status,
-            retry_after: None,
-        }
+        let retryable = code.is_retryable(http_status);
+        let body = ServiceErrorBody::with_message(code, "", "R");
+        Error::Service(ServiceError::from_body(body, http_status, retryable, None))
     }
 }
 
@@ -289,14 +604,12 @@ mod tests {
 
     #[test]
     fn service_display_names_code_message_and_request_id() {
-        let error = Error::Service {
-            code: ErrorCode::InvalidTaskIdMalformed,
-            message: "The specified TaskId is invalid.".into(),
-            request_id: "8906582E".into(),
-            http_status: 400,
-            retryable: false,
-            retry_after: None,
-        };
+        let body = ServiceErrorBody::with_message(
+            ErrorCode::InvalidTaskIdMalformed,
+            "The specified TaskId is invalid.",
+            "8906582E",
+        );
+        let error = Error::Service(ServiceError::from_body(body, 400, false, None));
         assert_eq!(
             error.to_string(),
             "the service answered InvalidTaskId.Malformed (HTTP 400): The specified TaskId is invalid. \
@@ -304,32 +617,54 @@ mod tests {
         );
         assert_eq!(error.request_id(), Some("8906582E"));
         assert!(!error.is_retryable());
+        assert!(std::error::Error::source(&error).is_none());
+        let service = error.service().unwrap();
+        assert!(service.recommend().unwrap().contains("8906582E"));
+        assert!(service.host_id().is_some());
+    }
+
+    /// Review of issue 17: each layer says only its own part, so a chain printer shows each once.
+    #[test]
+    fn each_layer_displays_only_itself() {
+        let source = "x".parse::<cdn_task_core::TaskIdList>().unwrap_err();
+        let error = Error::InvalidInput(InvalidInput::Parameter(ParameterError::TaskId(source)));
+        assert_eq!(error.to_string(), "invalid input");
+        let shown = DisplayChain(&error).to_string();
+        assert_eq!(shown.matches("position 1").count(), 1, "{shown}");
+        let error = Error::transport("connection reset").after_attempts(3);
+        assert_eq!(error.to_string(), "transport error");
+        assert_eq!(
+            DisplayChain(&error).to_string(),
+            "transport error: connection reset"
+        );
+        assert_eq!(error.attempts(), 3);
+        let error = Error::InvalidInput(InvalidInput::WaitOptions(WaitPolicyError::ZeroMinInterval));
+        assert_eq!(
+            DisplayChain(&error).to_string(),
+            format!(
+                "invalid input: wait options: {}",
+                WaitPolicyError::ZeroMinInterval
+            )
+        );
     }
 
     #[test]
     fn what_may_have_been_processed() {
         let service = Error::service_for_test;
-        let decode = |http_status| Error::Decode {
-            http_status,
-            request_id: None,
-            source: DecodeError::MissingField {
+        let decode = |http_status| {
+            let source = DecodeError::MissingField {
                 field: "RequestId",
                 container: String::new(),
-            },
-            retryable: true,
+            };
+            Error::decode(http_status, None, Format::Json, b"", source)
         };
         let maybe = [
             service(ErrorCode::InternalError, 500),
             service(ErrorCode::Other("Odd".into()), 500),
             decode(200),
             decode(500),
-            Error::Timeout {
-                after: Duration::ZERO,
-            },
-            Error::Transport {
-                detail: "reset".into(),
-                source: None,
-            },
+            Error::timeout(Duration::ZERO),
+            Error::transport("reset"),
         ];
         for error in maybe {
             assert!(error.may_have_been_processed(), "{error:?}");

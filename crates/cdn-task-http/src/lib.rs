@@ -77,7 +77,7 @@
 //!     .format(Format::Xml)
 //!     .connect_timeout(Duration::from_secs(2))
 //!     .timeout(Duration::from_secs(5))
-//!     .retry_policy(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() })
+//!     .retry_policy(RetryPolicy::default().with_max_attempts(3))
 //!     .rate_limit(Some(RateLimit::per_second(20)))
 //!     .max_concurrency(4)
 //!     .user_agent("deploy-bot/1.0")
@@ -114,6 +114,6 @@ pub use batch::{BatchFailure, DescribeReport};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_USER_AGENT, RetryPolicy};
 pub use credentials::{Credentials, CredentialsError};
-pub use error::{Error, InvalidInput};
+pub use error::{DisplayChain, Error, InvalidInput, ServiceError};
 pub use submit::{CallOutcome, CallReport, Force, PathStatus, QuotaPolicy, SubmitOptions, SubmitReport};
-pub use wait::{CREATED_TASK_GRACE, WaitOptions, WaitProgress, WaitReport};
+pub use wait::{CREATED_TASK_GRACE, WaitError, WaitOptions, WaitProgress, WaitReport};

@@ -5,16 +5,18 @@ use crate::error::Error;
 use backon::{ExponentialBuilder, Retryable};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, so that tests with paused time control the total-time bound.
+use tokio::time::Instant;
 
 tokio::task_local! {
     /// A deadline set around a group of calls (a wait's poll): no retry is scheduled past it.
-    static RETRY_DEADLINE: tokio::time::Instant;
+    static RETRY_DEADLINE: Instant;
 }
 
 /// Runs `future` so that no retry loop inside it schedules an attempt after `deadline` (the
 /// attempt in flight then is the last, and its error is returned as usual).
-pub(crate) async fn retrying_until<F: Future>(deadline: tokio::time::Instant, future: F) -> F::Output {
+pub(crate) async fn retrying_until<F: Future>(deadline: Instant, future: F) -> F::Output {
     RETRY_DEADLINE.scope(deadline, future).await
 }
 
@@ -22,7 +24,7 @@ pub(crate) async fn retrying_until<F: Future>(deadline: tokio::time::Instant, fu
 /// deadline, if there is one.
 fn before_deadline(delay: std::time::Duration) -> bool {
     RETRY_DEADLINE
-        .try_with(|deadline| tokio::time::Instant::now() + delay <= *deadline)
+        .try_with(|deadline| Instant::now() + delay <= *deadline)
         .unwrap_or(true)
 }
 
@@ -67,15 +69,15 @@ where
     let started = Instant::now();
     let attempts = AtomicU32::new(0);
     let backoff = ExponentialBuilder::default()
-        .with_min_delay(policy.min_backoff)
-        .with_max_delay(policy.max_backoff)
+        .with_min_delay(policy.min_backoff())
+        .with_max_delay(policy.max_backoff())
         .with_factor(2.0)
-        .with_max_times(policy.max_attempts.saturating_sub(1) as usize)
+        .with_max_times(policy.max_attempts().saturating_sub(1) as usize)
         .with_jitter()
         // backon without its `std` feature seeds jitter with a constant: give it a random seed.
         .with_jitter_seed(rand::random());
-    let max_total_time = policy.max_total_time;
-    (|| attempt(attempts.fetch_add(1, Ordering::Relaxed) + 1))
+    let max_total_time = policy.max_total_time();
+    let result = (|| attempt(attempts.fetch_add(1, Ordering::Relaxed) + 1))
         .retry(backoff)
         .sleep(tokio::time::sleep)
         .when(|error| rule.allows(error))
@@ -95,7 +97,8 @@ where
                 "retrying"
             );
         })
-        .await
+        .await;
+    result.map_err(|error| error.after_attempts(attempts.load(Ordering::Relaxed)))
 }
 
 #[cfg(test)]
@@ -104,12 +107,10 @@ mod tests {
     use cdn_task_core::ErrorCode;
 
     fn policy(max_attempts: u32) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts,
-            min_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            max_total_time: Duration::from_secs(5),
-        }
+        RetryPolicy::default()
+            .with_max_attempts(max_attempts)
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
+            .with_max_total_time(Duration::from_secs(5))
     }
 
     fn service(code: ErrorCode, http_status: u16) -> Error {
@@ -149,12 +150,10 @@ mod tests {
 
     #[tokio::test]
     async fn attempts_are_bounded() {
-        let (result, calls) = run(policy(3), 10, || Error::Timeout {
-            after: Duration::ZERO,
-        })
-        .await;
-        assert!(matches!(result, Err(Error::Timeout { .. })));
-        assert_eq!(calls, 3);
+        let (result, calls) = run(policy(3), 10, || Error::timeout(Duration::ZERO)).await;
+        let error = result.unwrap_err();
+        assert!(matches!(error, Error::Timeout { .. }));
+        assert_eq!((calls, error.attempts()), (3, 3));
     }
 
     #[tokio::test]
@@ -175,9 +174,7 @@ mod tests {
         let throttled = || service(ErrorCode::ThrottlingUser, 400);
         let (result, calls) = run_with(policy(5), RetryRule::NotProcessed, 2, throttled).await;
         assert_eq!((result.unwrap(), calls), (3, 3));
-        let timeout = || Error::Timeout {
-            after: Duration::ZERO,
-        };
+        let timeout = || Error::timeout(Duration::ZERO);
         let (result, calls) = run_with(policy(5), RetryRule::NotProcessed, 2, timeout).await;
         assert!(matches!(result, Err(Error::Timeout { .. })));
         assert_eq!(calls, 1);
@@ -191,20 +188,14 @@ mod tests {
         // The service's code is not retryable; the header alone makes the error retryable (see
         // `interpret`), as the official SDKs treat it.
         let retryable = |wait: Duration| {
-            move || Error::Service {
-                code: ErrorCode::Other("Busy".into()),
-                message: String::new(),
-                request_id: "R".into(),
-                http_status: 400,
-                retryable: true,
-                retry_after: Some(wait),
+            move || {
+                let body =
+                    cdn_task_core::ServiceErrorBody::with_message(ErrorCode::Other("Busy".into()), "", "R");
+                Error::Service(crate::error::ServiceError::from_body(body, 400, true, Some(wait)))
             }
         };
-        let policy = RetryPolicy {
-            max_total_time: Duration::from_secs(600),
-            ..policy(2)
-        };
-        let start = tokio::time::Instant::now();
+        let policy = policy(2).with_max_total_time(Duration::from_secs(600));
+        let start = Instant::now();
         let (result, calls) = run(policy, 1, retryable(Duration::from_millis(1_500))).await;
         assert_eq!((result.unwrap(), calls), (2, 2));
         assert!(
@@ -212,7 +203,7 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
-        let start = tokio::time::Instant::now();
+        let start = Instant::now();
         let (_, calls) = run(policy, 1, retryable(Duration::from_secs(3_600))).await;
         assert_eq!(calls, 2);
         let waited = start.elapsed();
@@ -224,10 +215,7 @@ mod tests {
 
     #[tokio::test]
     async fn total_time_is_bounded() {
-        let policy = RetryPolicy {
-            max_total_time: Duration::ZERO,
-            ..policy(10)
-        };
+        let policy = policy(10).with_max_total_time(Duration::ZERO);
         let (result, calls) = run(policy, 10, || service(ErrorCode::InternalError, 500)).await;
         assert!(result.is_err());
         assert_eq!(calls, 1);

@@ -288,11 +288,7 @@ impl Client {
         let (plan, not_submitted) = match quota {
             Some(left) if needed > left.remain => match options.quota {
                 QuotaPolicy::AllOrNothing => {
-                    return Err(Error::QuotaInsufficient {
-                        kind,
-                        needed,
-                        remaining: left.remain,
-                    });
+                    return Err(Error::quota_insufficient(kind, needed, left.remain));
                 }
                 QuotaPolicy::WhatFits => plan.split_at(usize::try_from(left.remain).unwrap_or(usize::MAX)),
             },

@@ -3,7 +3,7 @@
 
 use crate::config::{ClientBuilder, RetryPolicy};
 use crate::credentials::{CachedProvider, CredentialsError, ProvidedCredentials};
-use crate::error::{Error, InvalidInput};
+use crate::error::{Error, InvalidInput, ServiceError};
 use crate::limiter::Limiters;
 use crate::retry::{RetryRule, with_retries};
 use cdn_task_core::signing::{SignatureVersion, SignedRequest};
@@ -138,9 +138,8 @@ impl Transport {
                 .filter(|query| !query.is_empty())
                 .map(String::as_str),
         );
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|_| Error::Transport {
-            detail: format!("the signer chose an unknown method `{}`", signed.method),
-            source: None,
+        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|_| {
+            Error::transport(format!("the signer chose an unknown method `{}`", signed.method))
         })?;
         let response = self
             .http
@@ -178,10 +177,9 @@ pub(crate) async fn read_answer(
         .map_err(|error| Error::from_reqwest(error, timeout))?
     {
         if body.len() + chunk.len() > limit {
-            return Err(Error::Transport {
-                detail: format!("the answer's body is larger than {limit} bytes"),
-                source: None,
-            });
+            return Err(Error::transport(format!(
+                "the answer's body is larger than {limit} bytes"
+            )));
         }
         body.extend_from_slice(&chunk);
     }
@@ -236,12 +234,7 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 /// Checks an endpoint: `http` or `https`, a host, no path, query or fragment. Returns the URL and
 /// the `host[:port]` that is signed (the same value the HTTP library sends as `Host`).
 fn parse_endpoint(endpoint: &str) -> Result<(reqwest::Url, String), Error> {
-    let invalid = |reason: &str| {
-        Error::InvalidInput(InvalidInput::Endpoint {
-            endpoint: endpoint.to_owned(),
-            reason: reason.to_owned(),
-        })
-    };
+    let invalid = |reason: &str| Error::InvalidInput(InvalidInput::endpoint(endpoint, reason));
     let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -269,10 +262,9 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Error> {
             match (name, value) {
                 (Ok(name), Ok(value)) => Ok((name, value)),
                 // Values are never quoted: a header may carry the security token.
-                _ => Err(Error::Transport {
-                    detail: format!("the signer produced a header `{raw_name}` that HTTP cannot carry"),
-                    source: None,
-                }),
+                _ => Err(Error::transport(format!(
+                    "the signer produced a header `{raw_name}` that HTTP cannot carry"
+                ))),
             }
         })
         .collect()
@@ -299,10 +291,10 @@ fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format
 /// service's error otherwise.
 pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
     if (300..400).contains(&answer.status) {
-        return Err(Error::Redirect {
-            http_status: answer.status,
-            location: answer.location.as_deref().map(without_query),
-        });
+        return Err(Error::redirect(
+            answer.status,
+            answer.location.as_deref().map(without_query),
+        ));
     }
     let format = body_format(answer.content_type.as_deref(), &answer.body, asked);
     let decode_error = |source| {
@@ -320,14 +312,13 @@ pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R
     let body = ServiceErrorBody::decode(format, &answer.body).map_err(decode_error)?;
     // Any error answer that says how long to wait is throttling, whatever its code, as the
     // official SDKs read it (API-FAMILY A.6).
-    Err(Error::Service {
-        retryable: body.code.is_retryable(answer.status) || answer.retry_after.is_some(),
-        retry_after: answer.retry_after,
-        code: body.code,
-        message: body.message,
-        request_id: body.request_id,
-        http_status: answer.status,
-    })
+    let retryable = body.code.is_retryable(answer.status) || answer.retry_after.is_some();
+    Err(Error::Service(ServiceError::from_body(
+        body,
+        answer.status,
+        retryable,
+        answer.retry_after,
+    )))
 }
 
 /// A redirect's location without its query and fragment (which may echo the signed query,
@@ -369,7 +360,7 @@ mod tests {
         };
         let error = interpret::<DescribeRefreshTaskByIdResponse>(&redirect, Format::Json).unwrap_err();
         assert!(
-            matches!(&error, Error::Redirect { http_status: 307, location: Some(location) }
+            matches!(&error, Error::Redirect { http_status: 307, location: Some(location), .. }
                 if location == "https://elsewhere.example/x"),
             "{error:?}"
         );
@@ -430,17 +421,14 @@ mod tests {
             let error =
                 interpret::<DescribeRefreshTaskByIdResponse>(&answer(400, content_type, body), Format::Json)
                     .unwrap_err();
-            let Error::Service {
-                code,
-                retryable,
-                request_id,
-                ..
-            } = &error
-            else {
+            let Error::Service(service) = &error else {
                 panic!("{error:?}");
             };
-            assert_eq!((code.as_str(), *retryable), (expected, expected_retryable));
-            assert!(request_id.starts_with('R'));
+            assert_eq!(
+                (service.code().as_str(), service.is_retryable()),
+                (expected, expected_retryable)
+            );
+            assert!(service.request_id().starts_with('R'));
         }
     }
 

@@ -8,21 +8,28 @@ use cdn_task_core::{Task, TaskId, TaskProgress, WaitCounts, WaitPolicy, WaitStep
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// How to wait: the time budget and the polling interval range.
+/// How to wait: the time budget and the polling interval range. Built from
+/// [`WaitOptions::default`] or [`WaitOptions::with_deadline`] and the setters; the fields are
+/// private so that options can be added.
+///
+/// ```
+/// use cdn_task_http::WaitOptions;
+/// use std::time::Duration;
+/// let options = WaitOptions::with_deadline(Duration::from_secs(600))
+///     .with_intervals(Duration::from_secs(1), Duration::from_secs(30))
+///     .with_backoff_factor(1.5)
+///     .for_created_tasks();
+/// assert_eq!(options.deadline(), Duration::from_secs(600));
+/// assert_eq!(options.not_found_grace(), cdn_task_http::CREATED_TASK_GRACE);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct WaitOptions {
-    /// The time budget from the start of the wait; one last poll happens at the deadline.
-    pub deadline: Duration,
-    /// The shortest delay between polls.
-    pub min_interval: Duration,
-    /// The longest delay between polls.
-    pub max_interval: Duration,
-    /// How fast the delay ceiling grows after each poll (at least 1).
-    pub backoff_factor: f64,
-    /// How long into the wait a task the service does not return still counts as pending
-    /// (see [`WaitPolicy::with_not_found_grace`]). Zero (the default) settles it as not found at
-    /// once; [`WaitOptions::for_created_tasks`] sets [`CREATED_TASK_GRACE`].
-    pub not_found_grace: Duration,
+    deadline: Duration,
+    min_interval: Duration,
+    max_interval: Duration,
+    backoff_factor: f64,
+    not_found_grace: Duration,
 }
 
 /// The not-found grace for tasks this process has just created: a real, eventually consistent
@@ -32,7 +39,8 @@ pub struct WaitOptions {
 pub const CREATED_TASK_GRACE: Duration = Duration::from_secs(30);
 
 impl Default for WaitOptions {
-    /// 180 s in all (the aliyun CLI's waiter timeout), polls 2 s to 20 s apart, factor 2.
+    /// 180 s in all (the aliyun CLI's waiter timeout), polls 2 s to 20 s apart, factor 2, no
+    /// not-found grace.
     fn default() -> Self {
         WaitOptions {
             deadline: Duration::from_secs(180),
@@ -53,24 +61,62 @@ impl WaitOptions {
         }
     }
 
-    /// The same options with another interval range.
-    pub fn intervals(mut self, min: Duration, max: Duration) -> Self {
+    /// The same options with another interval range: the shortest and the longest delay
+    /// between polls.
+    #[must_use]
+    pub fn with_intervals(mut self, min: Duration, max: Duration) -> Self {
         self.min_interval = min;
         self.max_interval = max;
         self
     }
 
-    /// The same options with another backoff factor.
-    pub fn backoff_factor(mut self, factor: f64) -> Self {
+    /// The same options with another backoff factor: how fast the delay ceiling grows after
+    /// each poll (at least 1).
+    #[must_use]
+    pub fn with_backoff_factor(mut self, factor: f64) -> Self {
         self.backoff_factor = factor;
+        self
+    }
+
+    /// The same options with another not-found grace: how long into the wait a task the
+    /// service does not return still counts as pending (see
+    /// [`WaitPolicy::with_not_found_grace`]). Zero (the default) settles it as not found at once.
+    #[must_use]
+    pub fn with_not_found_grace(mut self, grace: Duration) -> Self {
+        self.not_found_grace = grace;
         self
     }
 
     /// The same options for tasks just created by this process: a task the service does not
     /// return yet stays pending for [`CREATED_TASK_GRACE`].
-    pub fn for_created_tasks(mut self) -> Self {
-        self.not_found_grace = CREATED_TASK_GRACE;
-        self
+    #[must_use]
+    pub fn for_created_tasks(self) -> Self {
+        self.with_not_found_grace(CREATED_TASK_GRACE)
+    }
+
+    /// The time budget from the start of the wait; one last poll happens at the deadline.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// The shortest delay between polls.
+    pub fn min_interval(&self) -> Duration {
+        self.min_interval
+    }
+
+    /// The longest delay between polls.
+    pub fn max_interval(&self) -> Duration {
+        self.max_interval
+    }
+
+    /// How fast the delay ceiling grows after each poll.
+    pub fn backoff_factor(&self) -> f64 {
+        self.backoff_factor
+    }
+
+    /// How long into the wait a task the service does not return still counts as pending.
+    pub fn not_found_grace(&self) -> Duration {
+        self.not_found_grace
     }
 
     fn policy(&self) -> Result<WaitPolicy, Error> {
@@ -83,6 +129,7 @@ impl WaitOptions {
 
 /// Where a wait stands, handed to the progress callback after every poll.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct WaitProgress<'a> {
     /// Time since the wait started.
     pub elapsed: Duration,
@@ -104,7 +151,8 @@ pub struct WaitReport {
     pub failed: Vec<Task>,
     /// IDs the service did not return.
     pub not_found: Vec<TaskId>,
-    /// Tasks still running at the deadline, with their latest state when one was seen.
+    /// Tasks still running at the deadline (or when the wait stopped), with their latest state
+    /// when one was seen.
     pub unfinished: Vec<(TaskId, Option<Task>)>,
     /// Time the wait took.
     pub elapsed: Duration,
@@ -118,10 +166,107 @@ pub struct WaitReport {
     pub last_poll_error: Option<Error>,
 }
 
+impl<'a> WaitProgress<'a> {
+    /// Progress as the wait reports it, for tests of a progress callback: `tasks` in the order
+    /// given, and `poll_error` when the poll's batches failed.
+    pub fn new(
+        elapsed: Duration,
+        counts: WaitCounts,
+        tasks: &'a [(TaskId, TaskProgress)],
+        poll_error: Option<&'a Error>,
+    ) -> WaitProgress<'a> {
+        WaitProgress {
+            elapsed,
+            counts,
+            tasks,
+            poll_error,
+        }
+    }
+}
+
 impl WaitReport {
     /// Whether every task completed.
     pub fn all_completed(&self) -> bool {
         self.failed.is_empty() && self.not_found.is_empty() && self.unfinished.is_empty()
+    }
+}
+
+/// A wait that stopped before its tasks settled or its deadline passed: the error that stopped
+/// it, and the report of what the wait had learned until then (tasks already complete or failed,
+/// the latest state of the others).
+///
+/// Why an error carrying a report, rather than a report carrying an error: a wait that stops so
+/// did not do its job (polling again cannot succeed: credentials refused, permission denied), and
+/// a caller using `?` must not mistake it for a finished wait; the report is still there for a
+/// caller that wants to show what was known. `?` in a function returning [`Error`] keeps the
+/// error and drops the report (`From<WaitError> for Error`).
+#[derive(Debug)]
+pub struct WaitError {
+    report: Box<WaitReport>,
+    error: Error,
+}
+
+impl WaitError {
+    /// What the wait had learned when it stopped.
+    pub fn report(&self) -> &WaitReport {
+        &self.report
+    }
+
+    /// The error that stopped it.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The report and the error.
+    pub fn into_parts(self) -> (WaitReport, Error) {
+        (*self.report, self.error)
+    }
+}
+
+impl std::fmt::Display for WaitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let polls = self.report.polls;
+        write!(
+            f,
+            "the wait stopped after {polls} poll{}",
+            if polls == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl From<WaitError> for Error {
+    fn from(stopped: WaitError) -> Error {
+        stopped.error
+    }
+}
+
+/// What a wait has found so far.
+struct Progress {
+    started: Instant,
+    failed_polls: u32,
+    last_poll_error: Option<Error>,
+}
+
+impl Progress {
+    fn report(self, waiter: &Waiter, timed_out: bool) -> WaitReport {
+        let summary = waiter.summary();
+        WaitReport {
+            completed: summary.completed,
+            failed: summary.failed,
+            not_found: summary.not_found,
+            unfinished: summary.unfinished,
+            elapsed: self.started.elapsed(),
+            polls: summary.polls,
+            timed_out,
+            failed_polls: self.failed_polls,
+            last_poll_error: self.last_poll_error,
+        }
     }
 }
 
@@ -137,7 +282,8 @@ impl Client {
     /// timeout past it, never the retry policy's whole budget later (one still running at twice
     /// that is abandoned and counted as failed).
     /// A batch failing with any other error (credentials refused, permission denied) ends it with
-    /// that error, since polling again cannot succeed.
+    /// a [`WaitError`]: that error, and the report of what the wait had learned until then, since
+    /// polling again cannot succeed. Invalid options end it so before the first poll.
     ///
     /// ```no_run
     /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
@@ -159,12 +305,37 @@ impl Client {
         ids: impl IntoIterator<Item = TaskId>,
         options: WaitOptions,
         mut progress: impl FnMut(&WaitProgress<'_>),
-    ) -> Result<WaitReport, Error> {
-        let mut waiter = Waiter::new(ids, options.policy()?);
+    ) -> Result<WaitReport, WaitError> {
         // tokio's clock, so a test with paused time controls the wait.
         let started = Instant::now();
+        let ids: Vec<TaskId> = ids.into_iter().collect();
+        let policy = match options.policy() {
+            Ok(policy) => policy,
+            Err(error) => {
+                let report = WaitReport {
+                    completed: Vec::new(),
+                    failed: Vec::new(),
+                    not_found: Vec::new(),
+                    unfinished: ids.into_iter().map(|id| (id, None)).collect(),
+                    elapsed: started.elapsed(),
+                    polls: 0,
+                    timed_out: false,
+                    failed_polls: 0,
+                    last_poll_error: None,
+                };
+                return Err(WaitError {
+                    report: Box::new(report),
+                    error,
+                });
+            }
+        };
+        let mut waiter = Waiter::new(ids, policy);
         let deadline = started + options.deadline;
-        let (mut failed_polls, mut last_poll_error) = (0u32, None);
+        let mut so_far = Progress {
+            started,
+            failed_polls: 0,
+            last_poll_error: None,
+        };
         let timed_out = loop {
             let delay = match waiter.next_step(started.elapsed(), rand::random::<f64>()) {
                 WaitStep::PollAfter(delay) | WaitStep::FinalPoll(delay) => delay,
@@ -189,17 +360,19 @@ impl Client {
                 }
                 Err(_) => {
                     waiter.record(&[], &[]);
-                    vec![Error::Timeout {
-                        after: attempt_timeout,
-                    }]
+                    vec![Error::timeout(attempt_timeout)]
                 }
             };
             if let Some(index) = errors.iter().position(|error| !error.is_retryable()) {
-                return Err(errors.swap_remove(index));
+                let error = errors.swap_remove(index);
+                return Err(WaitError {
+                    report: Box::new(so_far.report(&waiter, false)),
+                    error,
+                });
             }
             let poll_error = errors.pop();
             if poll_error.is_some() {
-                failed_polls += 1;
+                so_far.failed_polls += 1;
             }
             tracing::debug!(
                 polls = waiter.counts().polls,
@@ -213,20 +386,9 @@ impl Client {
                 poll_error: poll_error.as_ref(),
             });
             if poll_error.is_some() {
-                last_poll_error = poll_error;
+                so_far.last_poll_error = poll_error;
             }
         };
-        let summary = waiter.summary();
-        Ok(WaitReport {
-            completed: summary.completed,
-            failed: summary.failed,
-            not_found: summary.not_found,
-            unfinished: summary.unfinished,
-            elapsed: started.elapsed(),
-            polls: summary.polls,
-            timed_out,
-            failed_polls,
-            last_poll_error,
-        })
+        Ok(so_far.report(&waiter, timed_out))
     }
 }

@@ -523,12 +523,12 @@ async fn describe_all_under_faults(max_attempts: u32) -> FaultRun {
         .credentials(Credentials::new("testid", "testsecret"))
         .rate_limit(None)
         .timeout(timeout)
-        .retry_policy(RetryPolicy {
-            max_attempts,
-            min_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(50),
-            max_total_time: Duration::from_secs(10),
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(max_attempts)
+                .with_backoff(Duration::from_millis(5), Duration::from_millis(50))
+                .with_max_total_time(Duration::from_secs(10)),
+        )
         .build()
         .unwrap();
     let (captured, report) = {
@@ -709,18 +709,18 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
             .signature_version(scheme)
             .format(format)
             .timeout(timeout)
-            .retry_policy(RetryPolicy {
-                max_attempts: 2,
-                min_backoff: Duration::from_millis(1),
-                max_backoff: Duration::from_millis(2),
-                max_total_time: if throttled {
-                    // Under the retry-after of a throttled answer (up to 1 s at 1 call a second),
-                    // so the throttling error is returned rather than waited out.
-                    Duration::from_millis(500)
-                } else {
-                    Duration::from_secs(5)
-                },
-            })
+            .retry_policy(
+                RetryPolicy::default()
+                    .with_max_attempts(2)
+                    .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
+                    .with_max_total_time(if throttled {
+                        // Under the retry-after of a throttled answer (up to 1 s at 1 call a second),
+                        // so the throttling error is returned rather than waited out.
+                        Duration::from_millis(500)
+                    } else {
+                        Duration::from_secs(5)
+                    }),
+            )
             .build()
             .unwrap();
         shown.push(format!("{client:?}"));
@@ -736,7 +736,7 @@ async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
         let report = client.describe_all([id(1), id(2)]).await;
         shown.push(format!("{report:?}"));
         let options = WaitOptions::with_deadline(Duration::from_millis(200))
-            .intervals(Duration::from_millis(100), Duration::from_millis(100));
+            .with_intervals(Duration::from_millis(100), Duration::from_millis(100));
         let mut polls = Vec::new();
         let waited = client
             .wait([id(1)], options, |progress| {

@@ -18,7 +18,10 @@ pub async fn run(global: &GlobalArgs, args: &CredentialsArgs) -> Result<Outcome,
             print(&render(&provided, args.output.output))?;
             Ok(Outcome::Success)
         }
-        Err(Error::Credentials(CredentialsError::NotFound { looked_at })) => {
+        Err(Error::Credentials {
+            error: CredentialsError::NotFound { looked_at },
+            ..
+        }) => {
             eprintln!("cdn-task: error: no Alibaba Cloud credentials found; looked at:");
             for place in &looked_at {
                 eprintln!("  - {}", one_line(place));

@@ -14,13 +14,11 @@ use std::time::Duration;
 const TASK_DURATION: Duration = Duration::from_secs(3);
 
 /// The demo's wait: polls 250 ms to 1 s apart, well inside the promised ~15 s.
-const WAIT: WaitOptions = WaitOptions {
-    deadline: Duration::from_secs(15),
-    min_interval: Duration::from_millis(250),
-    max_interval: Duration::from_secs(1),
-    backoff_factor: cdn_task_core::WaitPolicy::DEFAULT_BACKOFF_FACTOR,
-    not_found_grace: cdn_task_http::CREATED_TASK_GRACE,
-};
+fn wait_options() -> WaitOptions {
+    WaitOptions::with_deadline(Duration::from_secs(15))
+        .with_intervals(Duration::from_millis(250), Duration::from_secs(1))
+        .for_created_tasks()
+}
 
 /// Starts the mock on 127.0.0.1 (free port), refreshes two URLs and prefetches one with the
 /// mock's own AccessKey (the environment and `--endpoint`/`--profile` are ignored), waits for
@@ -63,7 +61,14 @@ async fn against(mock: &MockServer, global: &GlobalArgs) -> Result<Outcome, CliE
         .await?;
     eprintln!("demo: prefetch created {}", join(&preloaded.task_ids));
     let ids: Vec<_> = refreshed.task_ids.into_iter().chain(preloaded.task_ids).collect();
-    wait_for(&client, &ids, WAIT, OutputFormat::Table, global.verbose == 0).await
+    wait_for(
+        &client,
+        &ids,
+        wait_options(),
+        OutputFormat::Table,
+        global.verbose == 0,
+    )
+    .await
 }
 
 fn join(ids: &[cdn_task_core::TaskId]) -> String {

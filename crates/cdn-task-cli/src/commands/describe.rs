@@ -18,7 +18,7 @@ pub async fn run(global: &GlobalArgs, args: &DescribeArgs) -> Result<Outcome, Cl
         eprintln!(
             "cdn-task: describe failed for {}: {}",
             failure.ids,
-            one_line(&failure.error)
+            one_line(&cdn_task_http::DisplayChain(&failure.error))
         );
         outcome = Outcome::of_client_error(&failure.error);
     }

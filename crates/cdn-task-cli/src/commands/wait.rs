@@ -38,7 +38,9 @@ pub async fn wait_for(
         })
         .await;
     bars.finish();
-    let report = result?;
+    // A wait stopped by an error ends the command with that error, as before the report came
+    // with it.
+    let report = result.map_err(|stopped| CliError::Client(stopped.into()))?;
     print(&TaskReport::from_wait(ids, &report).render(output))?;
     if report.timed_out && last_poll_failed {
         if let Some(error) = report.last_poll_error {

@@ -4,7 +4,7 @@
 
 use super::CredentialsError;
 use crate::config::RetryPolicy;
-use crate::error::{Error, InvalidInput};
+use crate::error::{DisplayChain, Error, InvalidInput};
 use crate::retry::{RetryRule, with_retries};
 use crate::transport::{Answer, read_answer};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,7 +44,7 @@ pub(crate) struct FetchFailure {
 impl FetchFailure {
     /// The provider's error for this failure (never holds a URL's query: it could hold a token).
     pub(crate) fn into_credentials_error(self, provider: &str, what: &str) -> CredentialsError {
-        CredentialsError::provider(provider, format!("{what}: {}", self.error))
+        CredentialsError::provider(provider, format!("{what}: {}", DisplayChain(&self.error)))
     }
 }
 
@@ -99,10 +99,10 @@ impl Fetcher {
                 Ok(Ok(answer)) => answer,
             };
             if answer.status >= 500 || answer.status == 429 {
-                return Err(Error::Transport {
-                    detail: format!("{action} answered HTTP {}", answer.status),
-                    source: None,
-                });
+                return Err(Error::transport(format!(
+                    "{action} answered HTTP {}",
+                    answer.status
+                )));
             }
             accept(answer)
         })
@@ -118,19 +118,16 @@ impl Fetcher {
         let url = match reqwest::Url::parse(request.url) {
             Ok(url) => url,
             Err(error) => {
-                return Ok(Err(Error::InvalidInput(InvalidInput::Endpoint {
-                    endpoint: redact_query(request.url),
-                    reason: error.to_string(),
-                })));
+                return Ok(Err(Error::InvalidInput(InvalidInput::endpoint(
+                    redact_query(request.url),
+                    error.to_string(),
+                ))));
             }
         };
         let http = match &self.http {
             Ok(http) => http,
             Err(detail) => {
-                return Ok(Err(Error::Transport {
-                    detail: detail.clone(),
-                    source: None,
-                }));
+                return Ok(Err(Error::transport(detail.clone())));
             }
         };
         let mut builder = http.request(request.method.clone(), url);

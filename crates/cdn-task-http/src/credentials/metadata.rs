@@ -6,11 +6,14 @@ use super::{
     ProvideCredentials, ProvideFuture, ProvidedCredentials,
 };
 use crate::config::RetryPolicy;
+use crate::error::DisplayChain;
 use crate::transport::Answer;
 use cdn_task_core::credentials::CredentialDocument;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, so that tests with paused time control the token's lifetime.
+use tokio::time::Instant;
 
 /// The metadata service's address on every ECS instance.
 pub const DEFAULT_IMDS_ENDPOINT: &str = "http://100.100.100.200";
@@ -61,12 +64,10 @@ impl EcsMetadataCredentials {
     /// The service at `endpoint` (a base URL), for `role_name` (`None`: ask the service), with or
     /// without the tokenless fallback.
     pub fn new(endpoint: &str, role_name: Option<String>, imdsv1_allowed: bool) -> EcsMetadataCredentials {
-        let retry = RetryPolicy {
-            max_attempts: 3,
-            min_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-            max_total_time: Duration::from_secs(5),
-        };
+        let retry = RetryPolicy::default()
+            .with_max_attempts(3)
+            .with_backoff(Duration::from_millis(100), Duration::from_secs(1))
+            .with_max_total_time(Duration::from_secs(5));
         EcsMetadataCredentials {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             role_name,
@@ -125,7 +126,7 @@ impl EcsMetadataCredentials {
                 unreachable: true, ..
             }) => return Err(self.unreachable()),
             Ok(answer) => status_error(&answer),
-            Err(failure) => failure.error.to_string(),
+            Err(failure) => DisplayChain(&failure.error).to_string(),
         };
         if self.imdsv1_allowed {
             tracing::debug!(reason = %refused, "no metadata token; asking without one (IMDSv1)");

@@ -40,12 +40,10 @@ pub async fn start_manual(config: MockConfig) -> MockServer {
 
 /// Fast retries, so fault tests stay short.
 pub fn fast_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        min_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(50),
-        max_total_time: Duration::from_secs(10),
-    }
+    RetryPolicy::default()
+        .with_max_attempts(max_attempts)
+        .with_backoff(Duration::from_millis(5), Duration::from_millis(50))
+        .with_max_total_time(Duration::from_secs(10))
 }
 
 /// A builder for the mock's endpoint with its default key.

@@ -144,7 +144,11 @@ async fn nothing_found_names_every_place_looked_at() {
         .build()
         .unwrap();
     let error = client.describe(&"1".parse().unwrap()).await.unwrap_err();
-    let Error::Credentials(CredentialsError::NotFound { looked_at }) = &error else {
+    let Error::Credentials {
+        error: CredentialsError::NotFound { looked_at },
+        ..
+    } = &error
+    else {
         panic!("{error:?}");
     };
     assert_eq!(looked_at.len(), 6, "{looked_at:#?}");

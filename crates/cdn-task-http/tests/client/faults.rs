@@ -42,18 +42,15 @@ async fn persistent_500_and_503_are_retried_then_reported_as_service_errors() {
     ] {
         let (error, sent) = persistent(fault, 3, Duration::from_secs(5)).await;
         assert_eq!(sent, 3);
-        let Error::Service {
-            code: got,
-            http_status,
-            retryable,
-            request_id,
-            ..
-        } = &error
-        else {
+        let Error::Service(service) = &error else {
             panic!("{error:?}");
         };
-        assert_eq!((got, *http_status, *retryable), (&code, status, true));
-        assert!(error.to_string().contains(request_id.as_str()));
+        assert_eq!(
+            (service.code(), service.http_status(), service.is_retryable()),
+            (&code, status, true)
+        );
+        assert!(error.to_string().contains(service.request_id()));
+        assert_eq!(error.attempts(), 3);
     }
 }
 
@@ -82,7 +79,7 @@ async fn a_delay_past_the_per_attempt_timeout_is_a_retried_timeout() {
     let started = std::time::Instant::now();
     let (error, _) = persistent(Fault::Delay(Duration::from_millis(700)), 2, timeout).await;
     assert!(
-        matches!(error, Error::Timeout { after } if after == timeout),
+        matches!(error, Error::Timeout { after, .. } if after == timeout),
         "{error:?}"
     );
     assert!(error.is_retryable());

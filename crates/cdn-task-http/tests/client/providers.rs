@@ -297,7 +297,7 @@ async fn a_wait_with_60_second_credentials_refreshes_ahead_and_never_signs_with_
     let clock = server.clock().clone();
     // Each poll moves the mock's clock 10 s: the 150-s task takes 15 polls, 2.5 lifetimes.
     let options = WaitOptions::with_deadline(Duration::from_secs(60))
-        .intervals(Duration::from_millis(1), Duration::from_millis(2));
+        .with_intervals(Duration::from_millis(1), Duration::from_millis(2));
     let report = client
         .wait(created.task_ids.clone(), options, |_| {
             clock.advance(Duration::from_secs(10))
@@ -356,9 +356,7 @@ async fn the_cdn_api_checks_sts_tokens() {
     };
     call(sts.clone()).await.unwrap();
     let code = |result: Result<_, Error>| match result {
-        Err(Error::Service {
-            code, http_status, ..
-        }) => (code, http_status),
+        Err(Error::Service(service)) => (service.code().clone(), service.http_status()),
         other => panic!("{other:?}"),
     };
     let plain = Credentials::new(sts.access_key_id(), sts.access_key_secret());

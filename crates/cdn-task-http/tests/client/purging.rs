@@ -355,10 +355,8 @@ async fn refresh_all_and_preload_all_plan_any_number_and_refuse_invalid_paths_be
         )
         .await
         .unwrap_err();
-    assert!(
-        error.to_string().contains("argument 2: `ftp://a.example.com/no`"),
-        "{error}"
-    );
+    let shown = cdn_task_http::DisplayChain(&error).to_string();
+    assert!(shown.contains("argument 2: `ftp://a.example.com/no`"), "{shown}");
     assert!(calls_of(&server, "RefreshObjectCaches").is_empty());
     server.shutdown().await;
 }

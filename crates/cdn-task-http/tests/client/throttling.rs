@@ -43,12 +43,12 @@ async fn throttling_answers_are_retried_until_they_pass() {
     // No client-side limit: 45 calls at once overrun the mock's burst of 30.
     let client = builder(&server)
         .rate_limit(None)
-        .retry_policy(RetryPolicy {
-            max_attempts: 10,
-            min_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(1),
-            max_total_time: Duration::from_secs(15),
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(10)
+                .with_backoff(Duration::from_millis(200), Duration::from_secs(1))
+                .with_max_total_time(Duration::from_secs(15)),
+        )
         .build()
         .unwrap();
     let calls = fire_all_ok(&server, &client, 45).await;

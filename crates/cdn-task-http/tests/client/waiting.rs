@@ -10,7 +10,7 @@ use cdn_task_mock::{Fault, FaultConfig, MockConfig, MockServer};
 use std::time::Duration;
 
 fn quick(deadline: Duration) -> WaitOptions {
-    WaitOptions::with_deadline(deadline).intervals(Duration::from_millis(10), Duration::from_millis(40))
+    WaitOptions::with_deadline(deadline).with_intervals(Duration::from_millis(10), Duration::from_millis(40))
 }
 
 async fn refresh_three(client: &Client) -> Vec<TaskId> {
@@ -158,12 +158,13 @@ async fn gives_up_at_the_deadline_after_one_last_poll() {
 async fn invalid_wait_options_are_refused() {
     let server = start_manual(MockConfig::default()).await;
     let client = builder(&server).build().unwrap();
-    let options = WaitOptions::default().intervals(Duration::from_secs(5), Duration::from_secs(1));
+    let options = WaitOptions::default().with_intervals(Duration::from_secs(5), Duration::from_secs(1));
     let error = client.wait([id(1)], options, |_| {}).await.unwrap_err();
     assert!(
-        matches!(error, cdn_task_http::Error::InvalidInput(_)),
+        matches!(error.error(), cdn_task_http::Error::InvalidInput(_)),
         "{error:?}"
     );
+    assert_eq!((error.report().polls, error.report().unfinished.len()), (0, 1));
     assert!(server.received().is_empty());
     server.shutdown().await;
 }
@@ -191,7 +192,7 @@ async fn failing_polls_do_not_end_the_wait_but_are_reported() {
     );
     let error = report.last_poll_error.expect("the last failure is kept");
     assert!(
-        matches!(error, Error::Service { http_status: 503, .. }),
+        matches!(&error, Error::Service(service) if service.http_status() == 503),
         "{error:?}"
     );
     server.shutdown().await;
@@ -210,15 +211,18 @@ async fn a_refused_poll_ends_the_wait_with_its_error() {
         .wait(ids, quick(Duration::from_secs(5)), |_| progress_calls += 1)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::Service {
-                code: ErrorCode::SignatureDoesNotMatch,
-                ..
-            }
-        ),
+    assert_eq!(
+        error.error().code(),
+        Some(&ErrorCode::SignatureDoesNotMatch),
         "{error:?}"
+    );
+    // What the wait had learned comes with the error: one poll, nothing settled.
+    assert_eq!(error.report().polls, 1);
+    assert_eq!(error.report().unfinished.len(), 3);
+    assert_eq!(
+        error.to_string(),
+        "the wait stopped after 1 poll",
+        "its own layer only; the cause is the source"
     );
     assert_eq!(progress_calls, 0);
     assert_eq!(calls_of(&server, "DescribeRefreshTaskById").len(), 1);
@@ -241,10 +245,7 @@ async fn a_created_task_that_shows_up_late_is_waited_for_within_the_grace() {
     );
 
     // The task appears after a few polls (the callback seeds it on the fourth).
-    let grace = WaitOptions {
-        not_found_grace: Duration::from_secs(10),
-        ..options
-    };
+    let grace = options.with_not_found_grace(Duration::from_secs(10));
     let mut polls = 0;
     let report = client
         .wait([late], grace, |_| {
@@ -271,12 +272,12 @@ async fn a_poll_in_flight_at_the_deadline_does_not_overrun_it_by_the_retry_budge
     .await;
     let client = builder(&server)
         .timeout(Duration::from_millis(300))
-        .retry_policy(cdn_task_http::RetryPolicy {
-            max_attempts: 1_000,
-            min_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(5),
-            max_total_time: Duration::from_secs(60),
-        })
+        .retry_policy(
+            cdn_task_http::RetryPolicy::default()
+                .with_max_attempts(1_000)
+                .with_backoff(Duration::from_millis(5), Duration::from_millis(5))
+                .with_max_total_time(Duration::from_secs(60)),
+        )
         .build()
         .unwrap();
     let started = std::time::Instant::now();
