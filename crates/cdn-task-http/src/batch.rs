@@ -40,6 +40,7 @@ impl DescribeReport {
 
 /// One batch of [`Client::describe_all`] that failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct BatchFailure {
     /// The IDs the batch covered.
     pub ids: TaskIdList,

@@ -146,6 +146,7 @@ pub struct ClientBuilder {
     pub(crate) rate_limit: RateLimitSetting,
     pub(crate) max_concurrency: usize,
     pub(crate) user_agent: String,
+    pub(crate) http_client: Option<reqwest::Client>,
 }
 
 impl Default for ClientBuilder {
@@ -161,6 +162,7 @@ impl Default for ClientBuilder {
             rate_limit: RateLimitSetting::Documented,
             max_concurrency: 8,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
         }
     }
 }
@@ -246,9 +248,52 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
+    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]), sent with every request, also
+    /// through a client given to [`http_client`](Self::http_client).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The HTTP client to send the API calls with, instead of one the builder makes: for proxies
+    /// configured in code, private root certificates, middleware-free connection pools shared
+    /// with the rest of an application. Cloning a `reqwest::Client` is cheap and shares its pool.
+    ///
+    /// - **Redirects:** build it with `redirect(reqwest::redirect::Policy::none())`. The API
+    ///   never redirects; following a redirect would send the signed request (and, under the RPC
+    ///   scheme, its security token) to wherever the answer points. If the client follows one
+    ///   anyway, the answer comes from another URL than the one asked, and the call fails with
+    ///   [`Error::Redirect`]: an answer from elsewhere is never accepted.
+    /// - **Timeouts:** this builder's [`timeout`](Self::timeout) still applies to every attempt
+    ///   (set per request); the connect timeout is the given client's own
+    ///   ([`connect_timeout`](Self::connect_timeout) applies only to a client the builder makes).
+    /// - **Credentials:** the providers that fetch credentials over HTTP (STS, instance metadata,
+    ///   a credentials URI) keep their own clients.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// use cdn_task_http::{Client, Credentials};
+    /// use std::time::Duration;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     // .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     // .add_root_certificate(corporate_ca)
+    ///     .build()?;
+    /// let client = Client::builder()
+    ///     .endpoint(mock.base_url())
+    ///     .credentials(Credentials::new("testid", "testsecret"))
+    ///     .http_client(http.clone())
+    ///     .build()?;
+    /// client.quota().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
         self
     }
 
@@ -292,6 +337,7 @@ impl fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_concurrency", &self.max_concurrency)
             .field("user_agent", &self.user_agent)
+            .field("http_client", &self.http_client.as_ref().map(|_| "given"))
             .finish()
     }
 }

@@ -91,15 +91,19 @@ pub enum Error {
     /// endpoint does), and following one would hand the signed request, and its security token,
     /// to another address: it is not followed, and an answer from elsewhere (a redirect followed
     /// by a caller's own HTTP client) is refused.
-    #[error("the endpoint answered HTTP {http_status}, a redirect{}; the API never redirects, so it is not followed: check the endpoint",
-        location.as_deref().map(|to| format!(" to `{to}`")).unwrap_or_default())]
+    #[error("{}", redirect_message(*http_status, location.as_deref(), *followed))]
     #[non_exhaustive]
     Redirect {
-        /// The HTTP status (301, 302, 307, …), or the status of the answer that came from
-        /// elsewhere.
+        /// The HTTP status (301, 302, 307, …), or, when `followed`, the status of the answer that
+        /// came from elsewhere.
         http_status: u16,
-        /// Where it pointed, without its query (which may echo the request).
+        /// Where it pointed (or where the answer came from), without its query (which may echo
+        /// the request).
         location: Option<String>,
+        /// Whether a client given to
+        /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) followed the
+        /// redirect: the request went elsewhere, and the answer from there was refused.
+        followed: bool,
         /// Attempts the call made, this one included ([`Error::attempts`]).
         attempts: u32,
     },
@@ -325,6 +329,22 @@ impl fmt::Debug for DisplayChain<'_> {
     }
 }
 
+/// The message of [`Error::Redirect`].
+fn redirect_message(http_status: u16, location: Option<&str>, followed: bool) -> String {
+    let to = location.map(|to| format!(" to `{to}`")).unwrap_or_default();
+    if followed {
+        format!(
+            "the HTTP client followed a redirect{to} (HTTP {http_status} from there) and the answer was refused; \
+             the API never redirects: check the endpoint, and build the client with `redirect::Policy::none()`"
+        )
+    } else {
+        format!(
+            "the endpoint answered HTTP {http_status}, a redirect{to}; the API never redirects, so it is not \
+             followed: check the endpoint"
+        )
+    }
+}
+
 /// The name of the daily quota a purge of `kind` draws on, for messages.
 fn quota_name(kind: PurgeKind) -> &'static str {
     use cdn_task_core::RefreshType;
@@ -517,11 +537,12 @@ impl Error {
         Error::Timeout { after, attempts: 0 }
     }
 
-    /// The error for a redirect, or an answer from elsewhere, with status `http_status`.
-    pub(crate) fn redirect(http_status: u16, location: Option<String>) -> Error {
+    /// The error for a redirect (`followed`: an answer from elsewhere) with status `http_status`.
+    pub(crate) fn redirect(http_status: u16, location: Option<String>, followed: bool) -> Error {
         Error::Redirect {
             http_status,
             location,
+            followed,
             attempts: 0,
         }
     }

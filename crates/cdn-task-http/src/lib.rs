@@ -31,6 +31,34 @@
 //! Secrets never appear in `Debug` or `Display` output, in errors, or in `tracing` events (which
 //! carry the action, attempt and request ID).
 //!
+//! ## HTTP, TLS and proxies
+//!
+//! - **Proxies:** the client honours the usual environment variables, as reqwest reads them:
+//!   `HTTPS_PROXY`/`https_proxy` for `https://` endpoints, `HTTP_PROXY`/`http_proxy` for `http://`
+//!   ones (ignored when `REQUEST_METHOD` is set, as in a CGI script), `ALL_PROXY`/`all_proxy` for
+//!   both, and `NO_PROXY`/`no_proxy` (comma-separated hosts, domains and IP ranges) for the
+//!   addresses to reach directly. `localhost` is not exempt unless `NO_PROXY` says so: a test
+//!   against a local mock under an `HTTP_PROXY` needs `NO_PROXY=127.0.0.1,localhost`. For a proxy
+//!   set in code, or any other client setting, give your own client to
+//!   [`ClientBuilder::http_client`].
+//! - **TLS roots** (rustls, no OpenSSL), by cargo feature: `webpki-roots` (default) trusts the
+//!   Mozilla roots bundled into the binary; `native-roots` trusts the platform's store too, which
+//!   is what a TLS-intercepting corporate proxy needs (its root CA is installed there). With
+//!   `default-features = false, features = ["native-roots"]` only the platform's roots are
+//!   trusted; with neither feature, only those of a client given to
+//!   [`ClientBuilder::http_client`] (`add_root_certificate`).
+//! - **Your own HTTP client** ([`ClientBuilder::http_client`]): proxies, private root CAs, a
+//!   connection pool shared with the rest of an application. It must not follow redirects; if it
+//!   does, the answer from elsewhere is refused ([`Error::Redirect`]).
+//!
+//! ## Time
+//!
+//! Deadlines and delays (retries, the total retry time, waits, the metadata service's token) run
+//! on tokio's clock ([`tokio::time::Instant`]), so tests with paused time (`start_paused`,
+//! `tokio::time::advance`) control them. Credentials' expiry is wall-clock time, as the providers
+//! state it; [`CachedProvider::with_clock`](credentials::CachedProvider::with_clock) takes another
+//! clock. The rate limiter keeps its own monotonic clock.
+//!
 //! ## Example: purge, then wait
 //!
 //! ```no_run
@@ -109,6 +137,11 @@ mod retry;
 mod submit;
 mod transport;
 mod wait;
+
+/// The core this client is built on: its types (task IDs, operations, responses, error codes)
+/// appear in this crate's signatures, so a caller needs no separate dependency on a matching
+/// version.
+pub use cdn_task_core;
 
 pub use batch::{BatchFailure, DescribeReport};
 pub use client::Client;

@@ -91,6 +91,7 @@ impl SubmitOptions {
 #[non_exhaustive]
 pub enum CallOutcome {
     /// The service created the tasks.
+    #[non_exhaustive]
     Created {
         /// The service's ID for the call.
         request_id: String,
@@ -103,6 +104,7 @@ pub enum CallOutcome {
     /// The answer was lost after the service may have acted on the call, so it was not sent
     /// again; the tasks made from `searched.0` to `searched.1` on the call's paths were looked
     /// up instead (`DescribeRefreshTasks`).
+    #[non_exhaustive]
     Reconciled {
         /// How the answer was lost.
         error: Error,

@@ -29,6 +29,7 @@ pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: reqwest::Url,
     host: String,
+    user_agent: HeaderValue,
     credentials: Arc<CachedProvider>,
     signature_version: SignatureVersion,
     format: Format,
@@ -44,19 +45,28 @@ impl Transport {
         credentials: Arc<CachedProvider>,
     ) -> Result<Transport, Error> {
         let (base_url, host) = parse_endpoint(&settings.endpoint)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
-            .user_agent(settings.user_agent.clone())
-            // The API never redirects; following one would send the signed request, and under
-            // STS its security token, to wherever the answer points ([`Error::Redirect`]).
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|error| Error::from_reqwest(error, settings.timeout))?;
+        let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
+            Error::InvalidInput(InvalidInput::Setting {
+                setting: "user_agent",
+                reason: "must be visible ASCII",
+            })
+        })?;
+        let http = match &settings.http_client {
+            Some(http) => http.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(settings.connect_timeout)
+                .timeout(settings.timeout)
+                // The API never redirects; following one would send the signed request, and under
+                // STS its security token, to wherever the answer points ([`Error::Redirect`]).
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|error| Error::from_reqwest(error, settings.timeout))?,
+        };
         Ok(Transport {
             http,
             base_url,
             host,
+            user_agent,
             credentials,
             signature_version: settings.signature_version,
             format: settings.format,
@@ -143,12 +153,23 @@ impl Transport {
         })?;
         let response = self
             .http
-            .request(method, url)
+            .request(method, url.clone())
             .headers(header_map(&signed.headers)?)
+            // Per request, so that they hold for a client given by the caller too.
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+            .timeout(self.timeout)
             .body(signed.body)
             .send()
             .await
             .map_err(reqwest_error)?;
+        if response.url() != &url {
+            // A caller's client followed a redirect: the answer is from elsewhere.
+            return Err(Error::redirect(
+                response.status().as_u16(),
+                Some(without_query(response.url().as_str())),
+                true,
+            ));
+        }
         read_answer(response, MAX_BODY_BYTES, self.timeout).await
     }
 }
@@ -294,6 +315,7 @@ pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R
         return Err(Error::redirect(
             answer.status,
             answer.location.as_deref().map(without_query),
+            false,
         ));
     }
     let format = body_format(answer.content_type.as_deref(), &answer.body, asked);

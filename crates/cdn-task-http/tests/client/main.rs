@@ -10,6 +10,7 @@ mod credentials;
 mod errors;
 mod faults;
 mod happy;
+mod own_http;
 mod providers;
 mod proxy;
 mod purging;
