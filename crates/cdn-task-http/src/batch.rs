@@ -23,8 +23,9 @@ pub struct DescribeReport {
 }
 
 impl DescribeReport {
-    /// Whether every batch succeeded.
-    pub fn is_complete(&self) -> bool {
+    /// Whether every batch succeeded: every ID is in `tasks` or `not_found`. (Not whether the
+    /// tasks are complete: see [`Task::status`].)
+    pub fn no_failed_batches(&self) -> bool {
         self.failed_batches.is_empty()
     }
 

@@ -3,6 +3,7 @@
 use crate::config::ClientBuilder;
 use crate::credentials::{CachedProvider, ProvidedCredentials};
 use crate::error::{Error, InvalidInput};
+use crate::submit::Force;
 use crate::transport::Transport;
 use cdn_task_core::{
     CreateTasksResponse, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
@@ -89,14 +90,16 @@ impl Client {
     }
 
     /// `RefreshObjectCaches`: purges `paths` (URLs, directories or one regex, by `kind`; up to the
-    /// per-call limit of the kind) in one call and returns the IDs of the tasks created. For any
+    /// per-call limit of the kind) in one call and returns the IDs of the tasks created.
+    /// [`Force::Always`] purges unchanged content too (`Force=true`). For any
     /// number of paths, plan them ([`PurgePlan`](cdn_task_core::PurgePlan)) and
     /// [`submit`](Self::submit) the plan.
     ///
     /// ```no_run
     /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
-    /// use cdn_task_core::RefreshType;
-    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, false).await?;
+    /// use cdn_task_http::cdn_task_core::RefreshType;
+    /// use cdn_task_http::Force;
+    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, Force::IfChanged).await?;
     /// println!("tasks {:?} (request {})", created.task_ids, created.request_id);
     /// # Ok(())
     /// # }
@@ -105,10 +108,15 @@ impl Client {
         &self,
         paths: impl IntoIterator<Item = impl Into<String>>,
         kind: RefreshType,
-        force: bool,
+        force: Force,
     ) -> Result<CreateTasksResponse, Error> {
         let paths = object_paths(paths, kind.max_paths_per_call())?;
-        self.call(&RefreshObjectCaches { paths, kind, force }).await
+        self.call(&RefreshObjectCaches {
+            paths,
+            kind,
+            force: force == Force::Always,
+        })
+        .await
     }
 
     /// `PushObjectCache`: prefetches `urls` (up to 100, the per-call limit) to `area` (`None`: the

@@ -229,7 +229,10 @@ impl ClientBuilder {
     /// keeps to the service's documented limit for it ([`Operation::RATE_LIMIT`]: 30 calls a
     /// second for `DescribeRefreshTaskById`, 50 for `RefreshObjectCaches` and `PushObjectCache`,
     /// 20 for `DescribeRefreshQuota`, 5 for `DescribeRefreshTasks`). `Some(limit)` puts every
-    /// call of every action under that one limit instead; `None` turns limiting off. Calls are
+    /// call of every action under that one limit instead; `None` turns limiting off (unlimited:
+    /// the service's own limits then answer with throttling errors, which are retried). A limit
+    /// whose period is zero is refused by [`build`](Self::build) rather than read as unlimited.
+    /// Calls are
     /// spread evenly (no bursts), so any one-second window sees at most the limit. Clones of the
     /// client share the limiters; separately built clients count separately.
     ///
@@ -315,6 +318,12 @@ impl ClientBuilder {
         }
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(setting("timeout", "timeouts must be greater than zero"));
+        }
+        if matches!(self.rate_limit, RateLimitSetting::Shared(limit) if limit.interval().is_zero()) {
+            return Err(setting(
+                "rate_limit",
+                "a limit with a zero period limits nothing: give None for no limit",
+            ));
         }
         let credentials = match &self.credentials {
             Some(cache) => Arc::clone(cache),

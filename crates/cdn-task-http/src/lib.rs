@@ -62,15 +62,16 @@
 //! ## Example: purge, then wait
 //!
 //! ```no_run
-//! use cdn_task_core::RefreshType;
-//! use cdn_task_http::{Client, WaitOptions};
+//! // The core's types are re-exported: no separate dependency to keep in step.
+//! use cdn_task_http::cdn_task_core::RefreshType;
+//! use cdn_task_http::{Client, Force, WaitOptions};
 //! use std::time::Duration;
 //!
 //! # async fn run() -> Result<(), cdn_task_http::Error> {
 //! // Credentials from the official default chain (environment, OIDC, ~/.aliyun/config.json, …).
 //! let client = Client::builder().build()?;
 //! let created = client
-//!     .refresh(["https://example.com/index.html"], RefreshType::File, false)
+//!     .refresh(["https://example.com/index.html"], RefreshType::File, Force::IfChanged)
 //!     .await?;
 //! let report = client
 //!     .wait(created.task_ids, WaitOptions::with_deadline(Duration::from_secs(300)), |progress| {
@@ -93,9 +94,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
-//! use cdn_task_core::signing::SignatureVersion;
-//! use cdn_task_core::{Format, RateLimit, RefreshType, TaskId};
-//! use cdn_task_http::{Client, Credentials, RetryPolicy};
+//! use cdn_task_http::cdn_task_core::signing::SignatureVersion;
+//! use cdn_task_http::cdn_task_core::{Format, RateLimit, RefreshType, TaskId};
+//! use cdn_task_http::{Client, Credentials, Force, RetryPolicy};
 //! use std::time::Duration;
 //!
 //! let client = Client::builder()
@@ -113,7 +114,7 @@
 //! assert!(!format!("{client:?}").contains("testsecret"));
 //!
 //! let paths: Vec<String> = (1..=12).map(|n| format!("https://example.com/{n}.js")).collect();
-//! let created = client.refresh(paths, RefreshType::File, false).await?;
+//! let created = client.refresh(paths, RefreshType::File, Force::IfChanged).await?;
 //! let unknown: TaskId = "42".parse()?;
 //! // 13 IDs: two calls (ten, then three), results in the order given.
 //! let report = client.describe_all(created.task_ids.iter().copied().chain([unknown])).await;

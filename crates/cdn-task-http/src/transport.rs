@@ -108,7 +108,7 @@ impl Transport {
         let provided = self.credentials().await?;
         let credentials = provided.credentials();
         self.limiters
-            .until_ready(O::ACTION, O::RATE_LIMIT, credentials.access_key_id())
+            .until_ready(O::ACTION, Some(O::RATE_LIMIT), credentials.access_key_id())
             .await;
         let timestamp = DateTime::<Utc>::from(SystemTime::now());
         let nonce = format!("{:032x}", rand::random::<u128>());

@@ -287,10 +287,10 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
-    /// use cdn_task_core::RefreshType;
-    /// use cdn_task_http::WaitOptions;
+    /// use cdn_task_http::cdn_task_core::RefreshType;
+    /// use cdn_task_http::{Force, WaitOptions};
     /// use std::time::Duration;
-    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, false).await?;
+    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, Force::IfChanged).await?;
     /// let report = client
     ///     .wait(created.task_ids, WaitOptions::with_deadline(Duration::from_secs(300)), |progress| {
     ///         eprintln!("{}/{} done", progress.counts.total - progress.counts.pending, progress.counts.total);

@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::exit::Outcome;
 use crate::output::OutputFormat;
 use cdn_task_core::RefreshType;
-use cdn_task_http::{Credentials, WaitOptions};
+use cdn_task_http::{Credentials, Force, WaitOptions};
 use cdn_task_mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockConfig, MockServer};
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ async fn against(mock: &MockServer, global: &GlobalArgs) -> Result<Outcome, CliE
                 "https://example.com/static/app.js",
             ],
             RefreshType::File,
-            false,
+            Force::IfChanged,
         )
         .await?;
     eprintln!("demo: refresh created {}", join(&refreshed.task_ids));

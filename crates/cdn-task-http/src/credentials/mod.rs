@@ -200,7 +200,8 @@ impl CredentialsError {
 pub type ProvideFuture<'a> =
     Pin<Box<dyn Future<Output = Result<ProvidedCredentials, CredentialsError>> + Send + 'a>>;
 
-/// A source of credentials. Implement it for a source of your own and give it to
+/// A source of credentials, meant to be implemented by users (it is not sealed, and is kept
+/// small so that it can stay stable). Implement it for a source of your own and give it to
 /// [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider); the
 /// client caches what it returns and asks again before the expiry.
 ///

@@ -2,7 +2,7 @@
 
 use crate::common::{COMBINATIONS, builder, start};
 use cdn_task_core::{ErrorCode, RefreshType, TaskIdList};
-use cdn_task_http::{Credentials, Error, InvalidInput};
+use cdn_task_http::{Credentials, Error, Force, InvalidInput};
 use cdn_task_mock::MockConfig;
 
 fn ids() -> TaskIdList {
@@ -60,7 +60,7 @@ async fn invalid_input_is_refused_before_sending() {
     let server = start(MockConfig::default()).await;
     let client = builder(&server).build().unwrap();
     let error = client
-        .refresh(["ftp://example.com/a"], RefreshType::File, false)
+        .refresh(["ftp://example.com/a"], RefreshType::File, Force::IfChanged)
         .await
         .unwrap_err();
     assert!(
@@ -86,6 +86,12 @@ fn bad_settings_are_refused_by_build() {
         build(client().endpoint("https://cdn.aliyuncs.com/some/path")).unwrap_err(),
         build(client().max_concurrency(0)).unwrap_err(),
         build(client().retry_policy(cdn_task_http::RetryPolicy::default().with_max_attempts(0))).unwrap_err(),
+        // A zero period is no limit: refused rather than silently unlimited (`None` says that).
+        build(client().rate_limit(Some(cdn_task_core::RateLimit {
+            period: std::time::Duration::ZERO,
+            ..cdn_task_core::RateLimit::per_second(5)
+        })))
+        .unwrap_err(),
     ] {
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
     }

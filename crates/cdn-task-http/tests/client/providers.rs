@@ -7,7 +7,7 @@ use cdn_task_http::credentials::{
     CachedProvider, CredentialsError, CredentialsUri, DefaultChain, EcsMetadataCredentials, Environment,
     ProvideCredentials,
 };
-use cdn_task_http::{Client, Credentials, Error, WaitOptions};
+use cdn_task_http::{Client, Credentials, Error, Force, WaitOptions};
 use cdn_task_mock::{
     CredentialsConfig, DEFAULT_ACCOUNT_ID, MetadataTokens, MockClock, MockConfig, MockServer, OidcProvider,
     unsigned_jwt,
@@ -153,7 +153,7 @@ async fn ram_role_arn_and_chainable_profiles_with_sts_endpoint_assume_roles_at_t
         .build()
         .unwrap();
     let created = owner
-        .refresh(["https://example.com/a.js"], RefreshType::File, false)
+        .refresh(["https://example.com/a.js"], RefreshType::File, Force::IfChanged)
         .await
         .unwrap();
     for (profile, expected_calls) in [("deploy", 1), ("chained", 2)] {
@@ -291,7 +291,11 @@ async fn a_wait_with_60_second_credentials_refreshes_ahead_and_never_signs_with_
         .build()
         .unwrap();
     let created = client
-        .refresh(["https://example.com/app.js"], RefreshType::File, false)
+        .refresh(
+            ["https://example.com/app.js"],
+            RefreshType::File,
+            Force::IfChanged,
+        )
         .await
         .unwrap();
     let clock = server.clock().clone();

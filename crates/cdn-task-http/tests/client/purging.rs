@@ -8,7 +8,7 @@ use cdn_task_core::{
     DescribeRefreshTasks, Format, MAX_DOMAINS_PER_CALL, PageSize, PathSource, PurgeKind, PurgePlan,
     RefreshType, TaskStatusFilter, TaskTypeFilter, read_path_list,
 };
-use cdn_task_http::{CallOutcome, Client, Error, PathStatus, QuotaPolicy, SubmitOptions};
+use cdn_task_http::{CallOutcome, Client, Error, Force, PathStatus, QuotaPolicy, SubmitOptions};
 use cdn_task_mock::{DailyQuotas, MockConfig, MockServer};
 use futures_util::{StreamExt, TryStreamExt};
 use std::collections::HashSet;
@@ -300,7 +300,11 @@ async fn one_url_with_cut_answers_is_purged_once_and_its_id_adopted() {
     assert_eq!(listed[0].task_id, report.task_ids()[0]);
     // The single-call method does not resend either: it reports the lost answer.
     let error = client
-        .refresh(["https://a.example.com/b.js"], RefreshType::File, false)
+        .refresh(
+            ["https://a.example.com/b.js"],
+            RefreshType::File,
+            Force::IfChanged,
+        )
         .await
         .unwrap_err();
     assert!(error.may_have_been_processed(), "{error:?}");
@@ -369,7 +373,7 @@ async fn a_refused_connection_is_retried_and_reported_as_not_processed() {
         listener.local_addr().unwrap()
     };
     let error = open_client(format!("http://{closed}"))
-        .refresh(["https://a.example.com/x"], RefreshType::File, false)
+        .refresh(["https://a.example.com/x"], RefreshType::File, Force::IfChanged)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");

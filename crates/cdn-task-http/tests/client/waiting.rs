@@ -5,7 +5,7 @@
 
 use crate::common::{builder, calls_of, fast_retries, id, start_manual};
 use cdn_task_core::{ErrorCode, FailureReason, RefreshType, TaskId, TaskStatus};
-use cdn_task_http::{Client, Credentials, Error, WaitOptions, WaitReport};
+use cdn_task_http::{Client, Credentials, Error, Force, WaitOptions, WaitReport};
 use cdn_task_mock::{Fault, FaultConfig, MockConfig, MockServer};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ async fn refresh_three(client: &Client) -> Vec<TaskId> {
         "http://example.com/3",
     ];
     client
-        .refresh(paths, RefreshType::File, false)
+        .refresh(paths, RefreshType::File, Force::IfChanged)
         .await
         .unwrap()
         .task_ids
