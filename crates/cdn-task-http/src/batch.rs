@@ -54,15 +54,23 @@ impl Client {
     /// under the rate limit, at most [`max_concurrency`](crate::ClientBuilder::max_concurrency) at
     /// once. Never fails as a whole: a failed batch is reported with its IDs.
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) {
-    /// use cdn_task_core::TaskId;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::cdn_task_core::TaskId;
+    /// use cdn_task_http::DisplayChain;
+    /// // 25 IDs: three calls (10, 10, 5), results in the order given.
     /// let ids: Vec<TaskId> = (1..=25u64).filter_map(|n| TaskId::try_from(n).ok()).collect();
     /// let report = client.describe_all(ids).await;
     /// println!("{} found, {} not found", report.tasks.len(), report.not_found.len());
     /// for failure in &report.failed_batches {
-    ///     eprintln!("{}: {}", failure.ids, failure.error);
+    ///     eprintln!("{}: {}", failure.ids, DisplayChain(&failure.error));
     /// }
+    /// assert!(report.no_failed_batches() && report.not_found.len() == 25);
+    /// # Ok(())
     /// # }
     /// ```
     pub async fn describe_all(&self, ids: impl IntoIterator<Item = TaskId>) -> DescribeReport {

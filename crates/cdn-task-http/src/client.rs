@@ -37,8 +37,17 @@ pub struct Client {
 
 impl Client {
     /// A builder with every setting at its default: endpoint `https://cdn.aliyuncs.com`,
-    /// credentials from the official default chain, ACS3 signatures, JSON,
-    /// 30 calls a second per AccessKeyId.
+    /// credentials from the official default chain, ACS3 signatures, JSON, each action at its
+    /// documented rate limit per AccessKeyId (30 calls a second for `DescribeRefreshTaskById`).
+    ///
+    /// ```
+    /// use cdn_task_http::Client;
+    /// use std::time::Duration;
+    /// // Nothing is resolved or sent until the first call.
+    /// let client = Client::builder().timeout(Duration::from_secs(20)).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cdn_task_http::Error>(())
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -68,7 +77,23 @@ impl Client {
         Ok(self.transport.credentials().await?)
     }
 
-    /// Calls any operation of the API: signed, rate-limited and retried.
+    /// Calls any operation of the API: signed, rate-limited and retried (a call that creates tasks
+    /// only when the service provably did not process it; see [`RetryPolicy`](crate::RetryPolicy)).
+    /// The typed methods below are shorthands for it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::cdn_task_core::{DescribeRefreshTaskById, TaskIdList};
+    /// let ids: TaskIdList = "100000001,100000002".parse()?;
+    /// let response = client.call(&DescribeRefreshTaskById::new(ids.clone())).await?;
+    /// assert_eq!(response.missing_ids(&ids).len(), 2); // the mock knows neither
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn call<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
         self.transport.call(operation).await
     }
@@ -77,10 +102,18 @@ impl Client {
     /// return are in [`DescribeRefreshTaskByIdResponse::missing_ids`]. For any number of IDs, use
     /// [`describe_all`](Self::describe_all).
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let ids: cdn_task_core::TaskIdList = "12345678,23456789".parse()?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::Force;
+    /// use cdn_task_http::cdn_task_core::{RefreshType, TaskIdList};
+    /// let created = client.refresh(["https://example.com/a.js"], RefreshType::File, Force::IfChanged).await?;
+    /// let ids = TaskIdList::new(created.task_ids.iter().copied().chain(["12345678".parse()?]))?;
     /// let response = client.describe(&ids).await?;
+    /// assert_eq!(response.tasks.len(), 1);
     /// println!("not found: {:?}", response.missing_ids(&ids));
     /// # Ok(())
     /// # }
@@ -95,12 +128,18 @@ impl Client {
     /// number of paths, plan them ([`PurgePlan`](cdn_task_core::PurgePlan)) and
     /// [`submit`](Self::submit) the plan.
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
     /// use cdn_task_http::cdn_task_core::RefreshType;
     /// use cdn_task_http::Force;
     /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, Force::IfChanged).await?;
     /// println!("tasks {:?} (request {})", created.task_ids, created.request_id);
+    /// // A whole directory, unchanged content too.
+    /// client.refresh(["https://example.com/static/"], RefreshType::Directory, Force::Always).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -122,6 +161,20 @@ impl Client {
     /// `PushObjectCache`: prefetches `urls` (up to 100, the per-call limit) to `area` (`None`: the
     /// domain's default) and returns the IDs of the tasks created. For any number, plan them
     /// ([`PurgePlan`](cdn_task_core::PurgePlan)) and [`submit`](Self::submit) the plan.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::cdn_task_core::PreloadArea;
+    /// let created = client.preload(["https://example.com/video/intro.mp4"], None).await?;
+    /// assert_eq!(created.task_ids.len(), 1);
+    /// client.preload(["https://example.com/app.js"], Some(PreloadArea::Overseas)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn preload(
         &self,
         urls: impl IntoIterator<Item = impl Into<String>>,
@@ -137,6 +190,18 @@ impl Client {
     }
 
     /// `DescribeRefreshQuota`: the day's refresh and prefetch quotas.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// let quota = client.quota().await?;
+    /// println!("{quota:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn quota(&self) -> Result<RefreshQuota, Error> {
         self.call(&DescribeRefreshQuota).await
     }

@@ -305,6 +305,22 @@ impl ClientBuilder {
     /// [`Client::credentials`] resolves them on demand.
     ///
     /// Fails with [`Error::InvalidInput`] for a bad endpoint or an out-of-range setting.
+    ///
+    /// ```
+    /// use cdn_task_http::{Client, Credentials, DisplayChain, Error, RetryPolicy};
+    /// use std::time::Duration;
+    ///
+    /// let client = Client::builder()
+    ///     .credentials(Credentials::new("LTAI-example", "example-secret"))
+    ///     .retry_policy(RetryPolicy::default().with_max_total_time(Duration::from_secs(60)))
+    ///     .build()?;
+    /// # let _ = client;
+    ///
+    /// let refused = Client::builder().endpoint("https://cdn.aliyuncs.com/v1").build().unwrap_err();
+    /// assert!(matches!(refused, Error::InvalidInput(_)));
+    /// println!("{}", DisplayChain(&refused)); // invalid input: endpoint `…`: the endpoint takes no path…
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let setting = |setting, reason| Error::InvalidInput(InvalidInput::Setting { setting, reason });
         if self.retry.max_attempts == 0 {

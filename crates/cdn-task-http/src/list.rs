@@ -10,9 +10,13 @@ impl Client {
     /// stream is polled for it (under the action's rate limit, 5 calls a second by default), until
     /// a page is not full or the total is reached. A failed page ends the stream with its error.
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
-    /// use cdn_task_core::DescribeRefreshTasks;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::cdn_task_core::DescribeRefreshTasks;
     /// use futures_util::TryStreamExt;
     /// let pages: Vec<_> = client.list_pages(DescribeRefreshTasks::default()).try_collect().await?;
     /// println!("{} tasks in the last three days", pages.first().map_or(0, |page| page.total_count));
@@ -44,15 +48,20 @@ impl Client {
     /// The tasks matching `filter`, newest first as the service lists them, page after page
     /// ([`list_pages`](Self::list_pages)); stop polling to stop fetching.
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use cdn_task_core::{DescribeRefreshTasks, TaskStatusFilter, TaskTypeFilter};
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
+    /// use cdn_task_http::cdn_task_core::{DescribeRefreshTasks, TaskStatusFilter, TaskTypeFilter};
     /// use futures_util::{StreamExt, TryStreamExt};
     /// let failed = DescribeRefreshTasks::builder()
     ///     .object_type(TaskTypeFilter::File)
     ///     .status(TaskStatusFilter::Failed)
     ///     .build()?;
     /// let first_50: Vec<_> = client.list(failed).take(50).try_collect().await?;
+    /// assert!(first_50.is_empty()); // nothing failed on the mock
     /// # Ok(())
     /// # }
     /// ```

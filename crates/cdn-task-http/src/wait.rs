@@ -285,17 +285,33 @@ impl Client {
     /// a [`WaitError`]: that error, and the report of what the wait had learned until then, since
     /// polling again cannot succeed. Invalid options end it so before the first poll.
     ///
-    /// ```no_run
-    /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let config = cdn_task_mock::MockConfig { task_duration: std::time::Duration::from_millis(300), ..Default::default() };
+    /// # let mock = cdn_task_mock::MockServer::start(config).await?;
+    /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
+    /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
     /// use cdn_task_http::cdn_task_core::RefreshType;
     /// use cdn_task_http::{Force, WaitOptions};
     /// use std::time::Duration;
     /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, Force::IfChanged).await?;
-    /// let report = client
-    ///     .wait(created.task_ids, WaitOptions::with_deadline(Duration::from_secs(300)), |progress| {
+    /// let options = WaitOptions::with_deadline(Duration::from_secs(300))
+    /// #   .with_intervals(Duration::from_millis(100), Duration::from_millis(200))
+    ///     .for_created_tasks();
+    /// let report = match client
+    ///     .wait(created.task_ids, options, |progress| {
     ///         eprintln!("{}/{} done", progress.counts.total - progress.counts.pending, progress.counts.total);
     ///     })
-    ///     .await?;
+    ///     .await
+    /// {
+    ///     Ok(report) => report,
+    ///     Err(stopped) => {
+    ///         // Credentials refused, permission denied…: what was known, and why it stopped.
+    ///         eprintln!("{} tasks had completed", stopped.report().completed.len());
+    ///         return Err(stopped.into());
+    ///     }
+    /// };
     /// assert!(report.all_completed(), "{report:?}");
     /// # Ok(())
     /// # }

@@ -11,6 +11,22 @@ use cdn_task_core::signing::Credentials;
 ///
 /// Credentials exported by a CI step (such as `aliyun/configure-aliyun-credentials-action`) are
 /// found here; they are not refreshed, so they last as long as that step made them last.
+///
+/// ```
+/// use cdn_task_http::credentials::{Environment, EnvironmentCredentials, ProvideCredentials};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), cdn_task_http::CredentialsError> {
+/// // `Environment::from_process()` in real use; an explicit one here.
+/// let env = Environment::empty()
+///     .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.example")
+///     .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret")
+///     .with_var("ALIBABA_CLOUD_SECURITY_TOKEN", "example-token");
+/// let provided = EnvironmentCredentials::new(env).provide().await?;
+/// assert_eq!(provided.provider(), "environment");
+/// assert_eq!(provided.credentials().security_token(), Some("example-token"));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct EnvironmentCredentials {
     env: Environment,

@@ -18,6 +18,18 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// ours; neither stream is quoted in errors (they may hold secrets). Unlike the official
 /// libraries, nothing is written back into config.json: the cache keeps the result until
 /// `expiration`.
+///
+/// ```no_run
+/// use cdn_task_http::Client;
+/// use cdn_task_http::credentials::ExternalProcess;
+/// # fn run() -> Result<(), cdn_task_http::Error> {
+/// let client = Client::builder()
+///     .credentials_provider(ExternalProcess::new("vault-aliyun-creds --role 'cdn purge'"))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 pub struct ExternalProcess {
     command: String,
 }

@@ -20,6 +20,18 @@ const DEFAULT_SECTION: &str = "default";
 /// Types `access_key`, `ecs_ram_role`, `ram_role_arn` and `oidc_role_arn`. A file named by
 /// `ALIBABA_CLOUD_CREDENTIALS_FILE` that does not exist is an error (it was asked for); a default
 /// path that does not exist is simply not there.
+///
+/// ```no_run
+/// use cdn_task_http::Client;
+/// use cdn_task_http::credentials::{Environment, IniFileCredentials};
+/// # fn run() -> Result<(), cdn_task_http::Error> {
+/// // The `[deploy]` section of ~/.alibabacloud/credentials.
+/// let profile = IniFileCredentials::new(Environment::from_process()).with_profile("deploy");
+/// let client = Client::builder().credentials_provider(profile).build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct IniFileCredentials {
     env: Environment,

@@ -42,6 +42,20 @@ const PROVIDER: &str = "ecs_ram_role";
 ///   request too, about 2 s), so a chain moves on quickly.
 /// - The address is `http://100.100.100.200` unless `CDN_TASK_IMDS_ENDPOINT` names another
 ///   (emulators and tests; no official library has such an override).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+/// use cdn_task_http::credentials::{EcsMetadataCredentials, Environment, ProvideCredentials};
+/// // On ECS: `EcsMetadataCredentials::from_env(&Environment::from_process())`. Here the mock
+/// // plays the metadata service.
+/// let env = Environment::empty().with_var("CDN_TASK_IMDS_ENDPOINT", mock.base_url());
+/// let provided = EcsMetadataCredentials::from_env(&env).provide().await?;
+/// assert_eq!(provided.provider(), "ecs_ram_role");
+/// # Ok(())
+/// # }
+/// ```
 pub struct EcsMetadataCredentials {
     endpoint: String,
     role_name: Option<String>,

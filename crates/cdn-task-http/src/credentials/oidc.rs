@@ -17,6 +17,20 @@ const MAX_TOKEN_BYTES: u64 = 64 * 1024;
 ///
 /// The call is anonymous and sends the token in a POST form body, never in a URL. The token file
 /// is read again at every refresh, because the cluster rotates it.
+///
+/// ```no_run
+/// use cdn_task_http::Client;
+/// use cdn_task_http::credentials::{Environment, OidcCredentials};
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // On ACK with RRSA, or in CI with OIDC federation: `ALIBABA_CLOUD_ROLE_ARN`,
+/// // `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE` are set. (The default
+/// // chain finds them too; this is the provider alone.)
+/// let oidc = OidcCredentials::from_env(&Environment::from_process()).ok_or("not configured")?;
+/// let client = Client::builder().credentials_provider(oidc).build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct OidcCredentials {
     provider_arn: String,

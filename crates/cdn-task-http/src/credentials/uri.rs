@@ -12,6 +12,25 @@ const PROVIDER: &str = "credentials_uri";
 /// (CREDENTIALS.md section 6).
 ///
 /// The URI's query is left out of every message and `Debug` output: it may carry a token.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mock = cdn_task_mock::MockServer::start(Default::default()).await?;
+/// use cdn_task_http::Client;
+/// use cdn_task_http::credentials::CredentialsUri;
+/// // The mock answers credential documents at /credentials.
+/// let uri = format!("{}/credentials", mock.base_url());
+/// let client = Client::builder()
+///     .endpoint(mock.base_url())
+///     .credentials_provider(CredentialsUri::new(uri))
+///     .build()?;
+/// let provided = client.credentials().await?;
+/// assert_eq!(provided.provider(), "credentials_uri");
+/// assert!(provided.expiration().is_some()); // fetched again before it expires
+/// # Ok(())
+/// # }
+/// ```
 pub struct CredentialsUri {
     uri: String,
     fetcher: Fetcher,
