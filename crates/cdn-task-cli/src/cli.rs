@@ -551,7 +551,7 @@ mod tests {
             max_interval: Duration::from_secs(10),
             ..args
         };
-        let options = args.options().unwrap();
+        let options = args.options().unwrap().policy().unwrap();
         assert_eq!(options.deadline(), Duration::from_secs(60));
         assert_eq!(
             (options.min_interval(), options.max_interval()),

@@ -4,7 +4,7 @@
 use crate::client::Client;
 use crate::error::{Error, InvalidInput};
 use crate::retry::retrying_until;
-use cdn_task_core::{Task, TaskId, TaskProgress, WaitCounts, WaitPolicy, WaitStep, Waiter};
+use cdn_task_core::{Task, TaskId, TaskProgress, WaitCounts, WaitPolicy, WaitPolicyError, WaitStep, Waiter};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -19,8 +19,10 @@ use tokio::time::Instant;
 ///     .with_intervals(Duration::from_secs(1), Duration::from_secs(30))
 ///     .with_backoff_factor(1.5)
 ///     .for_created_tasks();
-/// assert_eq!(options.deadline(), Duration::from_secs(600));
-/// assert_eq!(options.not_found_grace(), cdn_task_http::CREATED_TASK_GRACE);
+/// let policy = options.policy()?; // checked, and read back
+/// assert_eq!(policy.deadline(), Duration::from_secs(600));
+/// assert_eq!(policy.not_found_grace(), cdn_task_http::CREATED_TASK_GRACE);
+/// # Ok::<(), cdn_task_http::cdn_task_core::WaitPolicyError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -94,36 +96,12 @@ impl WaitOptions {
         self.with_not_found_grace(CREATED_TASK_GRACE)
     }
 
-    /// The time budget from the start of the wait; one last poll happens at the deadline.
-    pub fn deadline(&self) -> Duration {
-        self.deadline
-    }
-
-    /// The shortest delay between polls.
-    pub fn min_interval(&self) -> Duration {
-        self.min_interval
-    }
-
-    /// The longest delay between polls.
-    pub fn max_interval(&self) -> Duration {
-        self.max_interval
-    }
-
-    /// How fast the delay ceiling grows after each poll.
-    pub fn backoff_factor(&self) -> f64 {
-        self.backoff_factor
-    }
-
-    /// How long into the wait a task the service does not return still counts as pending.
-    pub fn not_found_grace(&self) -> Duration {
-        self.not_found_grace
-    }
-
-    fn policy(&self) -> Result<WaitPolicy, Error> {
+    /// The core's polling policy these options make, or why they make none: to check options
+    /// before waiting, and to read them back (`options.policy()?.deadline()`).
+    pub fn policy(&self) -> Result<WaitPolicy, WaitPolicyError> {
         WaitPolicy::new(self.deadline, self.min_interval, self.max_interval)
             .and_then(|policy| policy.with_backoff_factor(self.backoff_factor))
             .map(|policy| policy.with_not_found_grace(self.not_found_grace))
-            .map_err(|error| Error::InvalidInput(InvalidInput::WaitOptions(error)))
     }
 }
 
@@ -328,6 +306,7 @@ impl Client {
         let policy = match options.policy() {
             Ok(policy) => policy,
             Err(error) => {
+                let error = Error::InvalidInput(InvalidInput::WaitOptions(error));
                 let report = WaitReport {
                     completed: Vec::new(),
                     failed: Vec::new(),
