@@ -644,6 +644,19 @@ mod tests {
         assert!(service.host_id().is_some());
     }
 
+    #[test]
+    fn errors_cross_threads_and_stay_small() {
+        fn sendable<T: Send + Sync + 'static>() {}
+        sendable::<Error>();
+        sendable::<ServiceError>();
+        sendable::<crate::WaitError>();
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
     /// Review of issue 17: each layer says only its own part, so a chain printer shows each once.
     #[test]
     fn each_layer_displays_only_itself() {
