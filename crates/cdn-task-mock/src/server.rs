@@ -231,6 +231,7 @@ impl MockServer {
     }
 
     /// What the handlers share (for `run`, to save the state after the server stopped).
+    #[cfg(feature = "cli")]
     pub(crate) fn shared(&self) -> Arc<Shared> {
         Arc::clone(&self.shared)
     }

@@ -4,8 +4,8 @@
 //! the field.
 
 use crate::action::Action;
-use crate::args::parse_duration;
 use crate::fault::{Fault, FaultRule};
+use crate::flags::parse_duration;
 use crate::log::ReceivedCall;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{ErrorCode, Task};
