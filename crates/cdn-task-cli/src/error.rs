@@ -51,6 +51,20 @@ pub enum CliError {
     Output(std::io::Error),
 }
 
+/// `error`'s message followed by those of its causes (`source()`), `: `-separated, leaving out a
+/// cause whose message the text already holds (an error that still repeats its cause).
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    for cause in std::iter::successors(error.source(), |cause| cause.source()) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
 /// `message` on one line: line breaks and other control characters become spaces. (The
 /// service's `SignatureDoesNotMatch` message carries the server's string to sign over two lines.)
 pub fn one_line(message: &impl std::fmt::Display) -> String {

@@ -44,7 +44,10 @@ async fn main() -> ExitCode {
     match commands::run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => {
-            eprintln!("cdn-task: error: {}", error::one_line(&error));
+            eprintln!(
+                "cdn-task: error: {}",
+                error::one_line(&error::with_causes(&error))
+            );
             error.outcome().into()
         }
     }

@@ -20,11 +20,23 @@ pub(crate) fn parse_oidc_provider(text: &str) -> Result<crate::sts::OidcProvider
 
 /// One `--access-key ID:SECRET` value. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccessKey {
     /// The AccessKeyId.
     pub id: String,
     /// The secret.
     pub secret: String,
+}
+
+impl AccessKey {
+    /// The AccessKey `id` with `secret` (parse `ID:SECRET` with [`str::parse`] to have both
+    /// checked non-empty).
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> AccessKey {
+        AccessKey {
+            id: id.into(),
+            secret: secret.into(),
+        }
+    }
 }
 
 impl fmt::Debug for AccessKey {
@@ -49,6 +61,11 @@ pub enum FlagError {
     /// `--fail-rate` is not a number from 0 to 1.
     #[error("fail rate `{0}` is not a number from 0 to 1")]
     FailRate(String),
+    /// `--rate-limit` is neither a positive whole number nor `none`.
+    #[error(
+        "rate limit `{0}` is not a positive whole number of calls per second, nor `none` (no throttling)"
+    )]
+    RateLimit(String),
     /// `--oidc-provider` is not `ARN,ISSUER,AUDIENCE`.
     #[error("OIDC provider `{0}` is not ARN,ISSUER,AUDIENCE")]
     OidcProvider(String),
@@ -104,6 +121,18 @@ pub(crate) fn parse_fail_rate(text: &str) -> Result<f64, FlagError> {
     match text.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(FlagError::FailRate(text.to_owned())),
+    }
+}
+
+/// Parses `--rate-limit`: calls per second (1 or more), or `none` for no throttling.
+#[cfg(feature = "cli")]
+pub(crate) fn parse_rate_limit(text: &str) -> Result<Option<std::num::NonZeroU32>, FlagError> {
+    if text == "none" {
+        return Ok(None);
+    }
+    match text.parse::<std::num::NonZeroU32>() {
+        Ok(limit) => Ok(Some(limit)),
+        Err(_) => Err(FlagError::RateLimit(text.to_owned())),
     }
 }
 

@@ -12,7 +12,7 @@
 //!   refuses skewed timestamps (over 15 minutes) and replayed nonces (within 15 minutes);
 //! - answers in the format asked (`Format=JSON`/`XML`; XML by default for RPC, JSON for ACS3),
 //!   errors included, with the documented codes, statuses and content types;
-//! - shows each AccessKey only its own tasks (and seeded ones), only within the three-day window;
+//! - shows each AccessKey only its own tasks (and those added for every key), only within the three-day window;
 //! - throttles per AccessKey and action at the documented limits (`Throttling.User`, with
 //!   `x-acs-retry-after` in milliseconds), keeps daily refresh and prefetch quotas and the
 //!   prefetch queue ([`DailyQuotas`]: `QuotaExceeded.Refresh`, `PreloadQueueFull`), and refuses
@@ -92,13 +92,13 @@ mod reply;
 #[cfg(feature = "cli")]
 mod run;
 mod saved;
-mod seed;
 mod serve;
 mod server;
 mod service;
 mod state;
 mod store;
 mod sts;
+mod tasks_file;
 mod throttle;
 mod truncated;
 mod wire;
@@ -121,9 +121,9 @@ pub use metadata::MetadataCall;
 #[cfg(feature = "cli")]
 pub use run::{RunError, run};
 pub use saved::{MockState, StateError};
-pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;
 pub use sts::{
     CREDENTIALS_URI_PATH, DEFAULT_ACCOUNT_ID, DEFAULT_DOCUMENT_LIFETIME, DEFAULT_METADATA_ROLE,
     MetadataTokens,
 };
+pub use tasks_file::{TasksFileError, load_tasks_file, parse_tasks};

@@ -95,8 +95,9 @@ impl MockServer {
         &self.shared.clock
     }
 
-    /// Back to the start state: the configured seed tasks, no quota used, no calls received, no
-    /// nonces, the configured faults and random seed, and the clock as it was at start
+    /// Back to the start state: the configured initial tasks, no quota used, no calls received,
+    /// no nonces, the configured fault rules and random number generator, and the clock as it was
+    /// at start
     /// (`POST /_mock/reset`).
     ///
     /// ```
@@ -108,7 +109,7 @@ impl MockServer {
     /// let server = MockServer::start(MockConfig::default()).await?;
     /// // The next DescribeRefreshTaskById call gets a 503; tasks move 90 s on.
     /// server.set_fault_rules(vec![
-    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").count(1),
+    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").with_count(1),
     /// ]);
     /// let later = server.advance_clock(Duration::from_secs(90))?;
     /// let saved = server.state();
@@ -140,11 +141,6 @@ impl MockServer {
             .map(|task| (owner.map(str::to_owned), task))
             .collect();
         self.shared.add_tasks(owned)
-    }
-
-    /// [`add_tasks`](Self::add_tasks) under its earlier name, kept for existing callers.
-    pub fn seed_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) {
-        self.add_tasks(owner, tasks);
     }
 
     /// Moves the mock's clock forward by `by` and answers the new time; refuses, moving
