@@ -121,42 +121,11 @@ impl MockConfig {
         self
     }
 
-    /// Sets [`task_duration`](Self::task_duration).
-    pub fn with_task_duration(mut self, duration: Duration) -> MockConfig {
-        self.task_duration = duration;
-        self
-    }
-
     /// Sets [`fail_rate`](Self::fail_rate), or refuses a rate that is not a number from 0 to 1
     /// (as [`FaultRule::with_rate`] does).
     pub fn with_fail_rate(mut self, rate: f64) -> Result<MockConfig, InvalidRate> {
         self.fail_rate = InvalidRate::check(rate)?;
         Ok(self)
-    }
-
-    /// Sets [`rate_limit`](Self::rate_limit): `Some(n)` `DescribeRefreshTaskById` calls per
-    /// second per AccessKey, or `None` for no throttling at all.
-    pub fn with_rate_limit(mut self, calls_per_second: Option<NonZeroU32>) -> MockConfig {
-        self.rate_limit = calls_per_second;
-        self
-    }
-
-    /// Sets [`rng_seed`](Self::rng_seed).
-    pub fn with_rng_seed(mut self, seed: u64) -> MockConfig {
-        self.rng_seed = seed;
-        self
-    }
-
-    /// Sets [`clock`](Self::clock) (for example [`MockClock::manual`]).
-    pub fn with_clock(mut self, clock: MockClock) -> MockConfig {
-        self.clock = clock;
-        self
-    }
-
-    /// Sets [`fault_rules`](Self::fault_rules).
-    pub fn with_fault_rules(mut self, rules: Vec<FaultRule>) -> MockConfig {
-        self.fault_rules = rules;
-        self
     }
 
     /// Sets [`fault_rules`](Self::fault_rules) to the blanket rules of `faults` (see
@@ -165,65 +134,58 @@ impl MockConfig {
         self.with_fault_rules(faults.into_rules())
     }
 
-    /// Sets [`max_body_bytes`](Self::max_body_bytes).
-    pub fn with_max_body_bytes(mut self, bytes: usize) -> MockConfig {
-        self.max_body_bytes = bytes;
-        self
-    }
-
-    /// Sets [`initial_tasks`](Self::initial_tasks).
-    pub fn with_initial_tasks(mut self, tasks: Vec<Task>) -> MockConfig {
-        self.initial_tasks = tasks;
-        self
-    }
-
-    /// Sets [`header_read_timeout`](Self::header_read_timeout).
-    pub fn with_header_read_timeout(mut self, timeout: Duration) -> MockConfig {
-        self.header_read_timeout = timeout;
-        self
-    }
-
-    /// Sets [`body_read_timeout`](Self::body_read_timeout).
-    pub fn with_body_read_timeout(mut self, timeout: Duration) -> MockConfig {
-        self.body_read_timeout = timeout;
-        self
-    }
-
-    /// Sets [`max_connections`](Self::max_connections).
-    pub fn with_max_connections(mut self, connections: usize) -> MockConfig {
-        self.max_connections = connections;
-        self
-    }
-
-    /// Sets [`echo_unredacted_string_to_sign`](Self::echo_unredacted_string_to_sign).
-    pub fn with_echo_unredacted_string_to_sign(mut self, echo: bool) -> MockConfig {
-        self.echo_unredacted_string_to_sign = echo;
-        self
-    }
-
-    /// Sets [`daily_quotas`](Self::daily_quotas).
-    pub fn with_daily_quotas(mut self, quotas: DailyQuotas) -> MockConfig {
-        self.daily_quotas = quotas;
-        self
-    }
-
-    /// Sets [`control_plane`](Self::control_plane).
-    pub fn with_control_plane(mut self, control_plane: ControlPlane) -> MockConfig {
-        self.control_plane = control_plane;
-        self
-    }
-
     /// Sets [`state_file`](Self::state_file).
     pub fn with_state_file(mut self, path: impl Into<PathBuf>) -> MockConfig {
         self.state_file = Some(path.into());
         self
     }
+}
 
+/// `with_FIELD(value)` setters that only assign the field.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $field:ident: $type:ty,)+) => {
+        impl MockConfig {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, value: $type) -> MockConfig {
+                    self.$field = value;
+                    self
+                }
+            )+
+        }
+    };
+}
+
+setters! {
+    /// Sets [`task_duration`](Self::task_duration).
+    with_task_duration: task_duration: Duration,
+    /// Sets [`rate_limit`](Self::rate_limit): `Some(n)` `DescribeRefreshTaskById` calls per
+    /// second per AccessKey, or `None` for no throttling at all.
+    with_rate_limit: rate_limit: Option<NonZeroU32>,
+    /// Sets [`rng_seed`](Self::rng_seed).
+    with_rng_seed: rng_seed: u64,
+    /// Sets [`clock`](Self::clock) (for example [`MockClock::manual`]).
+    with_clock: clock: MockClock,
+    /// Sets [`fault_rules`](Self::fault_rules).
+    with_fault_rules: fault_rules: Vec<FaultRule>,
+    /// Sets [`max_body_bytes`](Self::max_body_bytes).
+    with_max_body_bytes: max_body_bytes: usize,
+    /// Sets [`initial_tasks`](Self::initial_tasks).
+    with_initial_tasks: initial_tasks: Vec<Task>,
+    /// Sets [`header_read_timeout`](Self::header_read_timeout).
+    with_header_read_timeout: header_read_timeout: Duration,
+    /// Sets [`body_read_timeout`](Self::body_read_timeout).
+    with_body_read_timeout: body_read_timeout: Duration,
+    /// Sets [`max_connections`](Self::max_connections).
+    with_max_connections: max_connections: usize,
+    /// Sets [`echo_unredacted_string_to_sign`](Self::echo_unredacted_string_to_sign).
+    with_echo_unredacted_string_to_sign: echo_unredacted_string_to_sign: bool,
+    /// Sets [`daily_quotas`](Self::daily_quotas).
+    with_daily_quotas: daily_quotas: DailyQuotas,
+    /// Sets [`control_plane`](Self::control_plane).
+    with_control_plane: control_plane: ControlPlane,
     /// Sets [`credentials`](Self::credentials).
-    pub fn with_credentials(mut self, credentials: CredentialsConfig) -> MockConfig {
-        self.credentials = credentials;
-        self
-    }
+    with_credentials: credentials: CredentialsConfig,
 }
 
 /// The daily quotas of each AccessKey (reset at midnight UTC by the mock's clock) and the size of
