@@ -125,3 +125,37 @@ impl ShutdownSignals {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn messages_describe_their_own_layer_and_the_cause_is_the_source() {
+        let io = || std::io::Error::new(std::io::ErrorKind::AddrInUse, "address in use");
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+        let errors = [
+            RunError::Bind { addr, source: io() },
+            RunError::Output(io()),
+            RunError::Signal(io()),
+            RunError::TasksFile(crate::load_tasks_file("/nonexistent/tasks.json").unwrap_err()),
+            RunError::State(StateError::Read {
+                path: "/nonexistent/state.json".into(),
+                source: io(),
+            }),
+        ];
+        for error in errors {
+            let top: &(dyn Error + 'static) = &error;
+            let chain: Vec<String> = std::iter::successors(Some(top), |error| (*error).source())
+                .map(ToString::to_string)
+                .collect();
+            assert!(chain.len() >= 2, "{chain:?}");
+            for (index, message) in chain.iter().enumerate() {
+                for cause in &chain[index + 1..] {
+                    assert!(!message.contains(cause.as_str()), "{message:?} repeats {cause:?}");
+                }
+            }
+        }
+    }
+}
