@@ -131,8 +131,8 @@ def mock(tmp_path_factory: pytest.TempPathFactory):
     seed = tmp / "seed.json"
     write_seed(seed)
     # The suite describes faster than the service's 30 calls/s per key; throttling has its own test on
-    # a private instance, so this one turns DescribeRefreshTaskById's limit off (`--rate-limit 0`).
-    instance = start_mock(tmp, "--seed", str(seed), "--rate-limit", "0")
+    # a private instance, so this one turns DescribeRefreshTaskById's limit off (`--rate-limit none`).
+    instance = start_mock(tmp, "--tasks", str(seed), "--rate-limit", "none")
     yield instance
     assert instance.stop(timeout=STOP_TIMEOUT_S) == 0, instance.stderr_tail()
 

@@ -31,8 +31,8 @@ export PYTHONDONTWRITEBYTECODE=1
 
 run_python="$venv/bin/python"
 if [[ -z "${CDN_TASK_MOCK_BIN:-}" ]]; then
-    echo "interop: cargo build -p cdn-task-mock"
-    cargo build --quiet -p cdn-task-mock --bin cdn-task-mock
+    echo "interop: cargo build -p cdn-task-mock --features cli"
+    cargo build --quiet -p cdn-task-mock --features cli --bin cdn-task-mock
     # The wheel: maturin reuses the dev build just made (same profile, same target dir), so this costs
     # seconds. It is installed, alone and from the file (no index), into a venv made fresh for this run,
     # and everything below runs against the binary that wheel installed.

@@ -162,7 +162,7 @@ def test_reset_goes_back_to_the_start(tmp_path: Path):
          "Status": "Complete", "Process": "100%", "CreationTime": api_time(datetime.now(timezone.utc)),
          "Description": ""},
     ]))
-    with MockServer(seed_file=seed, task_duration=DURATION) as mock:
+    with MockServer(tasks_file=seed, task_duration=DURATION) as mock:
         client = sdk(mock)
         created = refresh(client, "http://example.com/x")
         mock.advance("1h")

@@ -53,7 +53,7 @@ def jwt(issuer: str, audience: str, expires: int) -> str:
 def sts_mock(fresh_mock, tmp_path):
     seed = tmp_path / "seed.json"
     write_seed(seed)
-    return fresh_mock("--seed", str(seed), "--oidc-provider", f"{OIDC_PROVIDER},{ISSUER},{AUDIENCE}")
+    return fresh_mock("--tasks", str(seed), "--oidc-provider", f"{OIDC_PROVIDER},{ISSUER},{AUDIENCE}")
 
 
 def describe_with(mock, credentials) -> list[str]:

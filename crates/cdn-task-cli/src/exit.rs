@@ -73,7 +73,7 @@ impl CliError {
         match self {
             CliError::Ids(_)
             | CliError::WaitOptions(_)
-            | CliError::Mock(RunError::Seed(_) | RunError::State(StateError::Invalid { .. }))
+            | CliError::Mock(RunError::TasksFile(_) | RunError::State(StateError::Invalid { .. }))
             | CliError::Plan(_)
             | CliError::PathFile { .. }
             | CliError::ListFilter(_) => Outcome::InvalidInput,
@@ -128,8 +128,8 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(CliError::from(endpoint).outcome(), Outcome::InvalidInput);
-        let seed = RunError::Seed(
-            cdn_task_mock::load_seed_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err(),
+        let seed = RunError::TasksFile(
+            cdn_task_mock::load_tasks_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err(),
         );
         assert_eq!(CliError::from(seed).outcome(), Outcome::InvalidInput);
         let state = RunError::State(cdn_task_mock::MockState::from_json("{").unwrap_err());

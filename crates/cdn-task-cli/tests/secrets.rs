@@ -140,14 +140,14 @@ fn args(parts: &[&str]) -> Vec<String> {
 }
 
 async fn mock(faults: FaultConfig, task_duration: Duration) -> MockServer {
-    MockServer::start(MockConfig {
-        keys: vec![(KEY_ID.to_owned(), SECRET.to_owned())],
-        task_duration,
-        faults,
-        // Many runs share the key at once; throttling is not under test here.
-        rate_limit: 0,
-        ..MockConfig::default()
-    })
+    MockServer::start(
+        MockConfig::default()
+            .with_keys([(KEY_ID, SECRET)])
+            .with_task_duration(task_duration)
+            .with_faults(faults)
+            // Many runs share the key at once; throttling is not under test here.
+            .with_rate_limit(None),
+    )
     .await
     .unwrap()
 }

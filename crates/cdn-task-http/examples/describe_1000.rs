@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         })
         .collect();
-    server.seed_tasks(None, tasks);
+    server.add_tasks(None, tasks);
 
     let client = Client::builder()
         .endpoint(server.base_url())

@@ -203,14 +203,14 @@ struct LoadReport {
 
 async fn run_load(keys: usize, seconds: u64) -> (LoadReport, MockServer) {
     let key = |n: usize| (format!("key-{n}"), format!("secret-{n}"));
-    let server = MockServer::start(MockConfig {
-        keys: (0..keys).map(key).collect(),
-        rate_limit: LIMIT,
-        ..MockConfig::default()
-    })
+    let server = MockServer::start(
+        MockConfig::default()
+            .with_keys((0..keys).map(key))
+            .with_rate_limit(std::num::NonZeroU32::new(LIMIT)),
+    )
     .await
     .unwrap();
-    server.seed_tasks(None, vec![task(1)]);
+    server.add_tasks(None, vec![task(1)]);
 
     let start = Instant::now();
     let until = start + Duration::from_secs(seconds);
@@ -492,18 +492,15 @@ struct FaultRun {
 /// `describe_all` of 1,000 seeded IDs, 50 unknown ones and 20 repeats, with 20% faults.
 async fn describe_all_under_faults(max_attempts: u32) -> FaultRun {
     let timeout = Duration::from_millis(400);
-    let server = MockServer::start(MockConfig {
-        rate_limit: 0,
-        faults: FaultConfig {
-            rate: 0.2,
-            kinds: every_fault(timeout),
-        },
-        ..MockConfig::default()
-    })
+    let server = MockServer::start(
+        MockConfig::default()
+            .with_rate_limit(None)
+            .with_faults(FaultConfig::new(0.2, every_fault(timeout))),
+    )
     .await
     .unwrap();
     let seeded: Vec<TaskId> = (0..1_000).map(|n| id(500_000 + n)).collect();
-    server.seed_tasks(
+    server.add_tasks(
         None,
         seeded
             .iter()
@@ -653,10 +650,9 @@ async fn describe_all_of_a_thousand_ids_under_20_percent_faults_accounts_for_eve
 /// delay). The mock now records a call however its handler ends.
 #[tokio::test]
 async fn a_request_abandoned_during_an_injected_delay_is_in_the_mock_s_log() {
-    let server = MockServer::start(MockConfig {
-        faults: FaultConfig::always(Fault::Delay(Duration::from_millis(500))),
-        ..MockConfig::default()
-    })
+    let server = MockServer::start(
+        MockConfig::default().with_faults(FaultConfig::always(Fault::Delay(Duration::from_millis(500)))),
+    )
     .await
     .unwrap();
     let client = Client::builder()
@@ -696,7 +692,7 @@ fn assert_clean(what: &str, text: &str) {
 /// calling it, for both schemes (RPC puts the token in the URL), both formats and every call
 /// shape (describe, describe_all, wait).
 async fn errors_from(config: MockConfig, timeout: Duration) -> Vec<String> {
-    let throttled = config.rate_limit == 1;
+    let throttled = config.rate_limit.map(std::num::NonZeroU32::get) == Some(1);
     let server = MockServer::start(config).await.unwrap();
     let mut shown = Vec::new();
     for (scheme, format) in [
@@ -762,26 +758,21 @@ async fn no_error_of_any_kind_shows_the_secret_or_token_even_at_trace_level() {
     let key = |secret: &str| vec![("testid".to_owned(), secret.to_owned())];
     let mut configs: Vec<MockConfig> = every_fault(timeout)
         .into_iter()
-        .map(|fault| MockConfig {
+        .map(|fault| {
             // The known secret is the key's, so the faults are reached.
-            keys: key(SECRET),
-            rate_limit: 0,
-            faults: FaultConfig::always(fault),
-            ..MockConfig::default()
+            MockConfig::default()
+                .with_keys(key(SECRET))
+                .with_rate_limit(None)
+                .with_faults(FaultConfig::always(fault))
         })
         .collect();
     configs.extend([
         // Another secret: a refused signature.
-        MockConfig {
-            keys: key("another-secret"),
-            ..MockConfig::default()
-        },
+        MockConfig::default().with_keys(key("another-secret")),
         // Throttled: a limit of 1 per second, no client-side limit.
-        MockConfig {
-            keys: key(SECRET),
-            rate_limit: 1,
-            ..MockConfig::default()
-        },
+        MockConfig::default()
+            .with_keys(key(SECRET))
+            .with_rate_limit(std::num::NonZeroU32::new(1)),
     ]);
     // All at once, on this thread (the capture is this thread's).
     let shown: Vec<String> =

@@ -2,11 +2,11 @@
 
 use crate::config::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DailyQuotas, MockConfig};
 use crate::control::{AdminToken, ControlPlane};
-use crate::seed::{SeedError, load_seed_file};
-use std::fmt;
+use crate::flags::{AccessKey, parse_duration, parse_fail_rate, parse_oidc_provider, parse_rate_limit};
+use crate::tasks_file::{TasksFileError, load_tasks_file};
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
 /// The mock's flags, as a `clap::Args` group: flatten it into any clap command.
@@ -28,6 +28,7 @@ use std::time::Duration;
 /// assert_eq!(config.task_duration.as_millis(), 500);
 /// ```
 #[derive(Debug, Clone, clap::Args)]
+#[non_exhaustive]
 pub struct MockArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -39,20 +40,23 @@ pub struct MockArgs {
         default_value = DEFAULT_ACCESS_KEY
     )]
     pub access_keys: Vec<AccessKey>,
-    /// A JSON array of tasks in the API's field names, visible to every key.
-    #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
+    /// A JSON array of tasks in the API's field names, visible to every key, present from the
+    /// start and after each reset. (`--seed` is an old name of this flag, still accepted.)
+    #[arg(long = "tasks", visible_alias = "seed", value_name = "FILE")]
+    pub tasks_file: Option<PathBuf>,
     /// How long a created task takes to finish (`500ms`, `2s`, `1m`, `1.5h`, `2d`).
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub task_duration: Duration,
     /// Share of created tasks that fail, 0 to 1.
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fail_rate)]
     pub fail_rate: f64,
-    /// DescribeRefreshTaskById calls per second per AccessKey (0: no throttling).
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub rate_limit: u32,
-    /// Seed for request IDs and task fates, to replay a run exactly (default: a fresh one per run,
-    /// so request IDs differ across restarts as the service's do).
+    /// DescribeRefreshTaskById calls per second per AccessKey, or `none`: no throttling of any
+    /// action.
+    #[arg(long, value_name = "N|none", default_value = "30", value_parser = parse_rate_limit)]
+    pub rate_limit: ::std::option::Option<NonZeroU32>,
+    /// Seed of the random number generator behind request IDs and task fates, to replay a run
+    /// exactly (default: a fresh one per run, so request IDs differ across restarts as the
+    /// service's do).
     #[arg(long, value_name = "N")]
     pub rng_seed: Option<u64>,
     /// Answer SignatureDoesNotMatch with the string to sign unredacted, security token and all,
@@ -99,6 +103,7 @@ pub struct MockArgs {
 /// The quota flags of the mock: the service's defaults unless set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 #[command(next_help_heading = "Quotas")]
+#[non_exhaustive]
 pub struct QuotaArgs {
     /// URL refreshes per AccessKey per day.
     #[arg(long = "quota-url", value_name = "N", default_value_t = DailyQuotas::default().url)]
@@ -152,147 +157,44 @@ impl From<QuotaArgs> for DailyQuotas {
     }
 }
 
-/// Parses `ARN,ISSUER,AUDIENCE`.
-fn parse_oidc_provider(text: &str) -> Result<crate::sts::OidcProvider, FlagError> {
-    let mut parts = text.splitn(3, ',');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(arn), Some(issuer), Some(audience))
-            if !arn.is_empty() && !issuer.is_empty() && !audience.is_empty() =>
-        {
-            Ok(crate::sts::OidcProvider::new(arn, issuer, audience))
-        }
-        _ => Err(FlagError::OidcProvider(text.to_owned())),
-    }
-}
-
 /// `--access-key`'s default: [`DEFAULT_ACCESS_KEY_ID`]`:`[`DEFAULT_ACCESS_KEY_SECRET`] (a unit
 /// test keeps them in step).
 const DEFAULT_ACCESS_KEY: &str = "testid:testsecret";
 
 impl MockArgs {
-    /// The configuration these flags describe, with the seed file (if any) loaded into
-    /// [`MockConfig::seed_tasks`].
-    pub fn into_config(self) -> Result<MockConfig, SeedError> {
-        let seed_tasks = match &self.seed {
-            Some(path) => load_seed_file(path)?,
+    /// The configuration these flags describe, with the tasks file (if any) loaded into
+    /// [`MockConfig::initial_tasks`].
+    pub fn into_config(self) -> Result<MockConfig, TasksFileError> {
+        let initial_tasks = match &self.tasks_file {
+            Some(path) => load_tasks_file(path)?,
             None => Vec::new(),
         };
-        Ok(MockConfig {
-            keys: self
-                .access_keys
-                .into_iter()
-                .map(|key| (key.id, key.secret))
-                .collect(),
-            task_duration: self.task_duration,
-            fail_rate: self.fail_rate,
-            rate_limit: self.rate_limit,
-            seed: self.rng_seed.unwrap_or_else(rand::random),
-            seed_tasks,
-            echo_unredacted_string_to_sign: self.echo_string_to_sign,
-            daily_quotas: self.quotas.into(),
-            control_plane: match (self.no_admin, self.admin_token) {
-                (true, _) => ControlPlane::Disabled,
-                (false, Some(token)) => ControlPlane::Token(token),
-                (false, None) => ControlPlane::Open,
-            },
-            state_file: self.state,
-            credentials: crate::sts::CredentialsConfig {
-                account_id: self.sts_account_id,
-                oidc_providers: self.oidc_providers,
-                metadata_role: Some(self.metadata_role).filter(|role| role != "none"),
-                document_lifetime: self.credentials_lifetime,
-                metadata_tokens: self.metadata_tokens,
-            },
-            ..MockConfig::default()
-        })
-    }
-}
-
-/// One `--access-key ID:SECRET` value. `Debug` never shows the secret.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessKey {
-    /// The AccessKeyId.
-    pub id: String,
-    /// The secret.
-    pub secret: String,
-}
-
-impl fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessKey")
-            .field("id", &self.id)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-/// A flag value the mock's flags refuse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FlagError {
-    /// `--access-key` is not `ID:SECRET` with both parts non-empty.
-    #[error("expected ID:SECRET with a non-empty ID and secret")]
-    AccessKey,
-    /// A duration is not a number followed by `ms`, `s`, `m`, `h` or `d`.
-    #[error("duration `{0}` is not a number followed by ms, s, m, h or d (e.g. 500ms, 2s, 1m, 3d)")]
-    Duration(String),
-    /// `--fail-rate` is not a number from 0 to 1.
-    #[error("fail rate `{0}` is not a number from 0 to 1")]
-    FailRate(String),
-    /// `--oidc-provider` is not `ARN,ISSUER,AUDIENCE`.
-    #[error("OIDC provider `{0}` is not ARN,ISSUER,AUDIENCE")]
-    OidcProvider(String),
-}
-
-impl FromStr for AccessKey {
-    type Err = FlagError;
-    /// Parses `ID:SECRET`; the ID ends at the first `:`, so a secret may contain `:`.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.split_once(':') {
-            Some((id, secret)) if !id.is_empty() && !secret.is_empty() => Ok(AccessKey {
-                id: id.to_owned(),
-                secret: secret.to_owned(),
-            }),
-            _ => Err(FlagError::AccessKey),
-        }
-    }
-}
-
-/// Parses a duration: a non-negative number (decimals allowed) and a unit, `ms`, `s`, `m`, `h` or
-/// `d` (days of 24 hours).
-///
-/// ```
-/// use cdn_task_mock::parse_duration;
-/// use std::time::Duration;
-/// assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-/// assert_eq!(parse_duration("1.5m").unwrap(), Duration::from_secs(90));
-/// assert!(parse_duration("2").is_err());
-/// ```
-pub fn parse_duration(text: &str) -> Result<Duration, FlagError> {
-    let bad = || FlagError::Duration(text.to_owned());
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(bad)?;
-    let (number, unit) = text.split_at(split);
-    let seconds_per_unit = match unit {
-        "ms" => 0.001,
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        _ => return Err(bad()),
-    };
-    if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
-        return Err(bad());
-    }
-    let value: f64 = number.parse().map_err(|_| bad())?;
-    Duration::try_from_secs_f64(value * seconds_per_unit).map_err(|_| bad())
-}
-
-fn parse_fail_rate(text: &str) -> Result<f64, FlagError> {
-    match text.parse::<f64>() {
-        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
-        _ => Err(FlagError::FailRate(text.to_owned())),
+        let control_plane = match (self.no_admin, self.admin_token) {
+            (true, _) => ControlPlane::Disabled,
+            (false, Some(token)) => ControlPlane::Token(token),
+            (false, None) => ControlPlane::Open,
+        };
+        let credentials = crate::sts::CredentialsConfig {
+            account_id: self.sts_account_id,
+            oidc_providers: self.oidc_providers,
+            metadata_role: Some(self.metadata_role).filter(|role| role != "none"),
+            document_lifetime: self.credentials_lifetime,
+            metadata_tokens: self.metadata_tokens,
+        };
+        let mut config = MockConfig::default()
+            .with_keys(self.access_keys.into_iter().map(|key| (key.id, key.secret)))
+            .with_task_duration(self.task_duration)
+            .with_rate_limit(self.rate_limit)
+            .with_rng_seed(self.rng_seed.unwrap_or_else(rand::random))
+            .with_initial_tasks(initial_tasks)
+            .with_echo_unredacted_string_to_sign(self.echo_string_to_sign)
+            .with_daily_quotas(self.quotas.into())
+            .with_control_plane(control_plane)
+            .with_credentials(credentials);
+        // `--fail-rate` is checked by its parser; a value set in code is the caller's.
+        config.fail_rate = self.fail_rate;
+        config.state_file = self.state;
+        Ok(config)
     }
 }
 
@@ -301,11 +203,8 @@ impl Default for MockArgs {
     fn default() -> Self {
         MockArgs {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            access_keys: vec![AccessKey {
-                id: DEFAULT_ACCESS_KEY_ID.to_owned(),
-                secret: DEFAULT_ACCESS_KEY_SECRET.to_owned(),
-            }],
-            seed: None,
+            access_keys: vec![AccessKey::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)],
+            tasks_file: None,
             rng_seed: None,
             task_duration: crate::config::DEFAULT_TASK_DURATION,
             fail_rate: 0.0,
@@ -349,7 +248,7 @@ mod tests {
         assert_eq!(parsed.fail_rate, defaults.fail_rate);
         assert_eq!(parsed.rate_limit, defaults.rate_limit);
         assert_eq!(parsed.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(parsed.rate_limit, 30);
+        assert_eq!(parsed.rate_limit, NonZeroU32::new(30));
         assert_eq!(parsed.quotas, defaults.quotas);
         assert_eq!(DailyQuotas::from(parsed.quotas), DailyQuotas::default());
     }
@@ -373,13 +272,14 @@ mod tests {
             "--fail-rate",
             "0.5",
             "--rate-limit",
-            "0",
+            "none",
             "--task-duration",
             "1m",
         ])
         .unwrap();
         assert_eq!(args.access_keys[0].secret, "b:c");
         assert_eq!(args.fail_rate, 0.5);
+        assert_eq!(args.rate_limit, None);
         assert_eq!(args.task_duration, Duration::from_secs(60));
         assert!(!format!("{args:?}").contains("b:c"));
         for bad in [
@@ -387,6 +287,8 @@ mod tests {
             ["--access-key", "x:"],
             ["--fail-rate", "1.5"],
             ["--fail-rate", "NaN"],
+            ["--rate-limit", "0"],
+            ["--rate-limit", "-1"],
             ["--task-duration", "2"],
             ["--listen", "localhost"],
         ] {
@@ -395,28 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        for (text, millis) in [
-            ("500ms", 500),
-            ("2s", 2000),
-            ("1m", 60_000),
-            ("0.25s", 250),
-            ("1h", 3_600_000),
-            ("3d", 259_200_000),
-        ] {
-            assert_eq!(
-                parse_duration(text).unwrap(),
-                Duration::from_millis(millis),
-                "{text}"
-            );
-        }
-        for bad in ["", "s", "1", "1.s", ".5s", "1x", "1 s", "-1s", "1e3s", "1.2.3s"] {
-            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
-        }
-    }
-
-    #[test]
-    fn into_config_loads_the_seed_file() {
+    fn into_config_loads_the_tasks_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seed.json");
         std::fs::write(
@@ -426,15 +307,15 @@ mod tests {
         )
         .unwrap();
         let args = MockArgs {
-            seed: Some(path),
+            tasks_file: Some(path),
             ..MockArgs::default()
         };
-        assert_eq!(args.into_config().unwrap().seed_tasks.len(), 1);
+        assert_eq!(args.into_config().unwrap().initial_tasks.len(), 1);
         let missing = MockArgs {
-            seed: Some("/nonexistent".into()),
+            tasks_file: Some("/nonexistent".into()),
             ..MockArgs::default()
         };
-        assert!(matches!(missing.into_config(), Err(SeedError::Read { .. })));
+        assert!(matches!(missing.into_config(), Err(TasksFileError::Read { .. })));
     }
 
     #[test]
@@ -466,9 +347,9 @@ mod tests {
 
     #[test]
     fn rng_seed_is_fresh_per_run_unless_given() {
-        let fresh = || MockArgs::default().into_config().unwrap().seed;
+        let fresh = || MockArgs::default().into_config().unwrap().rng_seed;
         assert_ne!(fresh(), fresh(), "two runs drew the same seed");
         let fixed = parse(&["--rng-seed", "7"]).unwrap().into_config().unwrap();
-        assert_eq!(fixed.seed, 7);
+        assert_eq!(fixed.rng_seed, 7);
     }
 }

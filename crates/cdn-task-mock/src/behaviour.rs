@@ -27,6 +27,7 @@ pub struct StoredTask {
 
 /// The clock cannot be moved that far.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error("moving the clock from {now} by {by:?} passes the end of representable time")]
 pub struct ClockOverflow {
     /// The clock's time before.
@@ -36,15 +37,15 @@ pub struct ClockOverflow {
 }
 
 impl Shared {
-    /// Back to the start state: the configured seed tasks, no quota used, no calls, no nonces,
-    /// the configured faults and random seed, and the clock as it was set at start.
+    /// Back to the start state: the configured initial tasks, no quota used, no calls, no nonces,
+    /// the configured fault rules and random number generator, and the clock as it was set at start.
     pub(crate) fn reset(&self) {
         {
             let mut state = self.state();
             state.tasks = self.start.task_store();
             state.quotas.clear_usage();
             state.nonces.clear();
-            state.random = Randomness::new(self.start.seed);
+            state.random = Randomness::new(self.start.rng_seed);
             state.faults = self.start.faults.clone();
             state.issued = IssuedKeys::default();
             state.metadata = MetadataState::default();
@@ -72,7 +73,7 @@ impl Shared {
         tasks
             .into_iter()
             .map(|(owner, task)| {
-                state.tasks.seed(owner.as_deref(), vec![task.clone()]);
+                state.tasks.add(owner.as_deref(), vec![task.clone()]);
                 StoredTask { owner, task }
             })
             .collect()

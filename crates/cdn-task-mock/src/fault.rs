@@ -38,7 +38,7 @@ pub enum Fault {
 /// // The next two DescribeRefreshTaskById calls get a 503; everything else is served.
 /// let rule = FaultRule::new(Fault::ServiceUnavailable)
 ///     .for_action("DescribeRefreshTaskById")
-///     .count(2);
+///     .with_count(2);
 /// assert_eq!(rule.action(), Some("DescribeRefreshTaskById"));
 /// assert_eq!(rule.remaining(), Some(2));
 /// assert_eq!(rule.rate(), 1.0);
@@ -55,10 +55,22 @@ pub struct FaultRule {
     remaining: Option<u64>,
 }
 
-/// A fault rate that is not a number from 0 to 1.
+/// A rate (of faults, of failing tasks) that is not a number from 0 to 1.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
-#[error("a fault rate must be a number from 0 to 1, not {0}")]
+#[error("a rate must be a number from 0 to 1, not {0}")]
+#[non_exhaustive]
 pub struct InvalidRate(pub f64);
+
+impl InvalidRate {
+    /// `rate` if it is a number from 0 to 1.
+    pub(crate) fn check(rate: f64) -> Result<f64, InvalidRate> {
+        if (0.0..=1.0).contains(&rate) {
+            Ok(rate)
+        } else {
+            Err(InvalidRate(rate))
+        }
+    }
+}
 
 impl FaultRule {
     /// `fault` on every request, every time (rate 1, no count).
@@ -79,15 +91,12 @@ impl FaultRule {
 
     /// Fires with probability `rate` (0 to 1) when it applies.
     pub fn with_rate(mut self, rate: f64) -> Result<FaultRule, InvalidRate> {
-        if !(0.0..=1.0).contains(&rate) {
-            return Err(InvalidRate(rate));
-        }
-        self.rate = rate;
+        self.rate = InvalidRate::check(rate)?;
         Ok(self)
     }
 
     /// Fires at most `count` times, then stays in the list with nothing left.
-    pub fn count(mut self, count: u64) -> FaultRule {
+    pub fn with_count(mut self, count: u64) -> FaultRule {
         self.remaining = Some(count);
         self
     }
@@ -124,11 +133,12 @@ impl FaultRule {
 ///
 /// ```
 /// use cdn_task_mock::{Fault, FaultConfig};
-/// let flaky = FaultConfig { rate: 0.2, kinds: vec![Fault::ServiceUnavailable, Fault::DropConnection] };
+/// let flaky = FaultConfig::new(0.2, vec![Fault::ServiceUnavailable, Fault::DropConnection]);
 /// assert_eq!(flaky.into_rules().len(), 2);
 /// assert!(FaultConfig::default().kinds.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaultConfig {
     /// The share of requests that get a fault, 0.0 to 1.0.
     pub rate: f64,
@@ -137,12 +147,15 @@ pub struct FaultConfig {
 }
 
 impl FaultConfig {
+    /// A share `rate` (0 to 1; see [`into_rules`](Self::into_rules) for values outside) of all
+    /// requests gets a fault, chosen uniformly among `kinds`.
+    pub fn new(rate: f64, kinds: Vec<Fault>) -> FaultConfig {
+        FaultConfig { rate, kinds }
+    }
+
     /// Every request gets `fault`.
     pub fn always(fault: Fault) -> FaultConfig {
-        FaultConfig {
-            rate: 1.0,
-            kinds: vec![fault],
-        }
+        FaultConfig::new(1.0, vec![fault])
     }
 
     /// The same behaviour as rules: rule `i` of `k` fires with probability
@@ -201,7 +214,7 @@ mod tests {
     #[test]
     fn the_first_applicable_rule_that_fires_wins_and_counts_run_out() {
         let mut rules = vec![
-            FaultRule::new(Fault::InternalError).for_action("A").count(1),
+            FaultRule::new(Fault::InternalError).for_action("A").with_count(1),
             FaultRule::new(Fault::ServiceUnavailable),
         ];
         let always = || 0.0;
@@ -236,14 +249,14 @@ mod tests {
 
     #[test]
     fn a_blanket_config_splits_its_rate_evenly() {
-        let rules = FaultConfig {
-            rate: 0.6,
-            kinds: vec![
+        let rules = FaultConfig::new(
+            0.6,
+            vec![
                 Fault::InternalError,
                 Fault::ServiceUnavailable,
                 Fault::DropConnection,
             ],
-        }
+        )
         .into_rules();
         // P(rule i fires) = rate_i · Π_{j<i} (1 - rate_j) = 0.2 for each.
         let mut survive = 1.0;
@@ -252,11 +265,7 @@ mod tests {
             assert!((fires - 0.2).abs() < 1e-12, "{fires}");
             survive *= 1.0 - rule.rate();
         }
-        let all = FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::InternalError, Fault::ServiceUnavailable],
-        }
-        .into_rules();
+        let all = FaultConfig::new(1.0, vec![Fault::InternalError, Fault::ServiceUnavailable]).into_rules();
         assert_eq!(all[1].rate(), 1.0);
         assert!(FaultConfig::default().into_rules().is_empty());
         assert_eq!(

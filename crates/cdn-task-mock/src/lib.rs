@@ -12,7 +12,7 @@
 //!   refuses skewed timestamps (over 15 minutes) and replayed nonces (within 15 minutes);
 //! - answers in the format asked (`Format=JSON`/`XML`; XML by default for RPC, JSON for ACS3),
 //!   errors included, with the documented codes, statuses and content types;
-//! - shows each AccessKey only its own tasks (and seeded ones), only within the three-day window;
+//! - shows each AccessKey only its own tasks (and those added for every key), only within the three-day window;
 //! - throttles per AccessKey and action at the documented limits (`Throttling.User`, with
 //!   `x-acs-retry-after` in milliseconds), keeps daily refresh and prefetch quotas and the
 //!   prefetch queue ([`DailyQuotas`]: `QuotaExceeded.Refresh`, `PreloadQueueFull`), and refuses
@@ -59,13 +59,18 @@
 //! # }
 //! ```
 //!
-//! The `cdn-task-mock` binary serves the same over a port; [`MockArgs`] holds its flags for any
-//! clap command that wants them.
+//! ## Features
+//!
+//! The library needs no feature. `cli` (off by default, so a dev-dependency on the mock compiles
+//! no argument parser and no log formatter) adds the `cdn-task-mock` binary, which serves the same
+//! over a port (`cargo install cdn-task-mock --features cli`), its flags as `MockArgs` for any clap
+//! command that wants them, and `run`, the program's main loop.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod action;
 mod actions;
+#[cfg(feature = "cli")]
 mod args;
 mod behaviour;
 mod clock;
@@ -73,6 +78,7 @@ mod config;
 mod connection;
 mod control;
 mod fault;
+mod flags;
 mod intake;
 mod jwt;
 mod log;
@@ -83,20 +89,22 @@ mod quota;
 mod random;
 mod recorded;
 mod reply;
+#[cfg(feature = "cli")]
 mod run;
 mod saved;
-mod seed;
 mod serve;
 mod server;
 mod service;
 mod state;
 mod store;
 mod sts;
+mod tasks_file;
 mod throttle;
 mod truncated;
 mod wire;
 
-pub use args::{AccessKey, FlagError, MockArgs, QuotaArgs, parse_duration};
+#[cfg(feature = "cli")]
+pub use args::{MockArgs, QuotaArgs};
 pub use behaviour::{ClockOverflow, StoredTask};
 pub use clock::MockClock;
 pub use config::{
@@ -106,14 +114,16 @@ pub use config::{
 };
 pub use control::{AdminToken, ControlPlane, InvalidAdminToken};
 pub use fault::{Fault, FaultConfig, FaultRule, InvalidRate};
+pub use flags::{AccessKey, FlagError, parse_duration};
 pub use jwt::unsigned_jwt;
 pub use log::{MAX_RECORDED_CALLS, ReceivedCall};
 pub use metadata::MetadataCall;
+#[cfg(feature = "cli")]
 pub use run::{RunError, run};
 pub use saved::{MockState, StateError};
-pub use seed::{SeedError, load_seed_file, parse_seed};
 pub use server::MockServer;
 pub use sts::{
     CREDENTIALS_URI_PATH, DEFAULT_ACCOUNT_ID, DEFAULT_DOCUMENT_LIFETIME, DEFAULT_METADATA_ROLE,
     MetadataTokens,
 };
+pub use tasks_file::{TasksFileError, load_tasks_file, parse_tasks};

@@ -123,11 +123,7 @@ mod tests {
         assert_eq!(random.fault(&mut [], Some("A")), None);
         let mut always = FaultConfig::always(Fault::ServiceUnavailable).into_rules();
         assert!((0..20).all(|_| random.fault(&mut always, None) == Some(Fault::ServiceUnavailable)));
-        let mut mixed = FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::InternalError, Fault::DropConnection],
-        }
-        .into_rules();
+        let mut mixed = FaultConfig::new(1.0, vec![Fault::InternalError, Fault::DropConnection]).into_rules();
         let drawn: Vec<Fault> = (0..40).filter_map(|_| random.fault(&mut mixed, None)).collect();
         assert_eq!(drawn.len(), 40);
         assert!(drawn.contains(&Fault::InternalError) && drawn.contains(&Fault::DropConnection));

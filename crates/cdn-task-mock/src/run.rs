@@ -2,19 +2,20 @@
 
 use crate::args::MockArgs;
 use crate::saved::{MockState, StateError};
-use crate::seed::SeedError;
 use crate::server::MockServer;
+use crate::tasks_file::TasksFileError;
 use std::io::Write;
 
-/// Why the mock could not run.
+/// Why the mock could not run. Each message describes this layer only; the cause, when there is
+/// one, is [`source`](std::error::Error::source) (print the chain, as `{:#}` does with anyhow).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
-    /// The seed file could not be loaded.
+    /// The tasks file (`--tasks FILE`) could not be loaded.
     #[error(transparent)]
-    Seed(#[from] SeedError),
+    TasksFile(#[from] TasksFileError),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address.
         addr: std::net::SocketAddr,
@@ -22,14 +23,14 @@ pub enum RunError {
         source: std::io::Error,
     },
     /// The `listening on` line could not be written.
-    #[error("cannot write to standard output: {0}")]
-    Output(std::io::Error),
+    #[error("cannot write to standard output")]
+    Output(#[source] std::io::Error),
     /// The state file could not be loaded at start or saved at shutdown.
     #[error(transparent)]
     State(#[from] StateError),
     /// The signal handlers could not be installed.
-    #[error("cannot listen for signals: {0}")]
-    Signal(std::io::Error),
+    #[error("cannot listen for signals")]
+    Signal(#[source] std::io::Error),
 }
 
 /// Starts the mock with `args`, writes `listening on http://HOST:PORT` as the first line of `out`
@@ -122,5 +123,39 @@ impl ShutdownSignals {
     async fn received(self) {
         // An error here means Ctrl-C cannot be listened for: stop rather than run unstoppable.
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn messages_describe_their_own_layer_and_the_cause_is_the_source() {
+        let io = || std::io::Error::new(std::io::ErrorKind::AddrInUse, "address in use");
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+        let errors = [
+            RunError::Bind { addr, source: io() },
+            RunError::Output(io()),
+            RunError::Signal(io()),
+            RunError::TasksFile(crate::load_tasks_file("/nonexistent/tasks.json").unwrap_err()),
+            RunError::State(StateError::Read {
+                path: "/nonexistent/state.json".into(),
+                source: io(),
+            }),
+        ];
+        for error in errors {
+            let top: &(dyn Error + 'static) = &error;
+            let chain: Vec<String> = std::iter::successors(Some(top), |error| (*error).source())
+                .map(ToString::to_string)
+                .collect();
+            assert!(chain.len() >= 2, "{chain:?}");
+            for (index, message) in chain.iter().enumerate() {
+                for cause in &chain[index + 1..] {
+                    assert!(!message.contains(cause.as_str()), "{message:?} repeats {cause:?}");
+                }
+            }
+        }
     }
 }

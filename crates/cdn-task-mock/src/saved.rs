@@ -1,7 +1,7 @@
 //! The whole state of a mock as one JSON document (`GET`/`POST /_mock/state`, `--state FILE`),
 //! and writing it to a file atomically.
 //!
-//! The state is what requests changed: the tasks (seeded and created, with how created ones
+//! The state is what requests changed: the tasks (added and created, with how created ones
 //! end), the next task ID, the quotas used, the fault rules with what is left of their counts,
 //! and the clock. It is not the configuration (keys, task duration, rates: the flags say those)
 //! nor the call log or the nonces (a record of traffic, and replay protection that runs on real
@@ -28,7 +28,7 @@ const STATE_FORMAT: u32 = 1;
 #[non_exhaustive]
 pub enum StateError {
     /// The state file could not be read.
-    #[error("cannot read state file {path}: {source}")]
+    #[error("cannot read state file {path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -36,7 +36,7 @@ pub enum StateError {
         source: std::io::Error,
     },
     /// The state file could not be written (the previous one, if any, is intact).
-    #[error("cannot write state file {path}: {source}")]
+    #[error("cannot write state file {path}")]
     Write {
         /// The file.
         path: PathBuf,
@@ -377,7 +377,7 @@ mod tests {
         );
         let mut quotas = QuotaBook::default();
         quotas.take("alice", QuotaKind::Url, 2, t0.date_naive()).unwrap();
-        let faults = [FaultRule::new(Fault::ServiceUnavailable).count(2)];
+        let faults = [FaultRule::new(Fault::ServiceUnavailable).with_count(2)];
         MockState::capture(t0 + TimeDelta::seconds(1), t0, &tasks, &quotas, &faults)
     }
 

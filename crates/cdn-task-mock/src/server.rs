@@ -49,6 +49,23 @@ pub struct MockServer {
 
 impl MockServer {
     /// Starts a server on `127.0.0.1` on a free port.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_mock::{MockConfig, MockServer};
+    /// use std::time::Duration;
+    ///
+    /// let config = MockConfig::default()
+    ///     .with_key("alice", "s3cret")
+    ///     .with_task_duration(Duration::from_millis(200))
+    ///     .with_rate_limit(None); // no throttling
+    /// let server = MockServer::start(config).await?;
+    /// assert_ne!(server.addr().port(), 0);
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start(config: MockConfig) -> io::Result<MockServer> {
         MockServer::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
     }
@@ -95,8 +112,9 @@ impl MockServer {
         &self.shared.clock
     }
 
-    /// Back to the start state: the configured seed tasks, no quota used, no calls received, no
-    /// nonces, the configured faults and random seed, and the clock as it was at start
+    /// Back to the start state: the configured initial tasks, no quota used, no calls received,
+    /// no nonces, the configured fault rules and random number generator, and the clock as it was
+    /// at start
     /// (`POST /_mock/reset`).
     ///
     /// ```
@@ -108,7 +126,7 @@ impl MockServer {
     /// let server = MockServer::start(MockConfig::default()).await?;
     /// // The next DescribeRefreshTaskById call gets a 503; tasks move 90 s on.
     /// server.set_fault_rules(vec![
-    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").count(1),
+    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").with_count(1),
     /// ]);
     /// let later = server.advance_clock(Duration::from_secs(90))?;
     /// let saved = server.state();
@@ -134,6 +152,24 @@ impl MockServer {
     /// Adds tasks as given (they do not progress). `owner` is the AccessKeyId that may see them;
     /// `None` makes them visible to every key. A task with an existing ID replaces it. Answers
     /// them as stored (`POST /_mock/tasks`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_core::TaskStatus;
+    /// use cdn_task_mock::{MockConfig, MockServer, parse_tasks};
+    ///
+    /// let server = MockServer::start(MockConfig::default()).await?;
+    /// let tasks = parse_tasks(r#"[{"TaskId":"700000001","ObjectPath":"http://example.com/a.js",
+    ///   "ObjectType":"file","Status":"Refreshing","Process":"50%",
+    ///   "CreationTime":"2099-01-01T00:00:00Z","Description":""}]"#)?;
+    /// let stored = server.add_tasks(Some("testid"), tasks); // only testid sees it
+    /// assert_eq!(stored[0].owner.as_deref(), Some("testid"));
+    /// assert_eq!(server.tasks()[0].task.status, TaskStatus::Refreshing);
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) -> Vec<StoredTask> {
         let owned = tasks
             .into_iter()
@@ -142,14 +178,28 @@ impl MockServer {
         self.shared.add_tasks(owned)
     }
 
-    /// [`add_tasks`](Self::add_tasks) under its earlier name, kept for existing callers.
-    pub fn seed_tasks(&self, owner: Option<&str>, tasks: Vec<Task>) {
-        self.add_tasks(owner, tasks);
-    }
-
     /// Moves the mock's clock forward by `by` and answers the new time; refuses, moving
     /// nothing, if that passes the end of representable time (`POST /_mock/clock`
     /// `{"Advance": …}`). Requests stay judged by [`MockClock::request_time`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_mock::{MockClock, MockConfig, MockServer};
+    /// use chrono::{TimeZone, Utc};
+    /// use std::time::Duration;
+    ///
+    /// let start = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+    /// let server = MockServer::start(MockConfig::default().with_clock(MockClock::manual(start))).await?;
+    /// // Tasks created now finish (default: 2 s) and age out of the three-day window as it moves.
+    /// assert_eq!(server.advance_clock(Duration::from_secs(90))?, start + chrono::TimeDelta::seconds(90));
+    /// assert_eq!(server.set_clock(start), start);
+    /// assert!(server.advance_clock(Duration::MAX).is_err()); // nothing moved
+    /// assert_eq!(server.clock().now(), start);
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn advance_clock(&self, by: Duration) -> Result<DateTime<Utc>, ClockOverflow> {
         self.shared.advance_clock(by)
     }
@@ -168,6 +218,29 @@ impl MockServer {
 
     /// Replaces the fault rules, from the next request on (`PUT /_mock/faults`; an empty list
     /// is `DELETE /_mock/faults`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cdn_task_core::ErrorCode;
+    /// use cdn_task_mock::{Fault, FaultRule, MockConfig, MockServer};
+    /// use std::time::Duration;
+    ///
+    /// let server = MockServer::start(MockConfig::default()).await?;
+    /// server.set_fault_rules(vec![
+    ///     // The first two DescribeRefreshTaskById calls get a 503 …
+    ///     FaultRule::new(Fault::ServiceUnavailable).for_action("DescribeRefreshTaskById").with_count(2),
+    ///     // … the next RefreshObjectCaches is refused as over the flow control …
+    ///     FaultRule::new(Fault::Error(ErrorCode::ThrottlingUser)).for_action("RefreshObjectCaches").with_count(1),
+    ///     // … and a tenth of all calls is answered 2 s late.
+    ///     FaultRule::new(Fault::Delay(Duration::from_secs(2))).with_rate(0.1)?,
+    /// ]);
+    /// assert_eq!(server.fault_rules()[0].remaining(), Some(2));
+    /// server.set_fault_rules(Vec::new()); // no more faults
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_fault_rules(&self, rules: Vec<FaultRule>) {
         self.shared.set_fault_rules(rules);
     }
@@ -231,6 +304,7 @@ impl MockServer {
     }
 
     /// What the handlers share (for `run`, to save the state after the server stopped).
+    #[cfg(feature = "cli")]
     pub(crate) fn shared(&self) -> Arc<Shared> {
         Arc::clone(&self.shared)
     }

@@ -63,19 +63,19 @@ pub(crate) struct State {
 /// The start state, as configured: what a reset goes back to.
 #[derive(Debug)]
 pub(crate) struct Start {
-    pub(crate) seed_tasks: Vec<Task>,
+    pub(crate) initial_tasks: Vec<Task>,
     pub(crate) faults: Vec<FaultRule>,
-    pub(crate) seed: u64,
+    pub(crate) rng_seed: u64,
     /// The clock's setting at start ([`MockClock::setting`]).
     pub(crate) clock: TimeDelta,
     pub(crate) task_duration: TimeDelta,
 }
 
 impl Start {
-    /// A task store holding only the seed tasks.
+    /// A task store holding only the initial tasks.
     pub(crate) fn task_store(&self) -> TaskStore {
         let mut tasks = TaskStore::new(self.task_duration);
-        tasks.seed(None, self.seed_tasks.clone());
+        tasks.add(None, self.initial_tasks.clone());
         tasks
     }
 }
@@ -83,9 +83,9 @@ impl Start {
 impl Shared {
     pub(crate) fn new(config: MockConfig) -> Shared {
         let start = Start {
-            seed_tasks: config.seed_tasks,
-            faults: config.faults.into_rules(),
-            seed: config.seed,
+            initial_tasks: config.initial_tasks,
+            faults: config.fault_rules,
+            rng_seed: config.rng_seed,
             clock: config.clock.setting(),
             task_duration: TimeDelta::from_std(config.task_duration).unwrap_or(TimeDelta::MAX),
         };
@@ -93,7 +93,7 @@ impl Shared {
             tasks: start.task_store(),
             quotas: QuotaBook::new(config.daily_quotas),
             nonces: NonceStore::new(MAX_NONCES_PER_KEY),
-            random: Randomness::new(start.seed),
+            random: Randomness::new(start.rng_seed),
             faults: start.faults.clone(),
             issued: IssuedKeys::default(),
             metadata: MetadataState::default(),

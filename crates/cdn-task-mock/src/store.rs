@@ -31,8 +31,8 @@ struct Entry {
 
 #[derive(Debug)]
 enum Record {
-    /// A seeded task, reported as given.
-    Seeded(Task),
+    /// A added task, reported as given.
+    Given(Task),
     /// A task created through the API; its stage follows the clock.
     Created {
         object_path: String,
@@ -50,7 +50,7 @@ pub(crate) struct Held {
     /// As reported at the time asked (a created task: its stage then).
     pub(crate) task: Task,
     /// For a task created through the API: when it was created (to the nanosecond) and how it
-    /// ends. `None`: a seeded task, reported as given.
+    /// ends. `None`: a added task, reported as given.
     pub(crate) progress: Option<(DateTime<Utc>, Fate)>,
 }
 
@@ -77,11 +77,11 @@ impl TaskStore {
 
     /// Adds tasks as given, visible to `owner` only (or to every key). A task with an ID already
     /// present replaces it.
-    pub(crate) fn seed(&mut self, owner: Option<&str>, tasks: Vec<Task>) {
+    pub(crate) fn add(&mut self, owner: Option<&str>, tasks: Vec<Task>) {
         for task in tasks {
             let entry = Entry {
                 owner: owner.map(str::to_owned),
-                record: Record::Seeded(task.clone()),
+                record: Record::Given(task.clone()),
             };
             self.tasks.insert(task.task_id, entry);
         }
@@ -95,7 +95,7 @@ impl TaskStore {
             .filter_map(|id| {
                 let entry = self.tasks.get(id)?;
                 let progress = match &entry.record {
-                    Record::Seeded(_) => None,
+                    Record::Given(_) => None,
                     Record::Created { created, fate, .. } => Some((*created, fate.clone())),
                 };
                 Some(Held {
@@ -124,7 +124,7 @@ impl TaskStore {
         } in held
         {
             let record = match progress {
-                None => Record::Seeded(task.clone()),
+                None => Record::Given(task.clone()),
                 Some((created, fate)) => Record::Created {
                     object_path: task.object_path,
                     object_type: task.object_type,
@@ -139,7 +139,7 @@ impl TaskStore {
     }
 
     /// Creates one task per path for `owner`, with the given fates (one per path), and returns
-    /// their IDs in order. IDs increase and skip any already taken by seeded tasks.
+    /// their IDs in order. IDs increase and skip any already taken by added tasks.
     pub(crate) fn create(
         &mut self,
         owner: &str,
@@ -173,11 +173,11 @@ impl TaskStore {
     }
 
     /// Drops created tasks no caller can see any more (older than the query window at `now`).
-    /// Seeded tasks stay.
+    /// Given tasks stay.
     fn forget_expired(&mut self, now: DateTime<Utc>) {
         if let Some(oldest) = now.checked_sub_signed(QUERY_WINDOW) {
             self.tasks.retain(|_, entry| match &entry.record {
-                Record::Seeded(_) => true,
+                Record::Given(_) => true,
                 Record::Created { created, .. } => *created >= oldest,
             });
         }
@@ -190,7 +190,7 @@ impl TaskStore {
             self.next_id = self.next_id.saturating_add(1);
             match candidate {
                 Ok(id) if !self.tasks.contains_key(&id) => return id,
-                // Taken by a seeded task (or, past u64, unreachable in practice): try the next.
+                // Taken by a added task (or, past u64, unreachable in practice): try the next.
                 _ => continue,
             }
         }
@@ -271,7 +271,7 @@ impl TaskStore {
 
     fn snapshot(&self, id: TaskId, record: &Record, now: DateTime<Utc>) -> Task {
         match record {
-            Record::Seeded(task) => task.clone(),
+            Record::Given(task) => task.clone(),
             Record::Created {
                 object_path,
                 object_type,
@@ -327,9 +327,9 @@ mod tests {
     }
 
     #[test]
-    fn created_tasks_get_increasing_ids_skipping_seeded_ones() {
+    fn created_tasks_get_increasing_ids_skipping_added_ones() {
         let mut store = TaskStore::new(TimeDelta::seconds(2));
-        store.seed(None, vec![seeded("100000002", t0())]);
+        store.add(None, vec![seeded("100000002", t0())]);
         let paths = vec!["http://a/1".to_owned(), "http://a/2".to_owned()];
         let created = store.create(
             "alice",
@@ -355,11 +355,11 @@ mod tests {
             t0(),
         )[0];
         let theirs = store.create("bob", &paths, &ObjectType::File, vec![Fate::Complete], t0())[0];
-        store.seed(
+        store.add(
             None,
             vec![seeded("5", t0()), seeded("6", t0() - TimeDelta::days(4))],
         );
-        store.seed(Some("bob"), vec![seeded("7", t0())]);
+        store.add(Some("bob"), vec![seeded("7", t0())]);
         let asked = ids(&format!("5,{theirs},404,{mine},6,7"));
         let seen: Vec<String> = store
             .describe("alice", &asked, t0())
@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn expired_created_tasks_are_forgotten_once_the_store_is_large() {
         let mut store = TaskStore::new(TimeDelta::seconds(2));
-        store.seed(None, vec![seeded("1", t0() - TimeDelta::days(30))]);
+        store.add(None, vec![seeded("1", t0() - TimeDelta::days(30))]);
         let paths: Vec<String> = (0..PRUNE_FLOOR).map(|n| format!("http://a/{n}")).collect();
         let fates = vec![Fate::Complete; paths.len()];
         let old = store.create("a", &paths, &ObjectType::File, fates, t0());
@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(
             store.tasks.len(),
             2,
-            "only the seeded task and the fresh one remain"
+            "only the added task and the fresh one remain"
         );
         assert!(store.tasks.contains_key(&fresh[0]) && !store.tasks.contains_key(&old[0]));
         assert_eq!(store.prune_at, PRUNE_FLOOR);
@@ -479,7 +479,7 @@ mod tests {
     #[test]
     fn entries_list_every_task_by_id_and_restore_gives_the_same_store() {
         let mut store = TaskStore::new(TimeDelta::seconds(2));
-        store.seed(Some("bob"), vec![seeded("7", t0())]);
+        store.add(Some("bob"), vec![seeded("7", t0())]);
         let created = store.create(
             "alice",
             &["http://a/1".to_owned()],
@@ -503,7 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn created_tasks_progress_seeded_ones_do_not() {
+    fn created_tasks_progress_added_ones_do_not() {
         let mut store = TaskStore::new(TimeDelta::seconds(10));
         let id = store.create(
             "a",
@@ -514,7 +514,7 @@ mod tests {
         )[0];
         let mut pending = seeded("9", t0());
         pending.status = TaskStatus::Pending;
-        store.seed(None, vec![pending]);
+        store.add(None, vec![pending]);
         let asked = ids(&format!("{id},9"));
         let later = store.describe("a", &asked, t0() + TimeDelta::seconds(5));
         assert_eq!(later[0].status, TaskStatus::Refreshing);

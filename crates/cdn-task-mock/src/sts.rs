@@ -57,7 +57,8 @@ pub struct CredentialsConfig {
 }
 
 /// How the mock's metadata service treats session tokens (hardened mode, "IMDSv2").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum MetadataTokens {
     /// Issues tokens; answers requests with a valid token or none.

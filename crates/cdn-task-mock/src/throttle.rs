@@ -6,6 +6,7 @@ use crate::action::Action;
 use cdn_task_core::RateLimit;
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 /// One keyed limiter per action, or none when throttling is off.
@@ -16,16 +17,16 @@ pub(crate) struct Throttle {
 
 impl Throttle {
     /// `DescribeRefreshTaskById` at `describe_per_second` calls per second per AccessKey; the
-    /// other actions at their documented limits. `0` turns throttling off.
-    pub(crate) fn new(describe_per_second: u32) -> Throttle {
-        if describe_per_second == 0 {
+    /// other actions at their documented limits. `None` turns throttling off.
+    pub(crate) fn new(describe_per_second: Option<NonZeroU32>) -> Throttle {
+        let Some(describe_per_second) = describe_per_second else {
             return Throttle { limiters: None };
-        }
+        };
         let limiters = Action::ALL
             .iter()
             .map(|action| {
                 let limit = match action {
-                    Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second),
+                    Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second.get()),
                     other => other.documented_rate_limit(),
                 };
                 // A whole period's calls may come at once (burst), then one per interval.
@@ -64,7 +65,7 @@ mod tests {
 
     #[test]
     fn a_burst_over_the_limit_is_throttled_per_key_and_per_action() {
-        let throttle = Throttle::new(5);
+        let throttle = Throttle::new(NonZeroU32::new(5));
         let allowed = (0..20)
             .filter(|_| throttle.allows("a", Action::DescribeRefreshTaskById))
             .count();
@@ -79,7 +80,7 @@ mod tests {
 
     #[test]
     fn the_list_is_throttled_at_five_a_second() {
-        let throttle = Throttle::new(30);
+        let throttle = Throttle::new(NonZeroU32::new(30));
         let allowed = (0..20)
             .filter(|_| throttle.allows("a", Action::DescribeRefreshTasks))
             .count();
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn zero_turns_throttling_off() {
-        let throttle = Throttle::new(0);
+        let throttle = Throttle::new(None);
         assert!((0..1000).all(|_| throttle.allows("a", Action::DescribeRefreshTaskById)));
     }
 }

@@ -4,8 +4,8 @@
 //! the field.
 
 use crate::action::Action;
-use crate::args::parse_duration;
 use crate::fault::{Fault, FaultRule};
+use crate::flags::parse_duration;
 use crate::log::ReceivedCall;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{ErrorCode, Task};
@@ -172,7 +172,7 @@ impl FaultRuleWire {
             rule = rule.for_action(action.name());
         }
         if let Some(count) = self.count {
-            rule = rule.count(count);
+            rule = rule.with_count(count);
         }
         Ok(rule)
     }
@@ -197,7 +197,7 @@ pub(crate) struct OwnedTaskWire<'a> {
     pub(crate) task: &'a Task,
 }
 
-/// Tasks to add, as the seed file has them (a JSON array in the API's field names), each with an
+/// Tasks to add, as the tasks file has them (a JSON array in the API's field names), each with an
 /// optional `"Owner": "<AccessKeyId>"`. Unknown fields and repeated IDs are refused.
 pub(crate) fn parse_owned_tasks(value: serde_json::Value) -> Result<Vec<(Option<String>, Task)>, String> {
     let serde_json::Value::Array(elements) = value else {

@@ -97,7 +97,7 @@ async fn serves_the_seed_to_a_configured_key_and_stops_on_sigterm() {
         "127.0.0.1:0",
         "--access-key",
         "alice:wonderland",
-        "--seed",
+        "--tasks",
         seed.to_str().unwrap(),
         "--task-duration",
         "500ms",
@@ -135,6 +135,7 @@ fn bad_flags_and_missing_seed_fail_with_a_message() {
     let bad_rate = run(&["--fail-rate", "2"]);
     assert!(!bad_rate.status.success());
     assert!(String::from_utf8_lossy(&bad_rate.stderr).contains("fail rate"));
+    // `--seed`, the flag's old name, still works.
     let no_seed = run(&["--listen", "127.0.0.1:0", "--seed", "/nonexistent/seed.json"]);
     assert_eq!(no_seed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&no_seed.stderr).contains("/nonexistent/seed.json"));

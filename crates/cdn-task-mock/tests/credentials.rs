@@ -13,12 +13,13 @@ const ISSUER: &str = "https://issuer.example";
 
 async fn server(tokens: MetadataTokens) -> MockServer {
     let provider = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/p");
-    MockServer::start(MockConfig {
-        credentials: CredentialsConfig::default()
-            .with_oidc_provider(OidcProvider::new(provider, ISSUER, "sts.aliyuncs.com"))
-            .with_metadata_tokens(tokens),
-        ..MockConfig::default()
-    })
+    MockServer::start(
+        MockConfig::default().with_credentials(
+            CredentialsConfig::default()
+                .with_oidc_provider(OidcProvider::new(provider, ISSUER, "sts.aliyuncs.com"))
+                .with_metadata_tokens(tokens),
+        ),
+    )
     .await
     .unwrap()
 }

@@ -19,7 +19,7 @@ use cdn_task_core::{
     ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format,
     ObjectPaths, RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
 };
-use cdn_task_mock::{AdminToken, ControlPlane, MockClock, MockConfig, MockServer, parse_seed};
+use cdn_task_mock::{AdminToken, ControlPlane, MockClock, MockConfig, MockServer, parse_tasks};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -44,15 +44,15 @@ struct Mock {
 
 impl Mock {
     async fn start() -> Mock {
-        let config = MockConfig {
-            keys: vec![
+        let config = MockConfig::default()
+            .with_keys(vec![
                 (ID.to_owned(), SECRET.to_owned()),
                 (OTHER_ID.to_owned(), OTHER_SECRET.to_owned()),
-            ],
-            clock: MockClock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()),
-            rate_limit: 0,
-            ..MockConfig::default()
-        };
+            ])
+            .with_clock(MockClock::manual(
+                Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
+            ))
+            .with_rate_limit(None);
         Mock {
             server: MockServer::start(config).await.unwrap(),
             nonces: AtomicU64::new(0),
@@ -1319,11 +1319,11 @@ async fn an_unsigned_x_acs_action_header_changes_nothing() {
 #[tokio::test]
 async fn slow_and_surplus_connections_are_bounded() {
     let start = |header_read_timeout, max_connections| {
-        MockServer::start(MockConfig {
-            header_read_timeout,
-            max_connections,
-            ..MockConfig::default()
-        })
+        MockServer::start(
+            MockConfig::default()
+                .with_header_read_timeout(header_read_timeout)
+                .with_max_connections(max_connections),
+        )
     };
     // Half a request line, then silence: the server closes the connection (before the fix it
     // waited forever, and this read hit its 10 s bound).
@@ -1633,7 +1633,7 @@ fn hostile_seed_files_are_typed_errors() {
             format!("[{},{}]", task("1", "a"), task("1", "b")),
         ),
     ] {
-        let result = parse_seed(&text);
+        let result = parse_tasks(&text);
         let error = match result {
             Ok(tasks) => panic!("{name}: accepted {} tasks", tasks.len()),
             Err(error) => error,
@@ -1955,11 +1955,15 @@ async fn huge_control_bodies_are_refused_before_they_are_read() {
 
 #[tokio::test]
 async fn a_missing_or_wrong_admin_token_is_refused_everywhere_before_anything_else() {
-    let guarded = MockServer::start(MockConfig {
-        control_plane: ControlPlane::Token("correct-horse".parse::<AdminToken>().unwrap()),
-        clock: MockClock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()),
-        ..MockConfig::default()
-    })
+    let guarded = MockServer::start(
+        MockConfig::default()
+            .with_control_plane(ControlPlane::Token(
+                "correct-horse".parse::<AdminToken>().unwrap(),
+            ))
+            .with_clock(MockClock::manual(
+                Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
+            )),
+    )
     .await
     .unwrap();
     let guarded = Mock {

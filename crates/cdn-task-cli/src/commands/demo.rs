@@ -24,12 +24,9 @@ fn wait_options() -> WaitOptions {
 /// mock's own AccessKey (the environment and `--endpoint`/`--profile` are ignored), waits for
 /// the three tasks with progress bars, and prints the table.
 pub async fn run(global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let mock = MockServer::start(MockConfig {
-        task_duration: TASK_DURATION,
-        ..MockConfig::default()
-    })
-    .await
-    .map_err(CliError::DemoMock)?;
+    let mock = MockServer::start(MockConfig::default().with_task_duration(TASK_DURATION))
+        .await
+        .map_err(CliError::DemoMock)?;
     let outcome = against(&mock, global).await;
     mock.shutdown().await;
     outcome

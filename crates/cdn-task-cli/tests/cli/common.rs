@@ -42,11 +42,12 @@ pub struct Setup {
 impl Setup {
     /// A mock whose tasks take `task_duration` and fail at `fail_rate`.
     pub async fn new(task_duration: Duration, fail_rate: f64) -> Setup {
-        let mock = MockServer::start(MockConfig {
-            task_duration,
-            fail_rate,
-            ..MockConfig::default()
-        })
+        let mock = MockServer::start(
+            MockConfig::default()
+                .with_task_duration(task_duration)
+                .with_fail_rate(fail_rate)
+                .unwrap(),
+        )
         .await
         .unwrap();
         Setup {

@@ -11,14 +11,13 @@ const ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 async fn mock() -> MockServer {
     let provider = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/github");
-    MockServer::start(MockConfig {
-        credentials: CredentialsConfig::default().with_oidc_provider(OidcProvider::new(
+    MockServer::start(MockConfig::default().with_credentials(
+        CredentialsConfig::default().with_oidc_provider(OidcProvider::new(
             provider,
             ISSUER,
             "sts.aliyuncs.com",
         )),
-        ..MockConfig::default()
-    })
+    ))
     .await
     .unwrap()
 }

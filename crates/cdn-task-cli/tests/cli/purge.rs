@@ -26,11 +26,7 @@ fn refresh_calls(setup: &Setup) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_five_hundred_urls_from_stdin_are_split_submitted_and_all_waited_for() {
-    let setup = Setup::with_config(MockConfig {
-        task_duration: Duration::ZERO,
-        ..MockConfig::default()
-    })
-    .await;
+    let setup = Setup::with_config(MockConfig::default().with_task_duration(Duration::ZERO)).await;
     let input = url_lines(2_500, 12);
     // The plan first: no call over 1,000 URLs or 10 domains, nothing sent.
     let plan = setup
@@ -80,11 +76,7 @@ async fn twenty_five_hundred_urls_from_stdin_are_split_submitted_and_all_waited_
 async fn over_quota_nothing_is_sent_unless_partial_is_allowed() {
     let mut quotas = DailyQuotas::default();
     quotas.url = 1_000;
-    let setup = Setup::with_config(MockConfig {
-        daily_quotas: quotas,
-        ..MockConfig::default()
-    })
-    .await;
+    let setup = Setup::with_config(MockConfig::default().with_daily_quotas(quotas)).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("urls.txt");
     std::fs::write(&file, url_lines(1_500, 2)).unwrap();

@@ -8,7 +8,7 @@ use cdn_task_mock::{Fault, FaultConfig, MockConfig};
 async fn twenty_five_ids_in_three_batches_in_input_order_with_not_found() {
     let server = start(MockConfig::default()).await;
     // Seed 20 tasks; ask for 25 IDs (5 unknown), in an order unlike the seed's, with a duplicate.
-    server.seed_tasks(
+    server.add_tasks(
         None,
         (1..=20)
             .map(|n| task(900_000 + n, TaskStatus::Complete))
@@ -38,7 +38,7 @@ async fn twenty_five_ids_in_three_batches_in_input_order_with_not_found() {
 #[tokio::test]
 async fn a_failed_batch_is_reported_with_its_ids() {
     let server = start(MockConfig::default()).await;
-    server.seed_tasks(None, (1..=15).map(|n| task(n, TaskStatus::Pending)).collect());
+    server.add_tasks(None, (1..=15).map(|n| task(n, TaskStatus::Pending)).collect());
     server.set_faults(FaultConfig::always(Fault::InternalError));
     let client = builder(&server)
         .retry_policy(crate::common::fast_retries(2))

@@ -31,11 +31,7 @@ pub async fn start(config: MockConfig) -> MockServer {
 
 /// A mock whose clock stands still at the current time.
 pub async fn start_manual(config: MockConfig) -> MockServer {
-    start(MockConfig {
-        clock: MockClock::manual(now()),
-        ..config
-    })
-    .await
+    start(config.with_clock(MockClock::manual(now()))).await
 }
 
 /// Fast retries, so fault tests stay short.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 async fn seeded() -> MockServer {
     let server = start(MockConfig::default()).await;
-    server.seed_tasks(None, vec![task(7, TaskStatus::Complete)]);
+    server.add_tasks(None, vec![task(7, TaskStatus::Complete)]);
     server
 }
 
@@ -90,16 +90,16 @@ async fn a_delay_past_the_per_attempt_timeout_is_a_retried_timeout() {
 #[tokio::test]
 async fn every_fault_kind_now_and_then_is_absorbed_by_retries() {
     let server = seeded().await;
-    server.set_faults(FaultConfig {
-        rate: 0.3,
-        kinds: vec![
+    server.set_faults(FaultConfig::new(
+        0.3,
+        vec![
             Fault::InternalError,
             Fault::ServiceUnavailable,
             Fault::DropConnection,
             Fault::TruncatedBody,
             Fault::Delay(Duration::from_secs(2)),
         ],
-    });
+    ));
     let client = builder(&server)
         .retry_policy(fast_retries(12))
         .timeout(Duration::from_millis(300))

@@ -28,15 +28,17 @@ fn provider_arn() -> String {
 /// A mock on a manual clock at the current time, with an OIDC provider and this lifetime for the
 /// metadata service's and the URI's credentials.
 async fn mock(lifetime: Duration, tokens: MetadataTokens) -> MockServer {
-    start(MockConfig {
-        clock: MockClock::manual(now()),
-        task_duration: Duration::from_secs(150),
-        credentials: CredentialsConfig::default()
-            .with_oidc_provider(OidcProvider::new(provider_arn(), ISSUER, AUDIENCE))
-            .with_document_lifetime(lifetime)
-            .with_metadata_tokens(tokens),
-        ..MockConfig::default()
-    })
+    start(
+        MockConfig::default()
+            .with_clock(MockClock::manual(now()))
+            .with_task_duration(Duration::from_secs(150))
+            .with_credentials(
+                CredentialsConfig::default()
+                    .with_oidc_provider(OidcProvider::new(provider_arn(), ISSUER, AUDIENCE))
+                    .with_document_lifetime(lifetime)
+                    .with_metadata_tokens(tokens),
+            ),
+    )
     .await
 }
 
@@ -394,14 +396,14 @@ async fn sts_calls_are_retried_on_5xx_and_dropped_connections() {
         cdn_task_http::credentials::StsEndpoint::new(&server.base_url()),
         Environment::empty(),
     );
-    server.set_faults(FaultConfig {
-        rate: 0.5,
-        kinds: vec![
+    server.set_faults(FaultConfig::new(
+        0.5,
+        vec![
             Fault::ServiceUnavailable,
             Fault::DropConnection,
             Fault::InternalError,
         ],
-    });
+    ));
     for _ in 0..6 {
         provider.provide().await.unwrap();
     }

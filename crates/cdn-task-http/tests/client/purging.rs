@@ -26,11 +26,11 @@ fn urls(count: usize, domains: usize) -> Vec<PathSource<'static>> {
 /// A mock that throttles nothing, and a client that limits nothing: these tests are not about
 /// rates.
 async fn open_mock(daily_quotas: DailyQuotas) -> MockServer {
-    start(MockConfig {
-        rate_limit: 0,
-        daily_quotas,
-        ..MockConfig::default()
-    })
+    start(
+        MockConfig::default()
+            .with_rate_limit(None)
+            .with_daily_quotas(daily_quotas),
+    )
     .await
 }
 

@@ -76,11 +76,7 @@ async fn describe_with_a_token(builder: ClientBuilder) -> cdn_task_http::Error {
 /// gateway: the client must mask the token before the message reaches an error or a log.
 #[tokio::test]
 async fn a_service_message_echoing_the_string_to_sign_is_redacted() {
-    let server = start(MockConfig {
-        echo_unredacted_string_to_sign: true,
-        ..MockConfig::default()
-    })
-    .await;
+    let server = start(MockConfig::default().with_echo_unredacted_string_to_sign(true)).await;
     let error = describe_with_a_token(builder(&server).signature_version(SignatureVersion::Rpc)).await;
     let shown = error.to_string();
     // The echo happened (so the test can fail), and the token in it is masked.
@@ -141,14 +137,9 @@ async fn every_credential_path_hides_secrets_and_tokens() {
 
     let provider_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:oidc-provider/p");
     let role_arn = format!("acs:ram::{DEFAULT_ACCOUNT_ID}:role/r");
-    let server = start(MockConfig {
-        credentials: CredentialsConfig::default().with_oidc_provider(OidcProvider::new(
-            &provider_arn,
-            "https://i",
-            "aud",
-        )),
-        ..MockConfig::default()
-    })
+    let server = start(MockConfig::default().with_credentials(
+        CredentialsConfig::default().with_oidc_provider(OidcProvider::new(&provider_arn, "https://i", "aud")),
+    ))
     .await;
     let home = tempfile::tempdir().unwrap();
     // An OIDC token with the wrong audience: STS refuses it, and the refusal must not quote it.

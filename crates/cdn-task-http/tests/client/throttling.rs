@@ -29,7 +29,7 @@ async fn fire_all_ok(server: &MockServer, client: &Client, calls: usize) -> Vec<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_calls_at_the_default_limit_are_never_throttled() {
     let server = start(MockConfig::default()).await;
-    server.seed_tasks(None, vec![task(1, TaskStatus::Complete)]);
+    server.add_tasks(None, vec![task(1, TaskStatus::Complete)]);
     let calls = fire_all_ok(&server, &client(&server), 100).await;
     assert_eq!(calls.len(), 100, "no call was throttled, so none was repeated");
     assert!(calls.iter().all(|call| call.status == Some(200)));
@@ -39,7 +39,7 @@ async fn a_hundred_concurrent_calls_at_the_default_limit_are_never_throttled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_answers_are_retried_until_they_pass() {
     let server = start(MockConfig::default()).await;
-    server.seed_tasks(None, vec![task(1, TaskStatus::Complete)]);
+    server.add_tasks(None, vec![task(1, TaskStatus::Complete)]);
     // No client-side limit: 45 calls at once overrun the mock's burst of 30.
     let client = builder(&server)
         .rate_limit(None)

@@ -54,11 +54,7 @@ async fn wait(
 
 #[tokio::test]
 async fn waits_until_every_task_completes() {
-    let server = start_manual(MockConfig {
-        task_duration: Duration::from_secs(2),
-        ..MockConfig::default()
-    })
-    .await;
+    let server = start_manual(MockConfig::default().with_task_duration(Duration::from_secs(2))).await;
     let client = builder(&server).build().unwrap();
     let mut ids = refresh_three(&client).await;
     ids.push(id(424_242)); // unknown: reported not found, not waited for
@@ -90,11 +86,12 @@ async fn waits_until_every_task_completes() {
 
 #[tokio::test]
 async fn reports_failed_tasks_with_their_reasons() {
-    let server = start_manual(MockConfig {
-        task_duration: Duration::from_secs(1),
-        fail_rate: 1.0,
-        ..MockConfig::default()
-    })
+    let server = start_manual(
+        MockConfig::default()
+            .with_task_duration(Duration::from_secs(1))
+            .with_fail_rate(1.0)
+            .unwrap(),
+    )
     .await;
     let client = builder(&server).build().unwrap();
     let ids = refresh_three(&client).await;
@@ -251,7 +248,7 @@ async fn a_created_task_that_shows_up_late_is_waited_for_within_the_grace() {
         .wait([late], grace, |_| {
             polls += 1;
             if polls == 4 {
-                server.seed_tasks(None, vec![crate::common::task(777, TaskStatus::Complete)]);
+                server.add_tasks(None, vec![crate::common::task(777, TaskStatus::Complete)]);
             }
         })
         .await
@@ -265,10 +262,9 @@ async fn a_created_task_that_shows_up_late_is_waited_for_within_the_grace() {
 /// past it, not after the retry policy's whole budget (here a minute).
 #[tokio::test]
 async fn a_poll_in_flight_at_the_deadline_does_not_overrun_it_by_the_retry_budget() {
-    let server = start_manual(MockConfig {
-        faults: FaultConfig::always(Fault::Delay(Duration::from_secs(30))),
-        ..MockConfig::default()
-    })
+    let server = start_manual(
+        MockConfig::default().with_faults(FaultConfig::always(Fault::Delay(Duration::from_secs(30)))),
+    )
     .await;
     let client = builder(&server)
         .timeout(Duration::from_millis(300))

@@ -56,7 +56,8 @@ class MockServer:
 
     Keyword arguments map to the binary's flags: `access_keys` (pairs of ID and secret; the first is
     `access_key_id`/`access_key_secret`), `task_duration` ("2s"), `fail_rate` (0 to 1), `rate_limit`
-    (DescribeRefreshTaskById calls per second per key, 0 for none), `seed_file` (`--seed`),
+    (DescribeRefreshTaskById calls per second per key, 1 or more, or "none": no throttling),
+    `tasks_file` (`--tasks`: tasks present from the start; `seed_file` is its old name),
     `state_file` (`--state`: loaded at start, saved at stop), `admin_token` (`--admin-token`; this
     object then sends it), `rng_seed`; `extra_args` are passed as they are. `binary` defaults to the
     one the wheel installed (see `find_binary`).
@@ -68,7 +69,8 @@ class MockServer:
         access_keys: Sequence[tuple[str, str]] = (DEFAULT_KEY,),
         task_duration: str | float | timedelta | None = None,
         fail_rate: float | None = None,
-        rate_limit: int | None = None,
+        rate_limit: int | str | None = None,
+        tasks_file: str | Path | None = None,
         seed_file: str | Path | None = None,
         state_file: str | Path | None = None,
         admin_token: str | None = None,
@@ -95,8 +97,10 @@ class MockServer:
             args += ["--fail-rate", str(fail_rate)]
         if rate_limit is not None:
             args += ["--rate-limit", str(rate_limit)]
-        if seed_file is not None:
-            args += ["--seed", str(seed_file)]
+        if tasks_file is None:
+            tasks_file = seed_file
+        if tasks_file is not None:
+            args += ["--tasks", str(tasks_file)]
         if self.state_file is not None:
             args += ["--state", str(self.state_file)]
         if rng_seed is not None:
@@ -245,7 +249,7 @@ class MockServer:
         return self._control("GET", "health")
 
     def reset(self) -> None:
-        """Back to the start state: the seed file's tasks as loaded at start, no quota used, no calls,
+        """Back to the start state: the tasks file's tasks as loaded at start, no quota used, no calls,
         no nonces, the faults and clock as started."""
         self._control("POST", "reset")
 

@@ -36,6 +36,7 @@ const MAX_TOKEN_LENGTH: usize = 256;
 /// An admin token that is empty, too long, or has characters other than visible ASCII.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("an admin token must be 1 to {MAX_TOKEN_LENGTH} visible ASCII characters (no spaces)")]
+#[non_exhaustive]
 pub struct InvalidAdminToken;
 
 impl FromStr for AdminToken {

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `GET /_mock/health` | `{"Status": "ok", "Version": "…"}` |
 //! | `POST /_mock/reset` | back to the start state |
-//! | `GET`/`POST /_mock/tasks` | every task with its `Owner`; add tasks (the seed file's shape, plus `Owner`) |
+//! | `GET`/`POST /_mock/tasks` | every task with its `Owner`; add tasks (the tasks file's shape, plus `Owner`) |
 //! | `GET`/`POST /_mock/clock` | `{"Now": "…Z"}`; `{"Advance": "90s"}` or `{"Set": "…Z"}` |
 //! | `GET`/`PUT`/`DELETE /_mock/faults` | the fault rules |
 //! | `GET`/`DELETE /_mock/calls` | the calls received (`?action=` filters) |
@@ -268,8 +268,12 @@ async fn dispatch(
                 StateError::NoStateFile.to_string(),
             )),
             Err(error) => {
-                tracing::warn!(%error, "saving the state failed");
-                Err(Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))
+                // The message with its cause (`cannot write state file F: Permission denied`).
+                let chain =
+                    std::iter::successors(Some(&error as &dyn std::error::Error), |error| error.source());
+                let message = chain.map(ToString::to_string).collect::<Vec<_>>().join(": ");
+                tracing::warn!(error = %message, "saving the state failed");
+                Err(Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, message))
             }
         },
     }

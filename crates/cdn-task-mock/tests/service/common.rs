@@ -28,14 +28,12 @@ pub fn start_time() -> DateTime<Utc> {
 
 /// A config with two keys and a manual clock.
 pub fn config() -> MockConfig {
-    MockConfig {
-        keys: vec![
+    MockConfig::default()
+        .with_keys(vec![
             (ID.to_owned(), SECRET.to_owned()),
             (OTHER_ID.to_owned(), OTHER_SECRET.to_owned()),
-        ],
-        clock: MockClock::manual(start_time()),
-        ..MockConfig::default()
-    }
+        ])
+        .with_clock(MockClock::manual(start_time()))
 }
 
 /// A running mock and a client for it.

@@ -6,7 +6,7 @@ use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{
     ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, RefreshType, TaskStatus,
 };
-use cdn_task_mock::{AdminToken, ControlPlane, Fault, FaultRule, MockClock, MockConfig, MockState};
+use cdn_task_mock::{AdminToken, ControlPlane, Fault, FaultRule, MockClock, MockState};
 use serde_json::{Value, json};
 use std::time::{Duration, SystemTime};
 
@@ -79,11 +79,11 @@ async fn health_tasks_and_owners() {
 
 #[tokio::test]
 async fn the_clock_moves_tasks_while_a_real_time_signature_stays_valid() {
-    let mock = Mock::start(MockConfig {
-        clock: MockClock::system(),
-        task_duration: Duration::from_secs(60),
-        ..config()
-    })
+    let mock = Mock::start(
+        config()
+            .with_clock(MockClock::system())
+            .with_task_duration(Duration::from_secs(60)),
+    )
     .await;
     let real_now = || chrono::DateTime::from(SystemTime::now());
     let credentials = Credentials::new(ID, crate::common::SECRET);
@@ -197,11 +197,9 @@ async fn calls_are_listed_filtered_and_cleared() {
 async fn state_round_trips_and_reset_goes_back_to_the_start() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.json");
-    let mock = Mock::start(MockConfig {
-        state_file: Some(file.clone()),
-        seed_tasks: vec![serde_json::from_value(seeded_task("5", "Complete")).unwrap()],
-        ..config()
-    })
+    let mock = Mock::start(config().with_state_file(file.clone()).with_initial_tasks(vec![
+        serde_json::from_value(seeded_task("5", "Complete")).unwrap(),
+    ]))
     .await;
     let created = mock
         .refresh(&["http://example.com/s"], RefreshType::Directory)
@@ -238,10 +236,9 @@ async fn state_round_trips_and_reset_goes_back_to_the_start() {
 
 #[tokio::test]
 async fn the_token_guards_every_endpoint_and_no_admin_removes_them() {
-    let guarded = Mock::start(MockConfig {
-        control_plane: ControlPlane::Token("letmein".parse::<AdminToken>().unwrap()),
-        ..config()
-    })
+    let guarded = Mock::start(
+        config().with_control_plane(ControlPlane::Token("letmein".parse::<AdminToken>().unwrap())),
+    )
     .await;
     for (token, expected) in [(None, 401), (Some("nope"), 403), (Some("letmein"), 200)] {
         let (status, body) = control_with(&guarded, "GET", "/_mock/health", None, token).await;
@@ -250,11 +247,7 @@ async fn the_token_guards_every_endpoint_and_no_admin_removes_them() {
             assert!(body["Error"].is_string(), "{body}");
         }
     }
-    let off = Mock::start(MockConfig {
-        control_plane: ControlPlane::Disabled,
-        ..config()
-    })
-    .await;
+    let off = Mock::start(config().with_control_plane(ControlPlane::Disabled)).await;
     let answer = reqwest::get(format!("{}/_mock/health", off.server.base_url()))
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 use crate::common::*;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, Format, RefreshType};
-use cdn_task_mock::{Fault, FaultConfig, MockConfig};
+use cdn_task_mock::{Fault, FaultConfig};
 use std::time::{Duration, Instant};
 
 fn describe_request(mock: &Mock, format: Format) -> Vec<u8> {
@@ -48,11 +48,9 @@ async fn internal_error_and_service_unavailable_answer_in_the_format_asked() {
 
 #[tokio::test]
 async fn delay_answers_normally_after_the_delay() {
-    let mock = Mock::start(MockConfig {
-        faults: FaultConfig::always(Fault::Delay(Duration::from_millis(300))),
-        ..config()
-    })
-    .await;
+    let mock =
+        Mock::start(config().with_faults(FaultConfig::always(Fault::Delay(Duration::from_millis(300)))))
+            .await;
     let started = Instant::now();
     let (received, _) = raw_exchange(&mock.server, &describe_request(&mock, Format::Json)).await;
     assert!(started.elapsed() >= Duration::from_millis(300));
@@ -63,11 +61,7 @@ async fn delay_answers_normally_after_the_delay() {
 
 #[tokio::test]
 async fn drop_connection_closes_without_a_byte() {
-    let mock = Mock::start(MockConfig {
-        faults: FaultConfig::always(Fault::DropConnection),
-        ..config()
-    })
-    .await;
+    let mock = Mock::start(config().with_faults(FaultConfig::always(Fault::DropConnection))).await;
     let (received, _) = raw_exchange(&mock.server, &describe_request(&mock, Format::Xml)).await;
     assert!(received.is_empty(), "{:?}", String::from_utf8_lossy(&received));
     let calls = mock.server.received();
@@ -131,14 +125,10 @@ async fn truncated_body_declares_more_than_it_sends() {
 #[tokio::test]
 async fn a_share_of_requests_gets_faults_deterministically_per_seed() {
     let pattern = |seed: u64| async move {
-        let mock = Mock::start(MockConfig {
-            seed,
-            faults: FaultConfig {
-                rate: 0.5,
-                kinds: vec![Fault::InternalError, Fault::ServiceUnavailable],
-            },
-            ..config()
-        })
+        let mock = Mock::start(config().with_rng_seed(seed).with_faults(FaultConfig::new(
+            0.5,
+            vec![Fault::InternalError, Fault::ServiceUnavailable],
+        )))
         .await;
         let mut statuses = Vec::new();
         for _ in 0..30 {

@@ -4,17 +4,12 @@
 use crate::common::*;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{Format, RefreshType};
-use cdn_task_mock::MockConfig;
 
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
-    let mock = Mock::start(MockConfig {
-        max_body_bytes: 1024,
-        ..config()
-    })
-    .await;
+    let mock = Mock::start(config().with_max_body_bytes(1024)).await;
     let big = format!("Format=JSON&Junk={}", "a".repeat(4096)).into_bytes();
     let answer = mock.send_raw("POST", "", &[FORM], big).await;
     let body = answer.expect_error("InvalidParameter", 400, Format::Xml);
@@ -147,13 +142,7 @@ async fn garbage_does_not_take_the_server_down_or_corrupt_it() {
 
 #[tokio::test]
 async fn concurrent_creations_keep_ids_unique_and_quotas_exact() {
-    let mock = std::sync::Arc::new(
-        Mock::start(MockConfig {
-            rate_limit: 0,
-            ..config()
-        })
-        .await,
-    );
+    let mock = std::sync::Arc::new(Mock::start(config().with_rate_limit(None)).await);
     let mut calls = tokio::task::JoinSet::new();
     for n in 0..20 {
         let mock = std::sync::Arc::clone(&mock);

@@ -12,10 +12,7 @@ use std::time::Duration;
 
 /// The list is throttled at 5 calls a second: these tests make more, and test other things.
 fn unthrottled() -> MockConfig {
-    MockConfig {
-        rate_limit: 0,
-        ..config()
-    }
+    config().with_rate_limit(None)
 }
 
 fn list_request(op: &DescribeRefreshTasks, format: Format) -> ApiRequest {
@@ -155,11 +152,11 @@ async fn per_call_limits_quotas_from_the_configuration_and_the_prefetch_queue() 
     let mut quotas = DailyQuotas::default();
     quotas.url = 1_500;
     quotas.preload_queue = 150;
-    let mock = Mock::start(MockConfig {
-        daily_quotas: quotas,
-        task_duration: Duration::from_secs(600),
-        ..config()
-    })
+    let mock = Mock::start(
+        config()
+            .with_daily_quotas(quotas)
+            .with_task_duration(Duration::from_secs(600)),
+    )
     .await;
     // Over 1,000 URLs in one call: SingleRequest.OverLimit, nothing created.
     let urls: Vec<String> = (0..1_001).map(|n| format!("http://a.com/{n}")).collect();

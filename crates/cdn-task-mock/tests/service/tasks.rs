@@ -6,16 +6,11 @@ use cdn_task_core::{
     ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType,
     Process, RefreshType, Task, TaskId, TaskStatus,
 };
-use cdn_task_mock::MockConfig;
 use std::time::Duration;
 
 #[tokio::test]
 async fn tasks_progress_to_complete_on_the_mock_clock() {
-    let mock = Mock::start(MockConfig {
-        task_duration: Duration::from_secs(10),
-        ..config()
-    })
-    .await;
+    let mock = Mock::start(config().with_task_duration(Duration::from_secs(10))).await;
     let ids = mock
         .refresh(&["http://example.com/a.js"], RefreshType::File)
         .await;
@@ -57,11 +52,7 @@ async fn tasks_progress_to_complete_on_the_mock_clock() {
 
 #[tokio::test]
 async fn with_fail_rate_one_tasks_fail_with_a_documented_reason_deterministically() {
-    let config = || MockConfig {
-        fail_rate: 1.0,
-        seed: 42,
-        ..config()
-    };
+    let config = || config().with_fail_rate(1.0).unwrap().with_rng_seed(42);
     let mut reasons_per_run = Vec::new();
     for _ in 0..2 {
         let mock = Mock::start(config()).await;
@@ -143,9 +134,9 @@ async fn callers_see_their_own_tasks_and_seeded_ones_in_the_order_asked() {
             None,
         )
     };
-    mock.server.seed_tasks(None, vec![seeded("7", "http://shared/")]);
+    mock.server.add_tasks(None, vec![seeded("7", "http://shared/")]);
     mock.server
-        .seed_tasks(Some(OTHER_ID), vec![seeded("8", "http://private/")]);
+        .add_tasks(Some(OTHER_ID), vec![seeded("8", "http://private/")]);
 
     let asked = format!("{},404,7,{},{},8", mine[1], theirs.task_ids[0], mine[0]);
     let seen: Vec<String> = mock
@@ -199,14 +190,14 @@ async fn object_types_and_increasing_ids() {
 #[tokio::test]
 async fn seeded_tasks_follow_the_window_by_their_creation_time() {
     let mock = Mock::start(config()).await;
-    let seed = cdn_task_mock::parse_seed(
+    let seed = cdn_task_mock::parse_tasks(
         r#"[{"TaskId":"11","ObjectPath":"http://a/","ObjectType":"file","Status":"Refreshing",
              "Process":"40%","CreationTime":"2026-05-29T00:00:00Z","Description":""},
             {"TaskId":"12","ObjectPath":"http://a/","ObjectType":"file","Status":"Complete",
              "Process":"100%","CreationTime":"2026-05-28T23:59:59Z","Description":""}]"#,
     )
     .unwrap();
-    mock.server.seed_tasks(None, seed);
+    mock.server.add_tasks(None, seed);
     let tasks = mock.tasks("11,12").await;
     assert_eq!(tasks.len(), 1);
     assert_eq!(

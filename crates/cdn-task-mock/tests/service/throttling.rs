@@ -3,7 +3,6 @@
 use crate::common::*;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{ApiRequest, DescribeRefreshTaskById, Format};
-use cdn_task_mock::MockConfig;
 use std::sync::Arc;
 
 /// Fires `count` describes at once as `credentials`; returns the answers.
@@ -49,24 +48,12 @@ async fn a_burst_over_30_is_throttled_for_that_key_only() {
 
 #[tokio::test]
 async fn the_rate_is_configurable_and_zero_turns_it_off() {
-    let strict = Arc::new(
-        Mock::start(MockConfig {
-            rate_limit: 2,
-            ..config()
-        })
-        .await,
-    );
+    let strict = Arc::new(Mock::start(config().with_rate_limit(std::num::NonZeroU32::new(2))).await);
     let answers = burst(&strict, 10, &Credentials::new(ID, SECRET)).await;
     let passed = answers.iter().filter(|a| a.status == 200).count();
     assert!((2..10).contains(&passed), "{passed} passed");
 
-    let open = Arc::new(
-        Mock::start(MockConfig {
-            rate_limit: 0,
-            ..config()
-        })
-        .await,
-    );
+    let open = Arc::new(Mock::start(config().with_rate_limit(None)).await);
     let answers = burst(&open, 100, &Credentials::new(ID, SECRET)).await;
     assert!(answers.iter().all(|a| a.status == 200));
 }

@@ -1,15 +1,16 @@
-//! Seed files: a JSON array of tasks in the API's field names (`TaskId`, `ObjectPath`, …).
+//! Tasks files (`--tasks FILE`, [`MockConfig::initial_tasks`](crate::MockConfig::initial_tasks)): a JSON
+//! array of tasks in the API's field names (`TaskId`, `ObjectPath`, …).
 
 use cdn_task_core::Task;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Why a seed could not be loaded.
+/// Why a tasks file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum SeedError {
+pub enum TasksFileError {
     /// The file could not be read.
-    #[error("cannot read seed file {path}: {source}")]
+    #[error("cannot read tasks file {path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -17,7 +18,7 @@ pub enum SeedError {
         source: std::io::Error,
     },
     /// The text is not a JSON array.
-    #[error("seed is not a JSON array of tasks (line {line}, column {column}): {detail}")]
+    #[error("tasks file is not a JSON array of tasks (line {line}, column {column}): {detail}")]
     NotAnArray {
         /// 1-based line where parsing stopped.
         line: usize,
@@ -27,7 +28,7 @@ pub enum SeedError {
         detail: String,
     },
     /// An element of the array is not a task.
-    #[error("seed task number {position} is invalid: {detail}")]
+    #[error("task number {position} of the tasks file is invalid: {detail}")]
     InvalidTask {
         /// 1-based position in the array.
         position: usize,
@@ -35,7 +36,7 @@ pub enum SeedError {
         detail: String,
     },
     /// Two elements have the same `TaskId`.
-    #[error("seed tasks number {first} and {second} both have TaskId {task_id}")]
+    #[error("tasks number {first} and {second} of the tasks file both have TaskId {task_id}")]
     DuplicateTaskId {
         /// The ID.
         task_id: String,
@@ -46,17 +47,18 @@ pub enum SeedError {
     },
 }
 
-/// Parses a seed: a JSON array of tasks as `DescribeRefreshTaskById` reports them.
+/// Parses the text of a tasks file: a JSON array of tasks as `DescribeRefreshTaskById` reports
+/// them.
 ///
 /// ```
-/// let tasks = cdn_task_mock::parse_seed(r#"[{"TaskId":"42","ObjectPath":"http://example.com/a",
+/// let tasks = cdn_task_mock::parse_tasks(r#"[{"TaskId":"42","ObjectPath":"http://example.com/a",
 ///   "ObjectType":"file","Status":"Complete","Process":"100%","CreationTime":"2026-01-01T00:00:00Z",
 ///   "Description":""}]"#).unwrap();
 /// assert_eq!(tasks[0].task_id.as_str(), "42");
 /// ```
-pub fn parse_seed(json: &str) -> Result<Vec<Task>, SeedError> {
+pub fn parse_tasks(json: &str) -> Result<Vec<Task>, TasksFileError> {
     let elements: Vec<serde_json::Value> =
-        serde_json::from_str(json).map_err(|error| SeedError::NotAnArray {
+        serde_json::from_str(json).map_err(|error| TasksFileError::NotAnArray {
             line: error.line(),
             column: error.column(),
             detail: error.to_string(),
@@ -65,12 +67,12 @@ pub fn parse_seed(json: &str) -> Result<Vec<Task>, SeedError> {
     let mut tasks = Vec::with_capacity(elements.len());
     for (index, element) in elements.into_iter().enumerate() {
         let position = index + 1;
-        let task: Task = serde_json::from_value(element).map_err(|error| SeedError::InvalidTask {
+        let task: Task = serde_json::from_value(element).map_err(|error| TasksFileError::InvalidTask {
             position,
             detail: error.to_string(),
         })?;
         if let Some(first) = seen.insert(task.task_id, position) {
-            return Err(SeedError::DuplicateTaskId {
+            return Err(TasksFileError::DuplicateTaskId {
                 task_id: task.task_id.to_string(),
                 first,
                 second: position,
@@ -81,14 +83,14 @@ pub fn parse_seed(json: &str) -> Result<Vec<Task>, SeedError> {
     Ok(tasks)
 }
 
-/// Reads and parses a seed file (see [`parse_seed`]).
-pub fn load_seed_file(path: impl AsRef<Path>) -> Result<Vec<Task>, SeedError> {
+/// Reads and parses a tasks file (see [`parse_tasks`]).
+pub fn load_tasks_file(path: impl AsRef<Path>) -> Result<Vec<Task>, TasksFileError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
+    let text = std::fs::read_to_string(path).map_err(|source| TasksFileError::Read {
         path: path.to_owned(),
         source,
     })?;
-    parse_seed(&text)
+    parse_tasks(&text)
 }
 
 #[cfg(test)]
@@ -106,53 +108,55 @@ mod tests {
 
     #[test]
     fn parses_tasks_in_the_api_field_names() {
-        let tasks = parse_seed(&format!("[{},{}]", task_json("1"), task_json("2"))).unwrap();
+        let tasks = parse_tasks(&format!("[{},{}]", task_json("1"), task_json("2"))).unwrap();
         assert_eq!(tasks.len(), 2);
         assert_eq!(tasks[1].task_id.as_str(), "2");
         assert_eq!(tasks[0].object_type, ObjectType::Directory);
         assert_eq!(tasks[0].status, TaskStatus::Failed);
         assert_eq!(tasks[0].process.basis_points(), 1250);
         assert_eq!(tasks[0].description, Some(FailureReason::OriginTimeout));
-        assert!(parse_seed("[]").unwrap().is_empty());
+        assert!(parse_tasks("[]").unwrap().is_empty());
     }
 
     #[test]
     fn errors_say_where() {
         assert!(matches!(
-            parse_seed("{\"TaskId\":\"1\"}"),
-            Err(SeedError::NotAnArray { line: 1, .. })
+            parse_tasks("{\"TaskId\":\"1\"}"),
+            Err(TasksFileError::NotAnArray { line: 1, .. })
         ));
         assert!(matches!(
-            parse_seed("[\n1,"),
-            Err(SeedError::NotAnArray { line: 2, .. })
+            parse_tasks("[\n1,"),
+            Err(TasksFileError::NotAnArray { line: 2, .. })
         ));
-        let missing = parse_seed(&format!("[{},{{\"TaskId\":\"3\"}}]", task_json("1"))).unwrap_err();
+        let missing = parse_tasks(&format!("[{},{{\"TaskId\":\"3\"}}]", task_json("1"))).unwrap_err();
         assert!(
-            matches!(&missing, SeedError::InvalidTask { position: 2, detail } if detail.contains("missing field")),
+            matches!(&missing, TasksFileError::InvalidTask { position: 2, detail } if detail.contains("missing field")),
             "{missing}"
         );
-        let bad_id = parse_seed(&format!("[{}]", task_json("x1"))).unwrap_err();
+        let bad_id = parse_tasks(&format!("[{}]", task_json("x1"))).unwrap_err();
         assert!(
-            matches!(bad_id, SeedError::InvalidTask { position: 1, .. }),
+            matches!(bad_id, TasksFileError::InvalidTask { position: 1, .. }),
             "{bad_id}"
         );
-        let twice = parse_seed(&format!("[{},{}]", task_json("7"), task_json("7"))).unwrap_err();
+        let twice = parse_tasks(&format!("[{},{}]", task_json("7"), task_json("7"))).unwrap_err();
         assert!(
-            matches!(&twice, SeedError::DuplicateTaskId { task_id, first: 1, second: 2 } if task_id == "7"),
+            matches!(&twice, TasksFileError::DuplicateTaskId { task_id, first: 1, second: 2 } if task_id == "7"),
             "{twice}"
         );
     }
 
     #[test]
     fn load_reports_the_path() {
-        let missing = load_seed_file("/nonexistent/seed.json").unwrap_err();
-        assert!(
-            missing.to_string().contains("/nonexistent/seed.json"),
-            "{missing}"
+        let missing = load_tasks_file("/nonexistent/seed.json").unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "cannot read tasks file /nonexistent/seed.json"
         );
+        // The io error is the source, not repeated in the message.
+        assert!(std::error::Error::source(&missing).is_some());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seed.json");
         std::fs::write(&path, format!("[{}]", task_json("5"))).unwrap();
-        assert_eq!(load_seed_file(&path).unwrap().len(), 1);
+        assert_eq!(load_tasks_file(&path).unwrap().len(), 1);
     }
 }
