@@ -18,7 +18,7 @@ fn ids() -> TaskIdList {
 #[tokio::test]
 async fn a_given_client_carries_the_calls_with_the_builder_s_timeout() {
     let server = start(MockConfig::default()).await;
-    server.seed_tasks(None, vec![task(7, TaskStatus::Complete)]);
+    server.add_tasks(None, vec![task(7, TaskStatus::Complete)]);
     // No timeout of its own.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
