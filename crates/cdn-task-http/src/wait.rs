@@ -266,7 +266,7 @@ impl Client {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let config = cdn_task_mock::MockConfig { task_duration: std::time::Duration::from_millis(300), ..Default::default() };
+    /// # let config = cdn_task_mock::MockConfig::default().with_task_duration(std::time::Duration::from_millis(300));
     /// # let mock = cdn_task_mock::MockServer::start(config).await?;
     /// # let client = cdn_task_http::Client::builder().endpoint(mock.base_url())
     /// #     .credentials(cdn_task_http::Credentials::new("testid", "testsecret")).build()?;
