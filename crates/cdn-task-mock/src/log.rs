@@ -60,6 +60,11 @@ pub struct ReceivedCall {
     /// The API parameters of a verified request (no signing parameters, no secrets), in order,
     /// bounded in size (see `recorded.rs`); empty when verification failed or did not happen.
     pub parameters: Vec<(String, String)>,
+    /// The request's headers, names in lower case, in order, bounded like the parameters;
+    /// without those that carry credentials or signatures (`Authorization`,
+    /// `x-acs-security-token`, `x-acs-signature-*`, `Cookie`, `Proxy-Authorization`). What a
+    /// test checks to see a client's own headers (a `User-Agent`, a tracing header) arrive.
+    pub headers: Vec<(String, String)>,
 }
 
 /// The most recent calls, oldest first.
@@ -93,6 +98,7 @@ mod tests {
         ReceivedCall {
             time: DateTime::UNIX_EPOCH,
             parameters: Vec::new(),
+            headers: Vec::new(),
             method: "GET".into(),
             action: None,
             access_key_id: None,

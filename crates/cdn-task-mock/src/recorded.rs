@@ -27,6 +27,25 @@ pub(crate) fn recorded_parameters(parameters: &[(String, String)]) -> Vec<(Strin
     kept
 }
 
+/// The headers to record: those that carry no credential or signature, names in lower case,
+/// cut to the same budgets as the parameters.
+pub(crate) fn recorded_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    let shown: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
+        .filter(|(name, _)| !carries_credentials(name))
+        .collect();
+    recorded_parameters(&shown)
+}
+
+/// Whether a header (name in lower case) carries a credential, a token or a signature.
+fn carries_credentials(name: &str) -> bool {
+    matches!(
+        name,
+        "authorization" | "proxy-authorization" | "cookie" | "x-acs-security-token"
+    ) || name.starts_with("x-acs-signature")
+}
+
 /// `text`, or its first `limit` bytes (at a character boundary) and how many were cut.
 fn cut(text: &str, limit: usize) -> String {
     if text.len() <= limit {
@@ -45,6 +64,23 @@ mod tests {
 
     fn pair(name: &str, value: &str) -> (String, String) {
         (name.to_owned(), value.to_owned())
+    }
+
+    #[test]
+    fn headers_are_kept_without_credentials_or_signatures() {
+        let headers = [
+            pair("User-Agent", "deploy-bot/1.0"),
+            pair("Authorization", "ACS3-HMAC-SHA256 Credential=id,Signature=abc"),
+            pair("x-acs-security-token", "token"),
+            pair("x-acs-signature-nonce", "n"),
+            pair("Cookie", "c"),
+            pair("Proxy-Authorization", "p"),
+            pair("X-Trace", "t-1"),
+        ];
+        assert_eq!(
+            recorded_headers(&headers),
+            [pair("user-agent", "deploy-bot/1.0"), pair("x-trace", "t-1")]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::fault::Fault;
 use crate::intake::{Intake, Prelude, answer_format};
 use crate::log::{ReceivedCall, client_text};
 use crate::nonce::NonceRefused;
-use crate::recorded::recorded_parameters;
+use crate::recorded::{recorded_headers, recorded_parameters};
 use crate::reply::{Failure, Reply};
 use crate::state::{Shared, State};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
@@ -41,6 +41,7 @@ pub(crate) async fn handle(
         ReceivedCall {
             time: shared.clock.request_time(),
             parameters: Vec::new(),
+            headers: recorded_headers(&intake.headers),
             method: client_text(&intake.method),
             action: prelude.action.clone(),
             access_key_id: None,

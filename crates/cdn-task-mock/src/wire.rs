@@ -249,6 +249,7 @@ pub(crate) struct CallWire<'a> {
     scheme: &'static str,
     format: &'static str,
     parameters: serde_json::Map<String, serde_json::Value>,
+    headers: serde_json::Map<String, serde_json::Value>,
     status: Option<u16>,
     error_code: Option<&'a str>,
     request_id: Option<&'a str>,
@@ -257,12 +258,6 @@ pub(crate) struct CallWire<'a> {
 
 impl<'a> CallWire<'a> {
     pub(crate) fn new(call: &'a ReceivedCall) -> CallWire<'a> {
-        let mut parameters = serde_json::Map::new();
-        for (name, value) in &call.parameters {
-            parameters
-                .entry(name.clone())
-                .or_insert_with(|| serde_json::Value::String(value.clone()));
-        }
         CallWire {
             time: format_time(call.time),
             method: &call.method,
@@ -273,13 +268,25 @@ impl<'a> CallWire<'a> {
                 SignatureVersion::Acs3 => "ACS3",
             },
             format: call.format.as_str(),
-            parameters,
+            parameters: first_of_each_name(&call.parameters),
+            headers: first_of_each_name(&call.headers),
             status: call.status,
             error_code: call.error_code.as_ref().map(ErrorCode::as_str),
             request_id: call.request_id.as_deref(),
             fault: call.fault.as_ref().map(fault_name),
         }
     }
+}
+
+/// Name–value pairs as a JSON object; a repeated name keeps its first value.
+fn first_of_each_name(pairs: &[(String, String)]) -> serde_json::Map<String, serde_json::Value> {
+    let mut object = serde_json::Map::new();
+    for (name, value) in pairs {
+        object
+            .entry(name.clone())
+            .or_insert_with(|| serde_json::Value::String(value.clone()));
+    }
+    object
 }
 
 #[cfg(test)]
