@@ -60,6 +60,7 @@ pub mod sts;
 mod task;
 mod task_id;
 mod time;
+mod unknown;
 mod waiter;
 mod wire_str;
 
@@ -84,10 +85,10 @@ pub use operations::plan::{
     PathError, PathOrigin, PathSource, PlanError, PlannedCall, PlannedPath, PurgeKind, PurgePlan,
     read_path_list,
 };
-pub use operations::push::{PreloadArea, PushObjectCache};
+pub use operations::push::{PreloadArea, PreloadTier, PushObjectCache};
 pub use operations::quota::{DescribeRefreshQuota, Quota, RefreshQuota};
 pub use operations::reconcile::{RECONCILE_CLOCK_MARGIN, Reconciliation, listed_type, reconcile_window};
-pub use operations::refresh::{RefreshObjectCaches, RefreshType};
+pub use operations::refresh::{Force, RefreshObjectCaches, RefreshType};
 pub use process::{Process, ProcessError};
 pub use rate_limit::RateLimit;
 pub use request::{
@@ -99,4 +100,5 @@ pub use task_id::{MAX_IDS_PER_CALL, MAX_TASK_ID_DIGITS, TaskId, TaskIdError, Tas
 pub use time::{
     QUERY_WINDOW, TimeError, format_utc_timestamp, is_queryable, oldest_queryable, parse_utc_timestamp,
 };
+pub use unknown::UnknownValue;
 pub use waiter::{TaskProgress, WaitCounts, WaitPolicy, WaitPolicyError, WaitStep, WaitSummary, Waiter};

@@ -21,7 +21,7 @@ fn wire_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// An `Other` value for a vocabulary: any text but the known spellings (which decode to variants).
+/// An `Unknown` value for a vocabulary: any text but the known spellings (which decode to variants).
 fn unknown_value(known: &'static [&'static str]) -> impl Strategy<Value = String> {
     wire_text().prop_filter("not a known spelling", move |text| {
         !text.is_empty() && !known.contains(&text.as_str())
@@ -34,7 +34,8 @@ fn object_type() -> impl Strategy<Value = ObjectType> {
         Just(ObjectType::Directory),
         Just(ObjectType::Preload),
         Just(ObjectType::Regex),
-        unknown_value(&["file", "directory", "preload", "regex"]).prop_map(ObjectType::Other),
+        unknown_value(&["file", "directory", "preload", "regex"])
+            .prop_map(|text| text.parse::<ObjectType>().unwrap()),
     ]
 }
 
@@ -44,7 +45,8 @@ fn status() -> impl Strategy<Value = TaskStatus> {
         Just(TaskStatus::Pending),
         Just(TaskStatus::Refreshing),
         Just(TaskStatus::Failed),
-        unknown_value(&["Complete", "Pending", "Refreshing", "Failed"]).prop_map(TaskStatus::Other),
+        unknown_value(&["Complete", "Pending", "Refreshing", "Failed"])
+            .prop_map(|text| text.parse::<TaskStatus>().unwrap()),
     ]
 }
 
@@ -61,7 +63,7 @@ fn description() -> impl Strategy<Value = Option<FailureReason>> {
             "OriginTimeout",
             "Origin Return StatusCode 5XX"
         ])
-        .prop_map(|text| Some(FailureReason::Other(text))),
+        .prop_map(|text| text.parse::<FailureReason>().ok()),
     ]
 }
 

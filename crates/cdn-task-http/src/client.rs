@@ -6,8 +6,8 @@ use crate::error::{Error, InvalidInput};
 use crate::transport::Transport;
 use cdn_task_core::{
     CreateTasksResponse, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
-    MAX_PRELOAD_URLS_PER_CALL, ObjectPaths, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches,
-    RefreshQuota, RefreshType, TaskIdList,
+    Force, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches, RefreshQuota, RefreshType,
+    TaskIdList,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -95,8 +95,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: cdn_task_http::Client) -> Result<(), cdn_task_http::Error> {
-    /// use cdn_task_core::RefreshType;
-    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, false).await?;
+    /// use cdn_task_core::{Force, RefreshType};
+    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, Force::IfChanged).await?;
     /// println!("tasks {:?} (request {})", created.task_ids, created.request_id);
     /// # Ok(())
     /// # }
@@ -105,10 +105,10 @@ impl Client {
         &self,
         paths: impl IntoIterator<Item = impl Into<String>>,
         kind: RefreshType,
-        force: bool,
+        force: Force,
     ) -> Result<CreateTasksResponse, Error> {
-        let paths = object_paths(paths, kind.max_paths_per_call())?;
-        self.call(&RefreshObjectCaches { paths, kind, force }).await
+        let op = RefreshObjectCaches::new(paths, kind).map_err(invalid)?;
+        self.call(&op.with_force(force)).await
     }
 
     /// `PushObjectCache`: prefetches `urls` (up to 100, the per-call limit) to `area` (`None`: the
@@ -119,13 +119,11 @@ impl Client {
         urls: impl IntoIterator<Item = impl Into<String>>,
         area: Option<PreloadArea>,
     ) -> Result<CreateTasksResponse, Error> {
-        let paths = object_paths(urls, MAX_PRELOAD_URLS_PER_CALL)?;
-        self.call(&PushObjectCache {
-            paths,
-            area,
-            l2_preload: false,
-        })
-        .await
+        let op = PushObjectCache::new(urls).map_err(invalid)?;
+        match area {
+            Some(area) => self.call(&op.with_area(area)).await,
+            None => self.call(&op).await,
+        }
     }
 
     /// `DescribeRefreshQuota`: the day's refresh and prefetch quotas.
@@ -134,12 +132,8 @@ impl Client {
     }
 }
 
-fn object_paths(
-    paths: impl IntoIterator<Item = impl Into<String>>,
-    max: usize,
-) -> Result<ObjectPaths, Error> {
-    let paths = paths.into_iter().map(Into::into).collect();
-    ObjectPaths::new(paths, max).map_err(|error| Error::InvalidInput(InvalidInput::Parameter(error)))
+fn invalid(error: cdn_task_core::ParameterError) -> Error {
+    Error::InvalidInput(InvalidInput::Parameter(error))
 }
 
 impl fmt::Debug for Client {

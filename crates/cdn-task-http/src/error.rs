@@ -320,7 +320,7 @@ mod tests {
         };
         let maybe = [
             service(ErrorCode::InternalError, 500),
-            service(ErrorCode::Other("Odd".into()), 500),
+            service("Odd".parse::<ErrorCode>().unwrap(), 500),
             decode(200),
             decode(500),
             Error::Timeout {

@@ -42,7 +42,7 @@
 //! // Credentials from the official default chain (environment, OIDC, ~/.aliyun/config.json, …).
 //! let client = Client::builder().build()?;
 //! let created = client
-//!     .refresh(["https://example.com/index.html"], RefreshType::File, false)
+//!     .refresh(["https://example.com/index.html"], RefreshType::File, cdn_task_core::Force::IfChanged)
 //!     .await?;
 //! let report = client
 //!     .wait(created.task_ids, WaitOptions::with_deadline(Duration::from_secs(300)), |progress| {
@@ -85,7 +85,7 @@
 //! assert!(!format!("{client:?}").contains("testsecret"));
 //!
 //! let paths: Vec<String> = (1..=12).map(|n| format!("https://example.com/{n}.js")).collect();
-//! let created = client.refresh(paths, RefreshType::File, false).await?;
+//! let created = client.refresh(paths, RefreshType::File, cdn_task_core::Force::IfChanged).await?;
 //! let unknown: TaskId = "42".parse()?;
 //! // 13 IDs: two calls (ten, then three), results in the order given.
 //! let report = client.describe_all(created.task_ids.iter().copied().chain([unknown])).await;

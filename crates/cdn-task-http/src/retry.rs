@@ -192,7 +192,7 @@ mod tests {
         // `interpret`), as the official SDKs treat it.
         let retryable = |wait: Duration| {
             move || Error::Service {
-                code: ErrorCode::Other("Busy".into()),
+                code: "Busy".parse::<ErrorCode>().unwrap(),
                 message: String::new(),
                 request_id: "R".into(),
                 http_status: 400,

@@ -459,7 +459,7 @@ mod tests {
                 "{value}"
             );
         }
-        let body = ServiceErrorBody::for_code(ErrorCode::Other("Busy".into()), "R").encode_json();
+        let body = ServiceErrorBody::for_code("Busy".parse::<ErrorCode>().unwrap(), "R").encode_json();
         let mut busy = answer(400, Some("application/json"), &body);
         busy.retry_after = Some(Duration::from_millis(250));
         let error = interpret::<DescribeRefreshTaskByIdResponse>(&busy, Format::Json).unwrap_err();

@@ -144,7 +144,7 @@ impl Client {
     /// use cdn_task_core::RefreshType;
     /// use cdn_task_http::WaitOptions;
     /// use std::time::Duration;
-    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, false).await?;
+    /// let created = client.refresh(["https://example.com/app.js"], RefreshType::File, cdn_task_core::Force::IfChanged).await?;
     /// let report = client
     ///     .wait(created.task_ids, WaitOptions::with_deadline(Duration::from_secs(300)), |progress| {
     ///         eprintln!("{}/{} done", progress.counts.total - progress.counts.pending, progress.counts.total);

@@ -42,15 +42,15 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
         Action::DescribeRefreshTaskById => describe(call),
         Action::RefreshObjectCaches => {
             let operation: RefreshObjectCaches = call.operation()?;
-            let object_type = match operation.kind {
+            let object_type = match operation.kind() {
                 RefreshType::File | RefreshType::IgnoreParams => ObjectType::File,
                 RefreshType::Directory => ObjectType::Directory,
                 RefreshType::Regex => ObjectType::Regex,
             };
-            let quota = QuotaKind::of_refresh(operation.kind);
+            let quota = QuotaKind::of_refresh(operation.kind());
             create(
                 call,
-                &operation.paths,
+                operation.paths(),
                 object_type,
                 quota,
                 CreatedTaskKind::Refresh,
@@ -60,7 +60,7 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
             let operation: PushObjectCache = call.operation()?;
             create(
                 call,
-                &operation.paths,
+                operation.paths(),
                 ObjectType::Preload,
                 QuotaKind::Preload,
                 CreatedTaskKind::Push,

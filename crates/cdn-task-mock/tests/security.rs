@@ -17,7 +17,7 @@ use cdn_task_core::signing::{
 };
 use cdn_task_core::{
     ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format,
-    ObjectPaths, RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
+    RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
 };
 use cdn_task_mock::{AdminToken, ControlPlane, MockClock, MockConfig, MockServer, parse_seed};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -1365,13 +1365,8 @@ async fn slow_and_surplus_connections_are_bounded() {
 #[tokio::test]
 async fn a_tampered_refresh_creates_nothing_and_spends_no_quota() {
     let mock = Mock::start().await;
-    let paths = ObjectPaths::new(vec!["http://example.com/a".into()], 1000).unwrap();
     let refresh = ApiRequest::new(
-        &RefreshObjectCaches {
-            paths,
-            kind: RefreshType::File,
-            force: false,
-        },
+        &RefreshObjectCaches::new(["http://example.com/a"], RefreshType::File).unwrap(),
         Format::Json,
     );
     for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {

@@ -54,7 +54,7 @@ async fn against(mock: &MockServer, global: &GlobalArgs) -> Result<Outcome, CliE
                 "https://example.com/static/app.js",
             ],
             RefreshType::File,
-            false,
+            cdn_task_core::Force::IfChanged,
         )
         .await?;
     eprintln!("demo: refresh created {}", join(&refreshed.task_ids));

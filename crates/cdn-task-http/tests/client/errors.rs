@@ -73,7 +73,11 @@ async fn invalid_input_is_refused_before_sending() {
     let server = start(MockConfig::default()).await;
     let client = builder(&server).build().unwrap();
     let error = client
-        .refresh(["ftp://example.com/a"], RefreshType::File, false)
+        .refresh(
+            ["ftp://example.com/a"],
+            RefreshType::File,
+            cdn_task_core::Force::IfChanged,
+        )
         .await
         .unwrap_err();
     assert!(

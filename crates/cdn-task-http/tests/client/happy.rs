@@ -19,7 +19,7 @@ async fn refresh_preload_describe_and_quota_in_every_scheme_and_format() {
             .refresh(
                 ["http://example.com/a.js", "http://example.com/b.css"],
                 RefreshType::File,
-                false,
+                cdn_task_core::Force::IfChanged,
             )
             .await
             .unwrap_or_else(|error| panic!("{context}: {error}"));

@@ -153,7 +153,11 @@ async fn ram_role_arn_and_chainable_profiles_with_sts_endpoint_assume_roles_at_t
         .build()
         .unwrap();
     let created = owner
-        .refresh(["https://example.com/a.js"], RefreshType::File, false)
+        .refresh(
+            ["https://example.com/a.js"],
+            RefreshType::File,
+            cdn_task_core::Force::IfChanged,
+        )
         .await
         .unwrap();
     for (profile, expected_calls) in [("deploy", 1), ("chained", 2)] {
@@ -291,7 +295,11 @@ async fn a_wait_with_60_second_credentials_refreshes_ahead_and_never_signs_with_
         .build()
         .unwrap();
     let created = client
-        .refresh(["https://example.com/app.js"], RefreshType::File, false)
+        .refresh(
+            ["https://example.com/app.js"],
+            RefreshType::File,
+            cdn_task_core::Force::IfChanged,
+        )
         .await
         .unwrap();
     let clock = server.clock().clone();

@@ -300,7 +300,11 @@ async fn one_url_with_cut_answers_is_purged_once_and_its_id_adopted() {
     assert_eq!(listed[0].task_id, report.task_ids()[0]);
     // The single-call method does not resend either: it reports the lost answer.
     let error = client
-        .refresh(["https://a.example.com/b.js"], RefreshType::File, false)
+        .refresh(
+            ["https://a.example.com/b.js"],
+            RefreshType::File,
+            cdn_task_core::Force::IfChanged,
+        )
         .await
         .unwrap_err();
     assert!(error.may_have_been_processed(), "{error:?}");
@@ -371,7 +375,11 @@ async fn a_refused_connection_is_retried_and_reported_as_not_processed() {
         listener.local_addr().unwrap()
     };
     let error = open_client(format!("http://{closed}"))
-        .refresh(["https://a.example.com/x"], RefreshType::File, false)
+        .refresh(
+            ["https://a.example.com/x"],
+            RefreshType::File,
+            cdn_task_core::Force::IfChanged,
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");

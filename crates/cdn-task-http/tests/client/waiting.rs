@@ -20,7 +20,7 @@ async fn refresh_three(client: &Client) -> Vec<TaskId> {
         "http://example.com/3",
     ];
     client
-        .refresh(paths, RefreshType::File, false)
+        .refresh(paths, RefreshType::File, cdn_task_core::Force::IfChanged)
         .await
         .unwrap()
         .task_ids
