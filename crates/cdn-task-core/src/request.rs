@@ -68,8 +68,8 @@ pub enum ParameterError {
         /// The parameter's name.
         name: &'static str,
     },
-    /// The `TaskId` parameter is not a valid list.
-    #[error("parameter `TaskId`: {0}")]
+    /// The `TaskId` parameter is not a valid list (displayed as the list error, which says so).
+    #[error(transparent)]
     TaskId(#[from] TaskIdListError),
     /// Another parameter has a value the operation does not accept.
     #[error("parameter `{name}` has an invalid value `{value}`: {reason}")]

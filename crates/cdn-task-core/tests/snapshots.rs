@@ -80,6 +80,18 @@ fn error_catalogue() {
     insta::assert_snapshot!("error_catalogue", table.join("\n"));
 }
 
+/// An error and its causes, as `anyhow`'s `{:#}` prints them.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// Every message a user can meet when input is wrong, one per line: `input => message`.
 #[test]
 fn user_facing_error_messages() {
@@ -98,7 +110,7 @@ fn user_facing_error_messages() {
         &eleven,
     ] {
         let error = text.parse::<cdn_task_core::TaskIdList>().unwrap_err();
-        lines.push(format!("TaskIdList {text:?} => {error}"));
+        lines.push(format!("TaskIdList {text:?} => {}", chain(&error)));
     }
     for text in ["100", "abc%", "99.375%", "100.5%", ".5%"] {
         lines.push(format!(
@@ -155,7 +167,7 @@ fn user_facing_error_messages() {
     ));
     lines.push(format!(
         "DescribeRefreshTaskById TaskId=1,x => {}",
-        DescribeRefreshTaskById::from_parameters(parameters("TaskId", "1,x")).unwrap_err()
+        chain(&DescribeRefreshTaskById::from_parameters(parameters("TaskId", "1,x")).unwrap_err())
     ));
     lines.push(format!(
         "RefreshObjectCaches ObjectPath=ftp://x => {}",

@@ -96,7 +96,7 @@ pub enum VerifyError {
         detail: String,
     },
     /// The query or form body cannot be parsed (`InvalidParameter`).
-    #[error("the {place} is malformed: {source}")]
+    #[error("the {place} is malformed")]
     MalformedParameters {
         /// Where: `query string` or `form body`.
         place: &'static str,
