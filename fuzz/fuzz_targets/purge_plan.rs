@@ -2,7 +2,9 @@
 //! holds every distinct valid path once, and each of its calls is one the service takes (its
 //! paths build the kind's operation).
 #![no_main]
-use cdn_task_core::{PurgeKind, PurgePlan, PushObjectCache, RefreshObjectCaches, RefreshType, read_path_list};
+use cdn_task_core::{
+    PurgeKind, PurgePlan, PushObjectCache, RefreshObjectCaches, RefreshType, read_path_list,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 /// A limit of `calls` per `period`, counted per user (AccessKey).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Calls allowed in each period.
     pub calls: NonZeroU32,
@@ -24,6 +25,11 @@ impl RateLimit {
     pub const DESCRIBE_REFRESH_TASKS: RateLimit = RateLimit::per_second(5);
     /// `DescribeRefreshQuota`: 20 calls per second per user.
     pub const DESCRIBE_REFRESH_QUOTA: RateLimit = RateLimit::per_second(20);
+
+    /// `calls` per `period`.
+    pub const fn new(calls: NonZeroU32, period: Duration) -> RateLimit {
+        RateLimit { calls, period }
+    }
 
     /// `calls` per second; 0 is raised to 1 (a limit that allows nothing is not a limit).
     pub const fn per_second(calls: u32) -> RateLimit {

@@ -142,6 +142,7 @@ pub trait Operation {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DescribeRefreshTaskById {
     /// The tasks asked about.
     pub task_ids: TaskIdList,

@@ -87,24 +87,20 @@ fn task() -> impl Strategy<Value = Task> {
         description(),
     )
         .prop_map(|(id, path, kind, status, bp, created, description)| {
-            Task::new(
-                id,
-                path,
-                kind,
-                status,
-                Process::from_basis_points(bp).unwrap(),
-                created,
-                description,
-            )
+            Task::new(id, path, created)
+                .with_object_type(kind)
+                .with_status(status)
+                .with_process(Process::from_basis_points(bp).unwrap())
+                .with_description(description)
         })
 }
 
 fn response() -> impl Strategy<Value = DescribeRefreshTaskByIdResponse> {
     (wire_text(), prop::collection::vec(task(), 0..12), any::<u64>()).prop_map(
-        |(request_id, tasks, total_count)| DescribeRefreshTaskByIdResponse {
-            request_id,
-            tasks,
-            total_count,
+        |(request_id, tasks, total_count)| {
+            let mut response = DescribeRefreshTaskByIdResponse::new(request_id, tasks);
+            response.total_count = total_count;
+            response
         },
     )
 }
@@ -117,15 +113,12 @@ fn error_body() -> impl Strategy<Value = ServiceErrorBody> {
         wire_text(),
         prop::option::of(wire_text()),
     )
-        .prop_map(
-            |(request_id, host_id, code, message, recommend)| ServiceErrorBody {
-                request_id,
-                host_id,
-                code: code.parse().unwrap(),
-                message,
-                recommend,
-            },
-        )
+        .prop_map(|(request_id, host_id, code, message, recommend)| {
+            let mut body = ServiceErrorBody::with_message(code.parse().unwrap(), message, request_id);
+            body.host_id = host_id;
+            body.recommend = recommend;
+            body
+        })
 }
 
 /// Arbitrary bytes, plus valid bodies cut short or with a byte replaced: reaches deeper than noise.

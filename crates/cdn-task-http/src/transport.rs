@@ -484,11 +484,7 @@ mod tests {
 
     #[test]
     fn success_in_either_format() {
-        let response = DescribeRefreshTaskByIdResponse {
-            request_id: "R".into(),
-            tasks: Vec::new(),
-            total_count: 0,
-        };
+        let response = DescribeRefreshTaskByIdResponse::new("R", Vec::new());
         for format in [Format::Json, Format::Xml] {
             let ok = answer(200, Some(format.content_type()), &response.encode(format));
             assert_eq!(

@@ -47,12 +47,11 @@ fn task(n: u64) -> Task {
     Task::new(
         id(n),
         format!("http://example.com/{n}.js"),
-        ObjectType::File,
-        TaskStatus::Complete,
-        Process::COMPLETE,
         DateTime::<Utc>::from(SystemTime::now()),
-        None,
     )
+    .with_object_type(ObjectType::File)
+    .with_status(TaskStatus::Complete)
+    .with_process(Process::COMPLETE)
 }
 
 fn describe_calls(server: &MockServer) -> Vec<ReceivedCall> {

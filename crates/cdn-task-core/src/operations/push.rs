@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 /// Where `PushObjectCache` prefetches (its `Area` parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PreloadArea {
     /// Points of presence in the Chinese mainland.
     Domestic,

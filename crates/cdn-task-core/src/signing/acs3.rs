@@ -90,6 +90,7 @@ pub fn acs3_signature(access_key_secret: &str, string_to_sign: &str) -> String {
 /// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<h1;h2;…>,Signature=<hex>`. Its `Display` is
 /// the header value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Acs3Authorization {
     /// The AccessKeyId (`Credential`).
     pub access_key_id: String,

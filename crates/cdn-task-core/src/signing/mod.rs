@@ -50,6 +50,7 @@ pub const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(15);
 
 /// The two signature schemes the service accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum SignatureVersion {
     /// ACS3-HMAC-SHA256 (the official SDKs' current default; the CLI's `v3`).
     #[default]
@@ -86,6 +87,7 @@ pub struct SigningInput<'a> {
 /// `Debug` redacts the STS token wherever it appears (the `x-acs-security-token` header, the
 /// `SecurityToken` parameter, the canonical string and the string to sign).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedRequest {
     /// `GET` or `POST`.
     pub method: String,

@@ -45,6 +45,7 @@ impl fmt::Debug for ReceivedRequest<'_> {
 
 /// A request whose signature checked out. `Debug` redacts the STS token.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedRequest {
     /// Which scheme it was signed with.
     pub scheme: SignatureVersion,
@@ -358,6 +359,7 @@ pub fn unsigned_parameters(received: &ReceivedRequest<'_>) -> Result<Vec<(String
 /// The timestamp is more than [`MAX_CLOCK_SKEW`] from `now` (`InvalidTimeStamp.Expired`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("timestamp {timestamp} is more than 15 minutes from the service's clock ({now})")]
+#[non_exhaustive]
 pub struct ClockSkewError {
     /// The request's timestamp.
     pub timestamp: DateTime<Utc>,

@@ -167,8 +167,8 @@ impl Mock {
             nonce: &nonce,
         };
         match scheme {
-            SignatureVersion::Rpc => sign_rpc(&input),
             SignatureVersion::Acs3 => sign_acs3(&input, action_version.0, action_version.1),
+            _ => sign_rpc(&input),
         }
     }
 
