@@ -87,6 +87,13 @@ fn errors() -> Vec<(&'static str, Box<dyn Error>)> {
     ] {
         errors.push(("DecodeError", Box::new(DescribeRefreshTaskByIdResponse::decode(format, body).unwrap_err())));
     }
+    let cut = cdn_task_core::answer::HttpAnswer::new(200, b"{\"RequestId\":");
+    let undecodable = cdn_task_core::answer::interpret::<DescribeRefreshTaskByIdResponse>(&cut, Format::Json);
+    errors.push(("AnswerError::Decode", Box::new(undecodable.unwrap_err())));
+    let body = br#"{"RequestId":"R","Code":"Throttling.User","Message":"slow down"}"#;
+    let service = cdn_task_core::answer::HttpAnswer::new(400, body);
+    let service = cdn_task_core::answer::interpret::<DescribeRefreshTaskByIdResponse>(&service, Format::Json);
+    errors.push(("AnswerError::Service", Box::new(service.unwrap_err())));
     errors
 }
 

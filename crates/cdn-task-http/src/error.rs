@@ -2,10 +2,10 @@
 //! invalid-input and credentials errors.
 
 use crate::credentials::CredentialsError;
+#[cfg(test)]
+use cdn_task_core::Format;
 use cdn_task_core::signing::redact_secrets;
-use cdn_task_core::{
-    DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, PlanError, PurgeKind, WaitPolicyError,
-};
+use cdn_task_core::{DecodeError, ErrorCode, ParameterError, PlanError, PurgeKind, WaitPolicyError};
 use std::time::Duration;
 
 /// Everything a client call can fail with. No variant ever holds an AccessKey secret or an STS
@@ -230,6 +230,7 @@ impl Error {
     /// gateway's HTML page) is retried like any 5xx; a 2xx or 4xx body that *ends early* (a body cut
     /// short on the way) is retried like a transport error; any other undecodable body is not, since
     /// asking again would return the same.
+    #[cfg(test)]
     pub(crate) fn decode(
         http_status: u16,
         request_id: Option<String>,
@@ -237,12 +238,13 @@ impl Error {
         body: &[u8],
         source: DecodeError,
     ) -> Error {
-        let retryable = http_status == 429 || http_status >= 500 || ends_early(format, &source, body);
+        let undecodable =
+            cdn_task_core::answer::UndecodableAnswer::new(http_status, request_id, format, body, source);
         Error::Decode {
             http_status,
-            request_id,
-            source,
-            retryable,
+            request_id: undecodable.request_id,
+            source: undecodable.source,
+            retryable: undecodable.retryable,
         }
     }
 }
@@ -262,30 +264,10 @@ impl Error {
     }
 }
 
-/// Whether a body ends before its document does: the decoder ran out of input, or the body's
-/// last non-blank byte cannot end a document of its format (`}` for JSON, `>` for XML).
-fn ends_early(format: Format, error: &DecodeError, body: &[u8]) -> bool {
-    let ran_out = match error {
-        DecodeError::Json {
-            kind: JsonErrorKind::Truncated,
-            ..
-        } => true,
-        DecodeError::XmlSyntax { offset, .. } => {
-            usize::try_from(*offset).is_ok_and(|offset| offset >= body.len())
-        }
-        _ => false,
-    };
-    let closing = match format {
-        Format::Json => b'}',
-        Format::Xml => b'>',
-    };
-    ran_out || body.trim_ascii().last() != Some(&closing)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, Format, WireBody};
 
     #[test]
     fn service_display_names_code_message_and_request_id() {

@@ -6,8 +6,9 @@ use crate::credentials::{CachedProvider, CredentialsError, ProvidedCredentials};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::Limiters;
 use crate::retry::{RetryRule, with_retries};
+use cdn_task_core::answer::{self as core_answer, AnswerError, HttpAnswer, parse_retry_after};
 use cdn_task_core::signing::{SignatureVersion, SignedRequest};
-use cdn_task_core::{ApiRequest, Format, Operation, ServiceErrorBody, WireBody};
+use cdn_task_core::{ApiRequest, Format, Operation, WireBody};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
@@ -222,19 +223,6 @@ pub(crate) struct Answer {
     pub(crate) body: Vec<u8>,
 }
 
-/// `x-acs-retry-after`: a positive whole number of milliseconds; anything else is ignored, as
-/// the official SDKs ignore it (API-FAMILY A.6).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    value
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|millis| *millis > 0)
-        .map(Duration::from_millis)
-}
-
-/// Checks an endpoint: `http` or `https`, a host, no path, query or fragment. Returns the URL and
-/// the `host[:port]` that is signed (the same value the HTTP library sends as `Host`).
 fn parse_endpoint(endpoint: &str) -> Result<(reqwest::Url, String), Error> {
     let invalid = |reason: &str| {
         Error::InvalidInput(InvalidInput::Endpoint {
@@ -278,55 +266,34 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Error> {
         .collect()
 }
 
-/// The format an answer's body is in: by `Content-Type`, else by its first non-blank byte
-/// (`<` or `{`), else the format asked for.
-fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format {
-    let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
-    if content_type.contains("json") {
-        return Format::Json;
-    }
-    if content_type.contains("xml") {
-        return Format::Xml;
-    }
-    match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
-        Some(b'<') => Format::Xml,
-        Some(b'{') => Format::Json,
-        _ => asked,
-    }
-}
-
-/// What an answer means: the decoded response for a 2xx, [`Error::Redirect`] for a 3xx, the
-/// service's error otherwise.
+/// What an answer means ([`cdn_task_core::answer::interpret`]), as this crate's [`Error`]: a
+/// redirect names where it pointed, without its query.
 pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
-    if (300..400).contains(&answer.status) {
-        return Err(Error::Redirect {
-            http_status: answer.status,
+    let mut wire = HttpAnswer::new(answer.status, &answer.body).with_retry_after(answer.retry_after);
+    wire.content_type = answer.content_type.as_deref();
+    wire.request_id = answer.request_id.as_deref();
+    core_answer::interpret(&wire, asked).map_err(|error| match error {
+        AnswerError::Redirect { http_status } => Error::Redirect {
+            http_status,
             location: answer.location.as_deref().map(without_query),
-        });
-    }
-    let format = body_format(answer.content_type.as_deref(), &answer.body, asked);
-    let decode_error = |source| {
-        Error::decode(
-            answer.status,
-            answer.request_id.clone(),
-            format,
-            &answer.body,
-            source,
-        )
-    };
-    if (200..300).contains(&answer.status) {
-        return R::decode(format, &answer.body).map_err(decode_error);
-    }
-    let body = ServiceErrorBody::decode(format, &answer.body).map_err(decode_error)?;
-    // Any error answer that says how long to wait is throttling, whatever its code, as the
-    // official SDKs read it (API-FAMILY A.6).
-    Err(Error::Service {
-        retryable: body.code.is_retryable(answer.status) || answer.retry_after.is_some(),
-        retry_after: answer.retry_after,
-        code: body.code,
-        message: body.message,
-        request_id: body.request_id,
-        http_status: answer.status,
+        },
+        AnswerError::Service(service) => {
+            let service = *service;
+            Error::Service {
+                retryable: service.retryable,
+                retry_after: service.retry_after,
+                code: service.body.code,
+                message: service.body.message,
+                request_id: service.body.request_id,
+                http_status: service.http_status,
+            }
+        }
+        AnswerError::Decode(undecodable) => Error::Decode {
+            http_status: undecodable.http_status,
+            request_id: undecodable.request_id,
+            source: undecodable.source,
+            retryable: undecodable.retryable,
+        },
     })
 }
 
@@ -348,7 +315,7 @@ fn without_query(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{DescribeRefreshTaskByIdResponse, ErrorCode};
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, ErrorCode, ServiceErrorBody};
 
     fn answer(status: u16, content_type: Option<&str>, body: &str) -> Answer {
         Answer {
