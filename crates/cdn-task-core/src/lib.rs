@@ -56,6 +56,7 @@ mod process;
 mod rate_limit;
 mod request;
 mod response;
+mod sealed;
 pub mod signing;
 pub mod sts;
 mod task;
@@ -65,6 +66,9 @@ mod unknown;
 mod waiter;
 mod wire_str;
 
+/// The date-time library whose types appear in this crate's signatures (`DateTime<Utc>`), so
+/// that callers use the same version.
+pub use chrono;
 /// The decoders' fast paths beside the general decoders (cargo feature `differential`, for the
 /// differential fuzz targets and the benchmarks; not a stable API).
 #[cfg(feature = "differential")]

@@ -3,7 +3,9 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-/// A limit of `calls` per `period`, counted per user (AccessKey).
+/// A limit of `calls` per `period`, counted per user (AccessKey). Always a limit: where a limit is
+/// optional, `Option<RateLimit>` is used and `None` means unlimited (as
+/// [`Operation::RATE_LIMIT`](crate::Operation::RATE_LIMIT)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -75,7 +77,7 @@ mod tests {
             RefreshObjectCaches::RATE_LIMIT,
             PushObjectCache::RATE_LIMIT,
         ]
-        .map(|limit| (limit.calls.get(), limit.period.as_secs()));
-        assert_eq!(per_second, [(30, 1), (5, 1), (20, 1), (50, 1), (50, 1)]);
+        .map(|limit| limit.map(|limit| (limit.calls.get(), limit.period.as_secs())));
+        assert_eq!(per_second, [(30, 1), (5, 1), (20, 1), (50, 1), (50, 1)].map(Some));
     }
 }

@@ -58,7 +58,12 @@ impl Limiters {
     }
 
     /// Resolves when a call of `action` (documented limit `documented`) for `access_key_id` may go.
-    pub(crate) async fn until_ready(&self, action: &'static str, documented: RateLimit, access_key_id: &str) {
+    pub(crate) async fn until_ready(
+        &self,
+        action: &'static str,
+        documented: Option<RateLimit>,
+        access_key_id: &str,
+    ) {
         match self {
             Limiters::Off => {}
             Limiters::Shared(limiter) => limiter.until_ready(access_key_id).await,
@@ -67,7 +72,7 @@ impl Limiters {
                     let mut map = limiters.lock().unwrap_or_else(PoisonError::into_inner);
                     match map.get(action) {
                         Some(limiter) => Some(Arc::clone(limiter)),
-                        None => Limiter::new(documented).map(|limiter| {
+                        None => documented.and_then(Limiter::new).map(|limiter| {
                             let limiter = Arc::new(limiter);
                             map.insert(action, Arc::clone(&limiter));
                             limiter
@@ -115,8 +120,12 @@ mod tests {
     #[tokio::test]
     async fn documented_limits_are_kept_per_action() {
         let limiters = Limiters::new(RateLimitSetting::Documented);
-        limiters.until_ready("A", RateLimit::per_second(1), "k").await;
-        limiters.until_ready("B", RateLimit::per_second(1), "k").await;
+        limiters
+            .until_ready("A", Some(RateLimit::per_second(1)), "k")
+            .await;
+        limiters
+            .until_ready("B", Some(RateLimit::per_second(1)), "k")
+            .await;
         let Limiters::PerAction(map) = &limiters else {
             panic!("not per action")
         };

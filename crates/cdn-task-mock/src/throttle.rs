@@ -26,7 +26,10 @@ impl Throttle {
             .map(|action| {
                 let limit = match action {
                     Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second),
-                    other => other.documented_rate_limit(),
+                    // `None` is no documented limit: unlimited.
+                    other => other
+                        .documented_rate_limit()
+                        .unwrap_or(RateLimit::per_second(u32::MAX)),
                 };
                 // A whole period's calls may come at once (burst), then one per interval.
                 let quota = Quota::with_period(limit.interval())

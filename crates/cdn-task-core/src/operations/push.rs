@@ -158,7 +158,7 @@ impl Operation for PushObjectCache {
     const ACTION: &'static str = "PushObjectCache";
     type Response = CreateTasksResponse;
     const CREATES_TASKS: bool = true;
-    const RATE_LIMIT: RateLimit = RateLimit::PUSH_OBJECT_CACHE;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::PUSH_OBJECT_CACHE);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut parameters = vec![("ObjectPath", self.paths.to_parameter())];

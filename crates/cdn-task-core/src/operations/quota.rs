@@ -14,7 +14,7 @@ pub struct DescribeRefreshQuota;
 impl Operation for DescribeRefreshQuota {
     const ACTION: &'static str = "DescribeRefreshQuota";
     type Response = RefreshQuota;
-    const RATE_LIMIT: RateLimit = RateLimit::DESCRIBE_REFRESH_QUOTA;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::DESCRIBE_REFRESH_QUOTA);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         Vec::new()

@@ -172,7 +172,7 @@ impl Operation for RefreshObjectCaches {
     const ACTION: &'static str = "RefreshObjectCaches";
     type Response = CreateTasksResponse;
     const CREATES_TASKS: bool = true;
-    const RATE_LIMIT: RateLimit = RateLimit::REFRESH_OBJECT_CACHES;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::REFRESH_OBJECT_CACHES);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         vec![
