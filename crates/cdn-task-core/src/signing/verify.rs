@@ -179,7 +179,7 @@ impl VerifyError {
 /// - RPC: `AccessKeyId`, `Signature`, `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`,
 ///   `SignatureNonce` and `Timestamp` are required, each once; the signed set is the query plus
 ///   the form body. The path is not signed (the scheme signs `/`).
-/// - ACS3: the `Authorization` header is parsed strictly ([`parse_authorization`]) and its
+/// - ACS3: the `Authorization` header is parsed strictly and its
 ///   `SignedHeaders` list is what is checked, never a fixed list; `host` must be signed, and
 ///   so must every `x-acs-*` header sent, and `content-type` when there is a body; `x-acs-date`,
 ///   `x-acs-signature-nonce` and `x-acs-content-sha256` are required and the last must be the
@@ -192,7 +192,6 @@ impl VerifyError {
 /// Whether the timestamp is recent and the nonce fresh is the caller's to check, with its own
 /// clock ([`check_clock_skew`]) and memory. Header names match in any case. Never panics.
 ///
-/// [`parse_authorization`]: super::parse_authorization
 /// [`parse_parameters`]: super::parse_parameters
 ///
 /// ```
