@@ -300,6 +300,7 @@ mod tests {
             ),
             (None, json.as_str(), ErrorCode::InvalidTaskIdMalformed, false),
             (None, xml.as_str(), ErrorCode::ThrottlingUser, true),
+            (Some("text/plain"), xml.as_str(), ErrorCode::ThrottlingUser, true),
         ];
         for (content_type, body, code, retryable) in cases {
             let mut answer = HttpAnswer::new(400, body.as_bytes());

@@ -7,7 +7,8 @@
 //! **In scope:** validated task IDs and ID lists ([`TaskId`], [`TaskIdList`]); requests as ordered
 //! parameter lists ([`ApiRequest`], [`Operation`]); the response model ([`Task`], [`Process`],
 //! [`TaskStatus`], …); JSON and XML codecs for every body, both directions ([`WireBody`]); the
-//! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); the three-day query window
+//! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); what an HTTP answer means,
+//! for an adapter on any HTTP client ([`answer`]); the three-day query window
 //! ([`is_queryable`]); the rate-limit rule as data ([`RateLimit`]); request signing and
 //! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]); the sibling operations that
 //! create, list and count tasks ([`RefreshObjectCaches`], [`PushObjectCache`],
