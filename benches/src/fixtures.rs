@@ -63,12 +63,12 @@ pub fn task(index: usize) -> Task {
     Task::new(
         TaskId::try_from(16_620_931_541 + 7 * n).unwrap_or_else(|_| unreachable!("11 digits")),
         object_path,
-        object_type,
-        status,
-        process.unwrap_or(Process::ZERO),
         created_at(n),
-        description,
     )
+    .with_object_type(object_type)
+    .with_status(status)
+    .with_process(process.unwrap_or(Process::ZERO))
+    .with_description(description)
 }
 
 fn created_at(n: u64) -> DateTime<Utc> {
@@ -79,11 +79,7 @@ fn created_at(n: u64) -> DateTime<Utc> {
 
 /// A `DescribeRefreshTaskById` response with `tasks` tasks.
 pub fn response(tasks: usize) -> DescribeRefreshTaskByIdResponse {
-    DescribeRefreshTaskByIdResponse {
-        request_id: REQUEST_ID.to_owned(),
-        tasks: (0..tasks).map(task).collect(),
-        total_count: u64::try_from(tasks).unwrap_or(u64::MAX),
-    }
+    DescribeRefreshTaskByIdResponse::new(REQUEST_ID, (0..tasks).map(task).collect())
 }
 
 /// The JSON body the service sends for `tasks` tasks (compact, fields in the service's order).

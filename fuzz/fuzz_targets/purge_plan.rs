@@ -1,8 +1,10 @@
 //! `read_path_list` and `PurgePlan::new` on arbitrary text, for every kind: never panics; a plan
 //! holds every distinct valid path once, and each of its calls is one the service takes (its
-//! paths pass `ObjectPaths::new` with the kind's limit).
+//! paths build the kind's operation).
 #![no_main]
-use cdn_task_core::{ObjectPaths, PurgeKind, PurgePlan, RefreshType, read_path_list};
+use cdn_task_core::{
+    PurgeKind, PurgePlan, PushObjectCache, RefreshObjectCaches, RefreshType, read_path_list,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -20,7 +22,11 @@ fuzz_target!(|text: &str| {
             let paths = call.paths.paths().to_vec();
             count += paths.len();
             assert_eq!(call.origins.len(), paths.len());
-            if let Err(error) = ObjectPaths::new(paths, kind.max_paths_per_call()) {
+            let built = match kind {
+                PurgeKind::Refresh(refresh) => RefreshObjectCaches::new(paths, refresh).map(drop),
+                PurgeKind::Preload => PushObjectCache::new(paths).map(drop),
+            };
+            if let Err(error) = built {
                 panic!("a planned call is refused: {error}");
             }
         }

@@ -116,11 +116,15 @@ impl ArbTask {
         Task::new(
             self.task_id.build(),
             self.object_path.clone(),
-            self.object_type.parse(&["file", "directory", "preload", "regex"]),
+            wire_time(self.created),
+        )
+        .with_object_type(self.object_type.parse(&["file", "directory", "preload", "regex"]))
+        .with_status(
             self.status
                 .parse(&["Complete", "Pending", "Refreshing", "Failed"]),
-            Process::from_basis_points(self.process % 10_001).unwrap_or(Process::ZERO),
-            wire_time(self.created),
+        )
+        .with_process(Process::from_basis_points(self.process % 10_001).unwrap_or(Process::ZERO))
+        .with_description(
             // The wire form of "no reason" is the empty string, which is `None`.
             Some(self.description.text(&[
                 "",
@@ -150,11 +154,12 @@ pub struct ArbResponse {
 impl ArbResponse {
     /// The response.
     pub fn build(&self) -> DescribeRefreshTaskByIdResponse {
-        DescribeRefreshTaskByIdResponse {
-            request_id: self.request_id.clone(),
-            tasks: self.tasks.iter().map(ArbTask::build).collect(),
-            total_count: self.total_count,
-        }
+        let mut response = DescribeRefreshTaskByIdResponse::new(
+            self.request_id.clone(),
+            self.tasks.iter().map(ArbTask::build).collect(),
+        );
+        response.total_count = self.total_count;
+        response
     }
 }
 
@@ -206,13 +211,11 @@ impl ArbSibling {
                 recommend,
             } => {
                 let known: Vec<&str> = ErrorCode::KNOWN.iter().map(ErrorCode::as_str).collect();
-                assert_round_trips(&ServiceErrorBody {
-                    request_id: request_id.clone(),
-                    host_id: host_id.clone(),
-                    code: code.parse(&known),
-                    message: message.clone(),
-                    recommend: recommend.clone(),
-                });
+                let mut body =
+                    ServiceErrorBody::with_message(code.parse(&known), message.clone(), request_id.clone());
+                body.host_id = host_id.clone();
+                body.recommend = recommend.clone();
+                assert_round_trips(&body);
             }
             ArbSibling::CreateTasks {
                 request_id,
@@ -220,27 +223,24 @@ impl ArbSibling {
                 first,
                 more,
             } => {
-                let response = CreateTasksResponse {
-                    request_id: request_id.clone(),
-                    kind: if *push {
-                        CreatedTaskKind::Push
-                    } else {
-                        CreatedTaskKind::Refresh
-                    },
-                    task_ids: std::iter::once(first).chain(more).map(ArbTaskId::build).collect(),
+                let kind = if *push {
+                    CreatedTaskKind::Push
+                } else {
+                    CreatedTaskKind::Refresh
                 };
+                let task_ids = std::iter::once(first).chain(more).map(ArbTaskId::build).collect();
+                let response = CreateTasksResponse::new(request_id.clone(), kind, task_ids);
                 assert_round_trips(&response);
             }
             ArbSibling::Quota { request_id, numbers } => {
-                let [url, directory, preload, regex] = numbers.map(|(quota, remain)| Quota { quota, remain });
-                assert_round_trips(&RefreshQuota {
-                    request_id: request_id.clone(),
-                    url,
-                    directory,
-                    preload,
-                    regex,
-                    ignore_params: None,
-                });
+                let [url, directory, preload, regex] =
+                    numbers.map(|(quota, remain)| Quota::new(quota, remain));
+                let mut answer = RefreshQuota::new(request_id.clone());
+                answer.url = url;
+                answer.directory = directory;
+                answer.preload = preload;
+                answer.regex = regex;
+                assert_round_trips(&answer);
             }
         }
     }

@@ -239,7 +239,7 @@ impl ArbSigning {
     fn api_split(&self) -> (Pairs, Pairs) {
         let mut taken: Vec<String> = match self.scheme() {
             SignatureVersion::Acs3 => vec!["Action".into(), "Version".into()],
-            SignatureVersion::Rpc => Vec::new(),
+            _ => Vec::new(),
         };
         let query = api_parameters(&self.query, &mut taken);
         let form = match &self.body {
@@ -283,8 +283,8 @@ impl ArbSigning {
             nonce: &nonce,
         };
         match self.scheme() {
-            SignatureVersion::Rpc => sign_rpc(&input),
             SignatureVersion::Acs3 => sign_acs3(&input, &self.action(), &self.version()),
+            _ => sign_rpc(&input),
         }
     }
 

@@ -195,12 +195,12 @@ mod tests {
         Task::new(
             id.parse().unwrap(),
             format!("https://example.com/{id}.js"),
-            ObjectType::File,
-            status,
-            process.parse::<Process>().unwrap(),
             parse_utc_timestamp("2026-11-29T01:02:03Z").unwrap(),
-            reason,
         )
+        .with_object_type(ObjectType::File)
+        .with_status(status)
+        .with_process(process.parse::<Process>().unwrap())
+        .with_description(reason)
     }
 
     fn report() -> TaskReport {

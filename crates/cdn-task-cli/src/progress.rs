@@ -120,6 +120,7 @@ fn task_state(state: &TaskProgress) -> (u64, String) {
                 None => "Failed".to_owned(),
             },
         ),
+        _ => (0, "unknown".to_owned()),
     }
 }
 
@@ -145,12 +146,12 @@ mod tests {
         Task::new(
             "7".parse().unwrap(),
             "https://example.com/a.js",
-            ObjectType::File,
-            status,
-            process.parse::<Process>().unwrap(),
             parse_utc_timestamp("2026-11-29T01:02:03Z").unwrap(),
-            reason,
         )
+        .with_object_type(ObjectType::File)
+        .with_status(status)
+        .with_process(process.parse::<Process>().unwrap())
+        .with_description(reason)
     }
 
     #[test]
@@ -174,14 +175,14 @@ mod tests {
 
     #[test]
     fn overall_message_shows_only_what_happened() {
-        let counts = WaitCounts {
-            total: 5,
-            completed: 2,
-            failed: 1,
-            not_found: 0,
-            pending: 2,
-            polls: 3,
-        };
+        let mut counts = WaitCounts::default();
+        (
+            counts.total,
+            counts.completed,
+            counts.failed,
+            counts.pending,
+            counts.polls,
+        ) = (5, 2, 1, 2, 3);
         assert_eq!(
             counts_message(&counts),
             "2 complete, 1 failed, 2 running · poll 3"
@@ -198,12 +199,8 @@ mod tests {
             ids[0],
             TaskProgress::Complete(task(TaskStatus::Complete, "100%", None)),
         )];
-        let counts = WaitCounts {
-            total: 1,
-            completed: 1,
-            polls: 1,
-            ..WaitCounts::default()
-        };
+        let mut counts = WaitCounts::default();
+        (counts.total, counts.completed, counts.polls) = (1, 1, 1);
         bars.update(&WaitProgress::new(Duration::from_secs(1), counts, &tasks, None));
         assert_eq!(bars.overall.position(), 1);
         assert_eq!(bars.tasks[0].position(), 10_000);

@@ -22,6 +22,7 @@ pub const HOST_ID: &str = "cdn.aliyuncs.com";
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ServiceErrorBody {
     /// The service's ID for the failed call.
     pub request_id: String,

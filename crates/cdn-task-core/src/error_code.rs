@@ -6,13 +6,13 @@ use std::fmt;
 macro_rules! error_catalogue {
     ( $( $(#[$doc:meta])* $variant:ident => $code:literal, $status:literal, $retry:literal, $message:literal; )+ ) => {
         /// A service error code (`Code` in an error body). Codes this version does not know are kept
-        /// in [`ErrorCode::Other`].
+        /// in [`ErrorCode::Unknown`], made only by parsing.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )+
-            /// A code this version does not know, kept as sent.
-            Other(String),
+            /// A code this version does not know, kept as sent (made only by parsing).
+            Unknown($crate::UnknownValue<ErrorCode>),
         }
 
         impl ErrorCode {
@@ -23,7 +23,7 @@ macro_rules! error_catalogue {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( ErrorCode::$variant => $code, )+
-                    ErrorCode::Other(code) => code,
+                    ErrorCode::Unknown(code) => code.as_str(),
                 }
             }
 
@@ -31,7 +31,7 @@ macro_rules! error_catalogue {
             pub fn http_status(&self) -> Option<u16> {
                 match self {
                     $( ErrorCode::$variant => Some($status), )+
-                    ErrorCode::Other(_) => None,
+                    ErrorCode::Unknown(_) => None,
                 }
             }
 
@@ -39,14 +39,14 @@ macro_rules! error_catalogue {
             pub fn message(&self) -> Option<&'static str> {
                 match self {
                     $( ErrorCode::$variant => Some($message), )+
-                    ErrorCode::Other(_) => None,
+                    ErrorCode::Unknown(_) => None,
                 }
             }
 
             fn known_retryable(&self) -> Option<bool> {
                 match self {
                     $( ErrorCode::$variant => Some($retry), )+
-                    ErrorCode::Other(_) => None,
+                    ErrorCode::Unknown(_) => None,
                 }
             }
         }
@@ -56,7 +56,7 @@ macro_rules! error_catalogue {
             fn from_str(code: &str) -> Result<Self, Self::Err> {
                 Ok(match code {
                     $( $code => ErrorCode::$variant, )+
-                    other => ErrorCode::Other(other.to_owned()),
+                    other => ErrorCode::Unknown($crate::UnknownValue::new(other)),
                 })
             }
         }
@@ -206,7 +206,8 @@ impl ErrorCode {
     /// use cdn_task_core::ErrorCode;
     /// assert!(ErrorCode::ThrottlingUser.is_retryable(400));
     /// assert!(!ErrorCode::SignatureDoesNotMatch.is_retryable(400));
-    /// assert!(ErrorCode::Other("Busy".into()).is_retryable(503));
+    /// assert!("Busy".parse::<ErrorCode>()?.is_retryable(503));
+    /// # Ok::<(), std::convert::Infallible>(())
     /// ```
     pub fn is_retryable(&self, http_status: u16) -> bool {
         self.known_retryable().unwrap_or_else(|| {
@@ -276,9 +277,10 @@ mod tests {
                 "ServiceUnavailable"
             ]
         );
-        assert!(ErrorCode::Other("Throttling.Burst".into()).is_retryable(400));
-        assert!(ErrorCode::Other("Throttling.Burst".into()).is_throttling());
-        assert!(!ErrorCode::Other("Nope".into()).is_retryable(400));
-        assert!(ErrorCode::Other("Nope".into()).is_retryable(502));
+        let code = |text: &str| text.parse::<ErrorCode>().unwrap();
+        assert!(code("Throttling.Burst").is_retryable(400));
+        assert!(code("Throttling.Burst").is_throttling());
+        assert!(!code("Nope").is_retryable(400));
+        assert!(code("Nope").is_retryable(502));
     }
 }

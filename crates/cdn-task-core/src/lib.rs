@@ -7,7 +7,8 @@
 //! **In scope:** validated task IDs and ID lists ([`TaskId`], [`TaskIdList`]); requests as ordered
 //! parameter lists ([`ApiRequest`], [`Operation`]); the response model ([`Task`], [`Process`],
 //! [`TaskStatus`], …); JSON and XML codecs for every body, both directions ([`WireBody`]); the
-//! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); the three-day query window
+//! service's error catalogue ([`ErrorCode`], [`ServiceErrorBody`]); what an HTTP answer means,
+//! for an adapter on any HTTP client ([`answer`]); the three-day query window
 //! ([`is_queryable`]); the rate-limit rule as data ([`RateLimit`]); request signing and
 //! verification, RPC HMAC-SHA1 and ACS3-HMAC-SHA256 ([`signing`]); the sibling operations that
 //! create, list and count tasks ([`RefreshObjectCaches`], [`PushObjectCache`],
@@ -46,6 +47,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod answer;
 mod codec;
 pub mod credentials;
 mod error_body;
@@ -55,14 +57,19 @@ mod process;
 mod rate_limit;
 mod request;
 mod response;
+mod sealed;
 pub mod signing;
 pub mod sts;
 mod task;
 mod task_id;
 mod time;
+mod unknown;
 mod waiter;
 mod wire_str;
 
+/// The date-time library whose types appear in this crate's signatures (`DateTime<Utc>`), so
+/// that callers use the same version.
+pub use chrono;
 /// The decoders' fast paths beside the general decoders (cargo feature `differential`, for the
 /// differential fuzz targets and the benchmarks; not a stable API).
 #[cfg(feature = "differential")]
@@ -84,12 +91,12 @@ pub use operations::plan::{
     PathError, PathOrigin, PathSource, PlanError, PlannedCall, PlannedPath, PurgeKind, PurgePlan,
     read_path_list,
 };
-pub use operations::push::{PreloadArea, PushObjectCache};
+pub use operations::push::{PreloadArea, PreloadTier, PushObjectCache};
 pub use operations::quota::{DescribeRefreshQuota, Quota, RefreshQuota};
 pub use operations::reconcile::{RECONCILE_CLOCK_MARGIN, Reconciliation, listed_type, reconcile_window};
-pub use operations::refresh::{RefreshObjectCaches, RefreshType};
+pub use operations::refresh::{Force, RefreshObjectCaches, RefreshType};
 pub use process::{Process, ProcessError};
-pub use rate_limit::RateLimit;
+pub use rate_limit::{InvalidRateLimit, RateLimit};
 pub use request::{
     API_VERSION, ApiRequest, DEFAULT_HOST, DescribeRefreshTaskById, Format, Operation, ParameterError,
 };
@@ -99,4 +106,5 @@ pub use task_id::{MAX_IDS_PER_CALL, MAX_TASK_ID_DIGITS, TaskId, TaskIdError, Tas
 pub use time::{
     QUERY_WINDOW, TimeError, format_utc_timestamp, is_queryable, oldest_queryable, parse_utc_timestamp,
 };
+pub use unknown::UnknownValue;
 pub use waiter::{TaskProgress, WaitCounts, WaitPolicy, WaitPolicyError, WaitStep, WaitSummary, Waiter};

@@ -68,8 +68,8 @@ pub enum ParameterError {
         /// The parameter's name.
         name: &'static str,
     },
-    /// The `TaskId` parameter is not a valid list.
-    #[error("parameter `TaskId`: {0}")]
+    /// The `TaskId` parameter is not a valid list (displayed as the list error, which says so).
+    #[error(transparent)]
     TaskId(#[from] TaskIdListError),
     /// Another parameter has a value the operation does not accept.
     #[error("parameter `{name}` has an invalid value `{value}`: {reason}")]
@@ -99,13 +99,17 @@ impl ParameterError {
 }
 
 /// One operation of the API: its action name, its parameters, its response type and its rate limit.
-pub trait Operation {
+///
+/// Sealed: implemented by this crate's operations only, so that items may be added to it
+/// without breaking anyone.
+pub trait Operation: crate::sealed::Sealed {
     /// The `Action` name.
     const ACTION: &'static str;
     /// The decoded response.
     type Response: WireBody;
-    /// The service's rate limit for this action, per user.
-    const RATE_LIMIT: RateLimit;
+    /// The service's rate limit for this action, per user; `None`: the service documents none
+    /// (unlimited). Every action of this crate has one.
+    const RATE_LIMIT: Option<RateLimit>;
     /// Whether a call creates tasks (a purge or a prefetch). Such a call must not be sent again
     /// once the service may have processed it: that would purge twice and lose the first task's
     /// ID. Adapters retry it only when it provably was not processed.
@@ -142,6 +146,7 @@ pub trait Operation {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DescribeRefreshTaskById {
     /// The tasks asked about.
     pub task_ids: TaskIdList,
@@ -157,7 +162,7 @@ impl DescribeRefreshTaskById {
 impl Operation for DescribeRefreshTaskById {
     const ACTION: &'static str = "DescribeRefreshTaskById";
     type Response = DescribeRefreshTaskByIdResponse;
-    const RATE_LIMIT: RateLimit = RateLimit::DESCRIBE_REFRESH_TASK_BY_ID;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::DESCRIBE_REFRESH_TASK_BY_ID);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         vec![("TaskId", self.task_ids.to_string())]
@@ -184,7 +189,18 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    /// The request for `operation`, answered in `format`.
+    /// The request for `operation`, answered in `format`; sign it with [`sign`](Self::sign).
+    ///
+    /// ```
+    /// use cdn_task_core::{ApiRequest, Format, RefreshObjectCaches, RefreshType};
+    /// let op = RefreshObjectCaches::new(["https://example.com/a.js"], RefreshType::File)?;
+    /// let request = ApiRequest::new(&op, Format::Json);
+    /// assert_eq!(
+    ///     request.parameters()[..4],
+    ///     [("Action", "RefreshObjectCaches"), ("Version", "2018-05-10"), ("Format", "JSON"), ("ObjectPath", "https://example.com/a.js")]
+    /// );
+    /// # Ok::<(), cdn_task_core::ParameterError>(())
+    /// ```
     pub fn new<O: Operation>(operation: &O, format: Format) -> ApiRequest {
         ApiRequest {
             action: O::ACTION,

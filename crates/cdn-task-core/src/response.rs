@@ -22,6 +22,7 @@ pub(crate) const XML_ROOT: &str = "DescribeRefreshTaskByIdResponse";
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeRefreshTaskByIdResponse {
     /// The service's ID for this call (quote it in support requests).
     pub request_id: String,
@@ -34,6 +35,15 @@ pub struct DescribeRefreshTaskByIdResponse {
 }
 
 impl DescribeRefreshTaskByIdResponse {
+    /// The answer to the call `request_id`: `tasks`, with `TotalCount` their number.
+    pub fn new(request_id: impl Into<String>, tasks: Vec<Task>) -> DescribeRefreshTaskByIdResponse {
+        DescribeRefreshTaskByIdResponse {
+            request_id: request_id.into(),
+            total_count: tasks.len() as u64,
+            tasks,
+        }
+    }
+
     /// The task with this ID, if the service returned it.
     pub fn task(&self, id: &TaskId) -> Option<&Task> {
         self.tasks.iter().find(|task| task.task_id == *id)
@@ -192,10 +202,12 @@ pub(crate) fn decode_xml_task<'a>(
     Ok(Task::new(
         required(task_id, "TaskId", container)?,
         required(object_path, "ObjectPath", container)?,
-        required(object_type, "ObjectType", container)?,
-        required(status, "Status", container)?,
-        required(process, "Process", container)?,
         required(creation_time, "CreationTime", container)?,
+    )
+    .with_object_type(required(object_type, "ObjectType", container)?)
+    .with_status(required(status, "Status", container)?)
+    .with_process(required(process, "Process", container)?)
+    .with_description(
         // Like JSON: an absent Description is no failure reason.
         description.flatten(),
     ))

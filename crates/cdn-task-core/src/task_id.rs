@@ -148,7 +148,7 @@ pub enum TaskIdListError {
         position: usize,
     },
     /// An element is not a task ID.
-    #[error("the task ID list has a malformed ID at position {position}: {source}")]
+    #[error("the task ID list has a malformed ID at position {position}")]
     Malformed {
         /// 1-based position of the element in the list.
         position: usize,

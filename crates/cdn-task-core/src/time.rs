@@ -9,6 +9,7 @@ pub const QUERY_WINDOW: TimeDelta = TimeDelta::hours(72);
 /// Why a text is not a wire timestamp.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("time `{text}` is not UTC `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mmZ`")]
+#[non_exhaustive]
 pub struct TimeError {
     /// The offending text, shortened if huge.
     pub text: String,

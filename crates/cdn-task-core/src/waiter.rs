@@ -122,6 +122,7 @@ impl WaitPolicy {
 
 /// What the caller should do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WaitStep {
     /// Sleep this long, then poll the [pending](Waiter::pending_ids) tasks and
     /// [record](Waiter::record) the answer. Zero for the first poll; otherwise within
@@ -138,6 +139,7 @@ pub enum WaitStep {
 
 /// Where one task stands in a wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TaskProgress {
     /// Not answered yet (no poll has covered it, or the polls that did failed).
     Unseen,
@@ -163,6 +165,7 @@ impl TaskProgress {
 
 /// Counts of a wait so far, for progress reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct WaitCounts {
     /// Tasks waited for.
     pub total: usize,
@@ -180,6 +183,7 @@ pub struct WaitCounts {
 
 /// The tallies of a finished (or abandoned) wait, tasks in the order they were given.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct WaitSummary {
     /// Tasks seen `Complete`.
     pub completed: Vec<Task>,
@@ -462,12 +466,12 @@ mod tests {
         Task::new(
             id(n),
             format!("http://example.com/{n}"),
-            ObjectType::File,
-            status,
-            Process::ZERO,
             Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-            reason,
         )
+        .with_object_type(ObjectType::File)
+        .with_status(status)
+        .with_process(Process::ZERO)
+        .with_description(reason)
     }
 
     fn policy(deadline: u64, min: u64, max: u64) -> WaitPolicy {

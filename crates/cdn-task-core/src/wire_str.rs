@@ -39,9 +39,9 @@ where
     })
 }
 
-/// Declares a closed vocabulary of wire strings as an enum with an `Other(String)` arm that keeps
-/// values the service adds later. Extra spellings map to a variant on decode; the first spelling is
-/// the one encoded. Parsing never fails.
+/// Declares a vocabulary of wire strings as an enum with an `Unknown(UnknownValue<Self>)` arm that
+/// keeps values the service adds later (only parsing makes one, for no known spelling). Extra
+/// spellings map to a variant on decode; the first spelling is the one encoded. Parsing never fails.
 macro_rules! wire_vocabulary {
     (
         $(#[$meta:meta])*
@@ -54,8 +54,8 @@ macro_rules! wire_vocabulary {
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$variant_meta])* $variant, )+
-            /// A value this version does not know, kept as sent.
-            Other(String),
+            /// A value this version does not know, kept as sent (made only by parsing).
+            Unknown($crate::UnknownValue<$name>),
         }
 
         impl $name {
@@ -63,7 +63,7 @@ macro_rules! wire_vocabulary {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )+
-                    Self::Other(text) => text,
+                    Self::Unknown(value) => value.as_str(),
                 }
             }
         }
@@ -73,7 +73,7 @@ macro_rules! wire_vocabulary {
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 Ok(match text {
                     $( $wire $(| $alias)* => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Unknown($crate::UnknownValue::new(other)),
                 })
             }
         }

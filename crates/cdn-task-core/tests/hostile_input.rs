@@ -17,8 +17,8 @@ use cdn_task_core::signing::{
 };
 use cdn_task_core::{
     ApiRequest, CreateTasksResponse, DecodeError, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
-    Format, JsonErrorKind, ObjectPaths, Operation, Process, RefreshQuota, ServiceErrorBody, TaskId,
-    TaskIdList, WireBody, parse_utc_timestamp,
+    Format, JsonErrorKind, Operation, Process, RefreshObjectCaches, RefreshQuota, RefreshType,
+    ServiceErrorBody, TaskId, TaskIdList, WireBody, parse_utc_timestamp,
 };
 use chrono::{TimeZone, Utc};
 use std::fmt::Display;
@@ -775,13 +775,21 @@ fn text_parsers_give_short_typed_errors_on_megabyte_inputs() {
     // A hundred thousand object paths, or one of a megabyte.
     let paths: Vec<String> = (0..100_000).map(|n| format!("http://e.com/{n}")).collect();
     short(
-        "ObjectPaths",
-        err("paths", bounded("paths", move || ObjectPaths::new(paths, 1000))),
+        "RefreshObjectCaches",
+        err(
+            "paths",
+            bounded("paths", move || {
+                RefreshObjectCaches::new(paths, RefreshType::File)
+            }),
+        ),
     );
     let path = vec![format!("http://e.com/ {}", "x".repeat(MIB))];
     short(
-        "ObjectPaths",
-        err("path", bounded("path", move || ObjectPaths::new(path, 1000))),
+        "RefreshObjectCaches",
+        err(
+            "path",
+            bounded("path", move || RefreshObjectCaches::new(path, RefreshType::File)),
+        ),
     );
 }
 

@@ -21,7 +21,7 @@ fn wire_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// An `Other` value for a vocabulary: any text but the known spellings (which decode to variants).
+/// An `Unknown` value for a vocabulary: any text but the known spellings (which decode to variants).
 fn unknown_value(known: &'static [&'static str]) -> impl Strategy<Value = String> {
     wire_text().prop_filter("not a known spelling", move |text| {
         !text.is_empty() && !known.contains(&text.as_str())
@@ -34,7 +34,8 @@ fn object_type() -> impl Strategy<Value = ObjectType> {
         Just(ObjectType::Directory),
         Just(ObjectType::Preload),
         Just(ObjectType::Regex),
-        unknown_value(&["file", "directory", "preload", "regex"]).prop_map(ObjectType::Other),
+        unknown_value(&["file", "directory", "preload", "regex"])
+            .prop_map(|text| text.parse::<ObjectType>().unwrap()),
     ]
 }
 
@@ -44,7 +45,8 @@ fn status() -> impl Strategy<Value = TaskStatus> {
         Just(TaskStatus::Pending),
         Just(TaskStatus::Refreshing),
         Just(TaskStatus::Failed),
-        unknown_value(&["Complete", "Pending", "Refreshing", "Failed"]).prop_map(TaskStatus::Other),
+        unknown_value(&["Complete", "Pending", "Refreshing", "Failed"])
+            .prop_map(|text| text.parse::<TaskStatus>().unwrap()),
     ]
 }
 
@@ -61,7 +63,7 @@ fn description() -> impl Strategy<Value = Option<FailureReason>> {
             "OriginTimeout",
             "Origin Return StatusCode 5XX"
         ])
-        .prop_map(|text| Some(FailureReason::Other(text))),
+        .prop_map(|text| text.parse::<FailureReason>().ok()),
     ]
 }
 
@@ -85,24 +87,20 @@ fn task() -> impl Strategy<Value = Task> {
         description(),
     )
         .prop_map(|(id, path, kind, status, bp, created, description)| {
-            Task::new(
-                id,
-                path,
-                kind,
-                status,
-                Process::from_basis_points(bp).unwrap(),
-                created,
-                description,
-            )
+            Task::new(id, path, created)
+                .with_object_type(kind)
+                .with_status(status)
+                .with_process(Process::from_basis_points(bp).unwrap())
+                .with_description(description)
         })
 }
 
 fn response() -> impl Strategy<Value = DescribeRefreshTaskByIdResponse> {
     (wire_text(), prop::collection::vec(task(), 0..12), any::<u64>()).prop_map(
-        |(request_id, tasks, total_count)| DescribeRefreshTaskByIdResponse {
-            request_id,
-            tasks,
-            total_count,
+        |(request_id, tasks, total_count)| {
+            let mut response = DescribeRefreshTaskByIdResponse::new(request_id, tasks);
+            response.total_count = total_count;
+            response
         },
     )
 }
@@ -115,15 +113,12 @@ fn error_body() -> impl Strategy<Value = ServiceErrorBody> {
         wire_text(),
         prop::option::of(wire_text()),
     )
-        .prop_map(
-            |(request_id, host_id, code, message, recommend)| ServiceErrorBody {
-                request_id,
-                host_id,
-                code: code.parse().unwrap(),
-                message,
-                recommend,
-            },
-        )
+        .prop_map(|(request_id, host_id, code, message, recommend)| {
+            let mut body = ServiceErrorBody::with_message(code.parse().unwrap(), message, request_id);
+            body.host_id = host_id;
+            body.recommend = recommend;
+            body
+        })
 }
 
 /// Arbitrary bytes, plus valid bodies cut short or with a byte replaced: reaches deeper than noise.

@@ -181,6 +181,7 @@ impl Scenario {
         match self.scheme {
             SignatureVersion::Rpc => sign_rpc(&input),
             SignatureVersion::Acs3 => sign_acs3(&input, &self.action, &self.version),
+            _ => unreachable!("the two schemes this test knows"),
         }
     }
 
@@ -205,6 +206,7 @@ impl Scenario {
         let mut seen: Vec<String> = match self.scheme {
             SignatureVersion::Acs3 => vec!["Action".into(), "Version".into()],
             SignatureVersion::Rpc => Vec::new(),
+            _ => unreachable!("the two schemes this test knows"),
         };
         let mut keep = |(name, _): &(String, String)| {
             let fresh = !seen.contains(name);
@@ -427,6 +429,7 @@ proptest! {
                 pairs.iter_mut().find(|(n, _)| n == "Signature").unwrap().1 = changed;
                 wire = wire.with_query_pairs(&pairs);
             }
+            _ => unreachable!("the two schemes this test knows"),
         }
         let result = wire.verify();
         prop_assert!(is_mismatch(&result), "{result:?}");
@@ -472,6 +475,7 @@ proptest! {
                 }
             }
             (SignatureVersion::Rpc, _) => prop_assert!(result.is_ok(), "{result:?}"),
+            _ => unreachable!("the two schemes this test knows"),
         }
     }
 
@@ -513,6 +517,7 @@ proptest! {
             SignatureVersion::Acs3 => prop_assert!(is_mismatch(&result), "{result:?}"),
             // The RPC scheme always signs `/`.
             SignatureVersion::Rpc => prop_assert!(result.is_ok(), "{result:?}"),
+            _ => unreachable!("the two schemes this test knows"),
         }
 
         let result = Wire { secret: format!("{}x", wire.secret), ..wire.clone() }.verify();

@@ -134,6 +134,7 @@ fn sign_case(case: &Case, credentials: &Credentials) -> SignedRequest {
             case.action.as_deref().unwrap(),
             case.version.as_deref().unwrap(),
         ),
+        _ => unreachable!("the two schemes this test knows"),
     }
 }
 

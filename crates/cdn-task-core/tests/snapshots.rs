@@ -9,30 +9,28 @@ use cdn_task_core::{
 
 fn sample_response() -> DescribeRefreshTaskByIdResponse {
     let time = |text| parse_utc_timestamp(text).unwrap();
-    DescribeRefreshTaskByIdResponse {
-        request_id: "E0C2EF95-B1EC-4C93-855E-2059A7DA2B7B".into(),
-        tasks: vec![
+    DescribeRefreshTaskByIdResponse::new(
+        "E0C2EF95-B1EC-4C93-855E-2059A7DA2B7B",
+        vec![
             Task::new(
                 "12345678".parse().unwrap(),
                 "http://example.com/abc.jpg?a=1&b=<2>",
-                ObjectType::File,
-                TaskStatus::Complete,
-                Process::COMPLETE,
                 time("2020-08-03T08:54:23Z"),
-                None,
-            ),
+            )
+            .with_object_type(ObjectType::File)
+            .with_status(TaskStatus::Complete)
+            .with_process(Process::COMPLETE),
             Task::new(
                 "23456789".parse().unwrap(),
                 "http://example.com/目录/",
-                ObjectType::Directory,
-                TaskStatus::Failed,
-                "99.37%".parse().unwrap(),
                 time("2020-08-03T08:54Z"),
-                Some(FailureReason::OriginReturnStatusCode5xx),
-            ),
+            )
+            .with_object_type(ObjectType::Directory)
+            .with_status(TaskStatus::Failed)
+            .with_process("99.37%".parse().unwrap())
+            .with_description(Some(FailureReason::OriginReturnStatusCode5xx)),
         ],
-        total_count: 2,
-    }
+    )
 }
 
 #[test]
@@ -54,11 +52,11 @@ fn error_body_encodings() {
 
 #[test]
 fn create_task_encodings() {
-    let response = CreateTasksResponse {
-        request_id: "D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C".into(),
-        kind: CreatedTaskKind::Refresh,
-        task_ids: vec!["704225667".parse().unwrap(), "704225668".parse().unwrap()],
-    };
+    let response = CreateTasksResponse::new(
+        "D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C",
+        CreatedTaskKind::Refresh,
+        vec!["704225667".parse().unwrap(), "704225668".parse().unwrap()],
+    );
     insta::assert_snapshot!("refresh_json", response.encode_json());
     insta::assert_snapshot!("refresh_xml", response.encode_xml());
 }
@@ -80,6 +78,18 @@ fn error_catalogue() {
     insta::assert_snapshot!("error_catalogue", table.join("\n"));
 }
 
+/// An error and its causes, as `anyhow`'s `{:#}` prints them.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// Every message a user can meet when input is wrong, one per line: `input => message`.
 #[test]
 fn user_facing_error_messages() {
@@ -98,7 +108,7 @@ fn user_facing_error_messages() {
         &eleven,
     ] {
         let error = text.parse::<cdn_task_core::TaskIdList>().unwrap_err();
-        lines.push(format!("TaskIdList {text:?} => {error}"));
+        lines.push(format!("TaskIdList {text:?} => {}", chain(&error)));
     }
     for text in ["100", "abc%", "99.375%", "100.5%", ".5%"] {
         lines.push(format!(
@@ -155,7 +165,7 @@ fn user_facing_error_messages() {
     ));
     lines.push(format!(
         "DescribeRefreshTaskById TaskId=1,x => {}",
-        DescribeRefreshTaskById::from_parameters(parameters("TaskId", "1,x")).unwrap_err()
+        chain(&DescribeRefreshTaskById::from_parameters(parameters("TaskId", "1,x")).unwrap_err())
     ));
     lines.push(format!(
         "RefreshObjectCaches ObjectPath=ftp://x => {}",

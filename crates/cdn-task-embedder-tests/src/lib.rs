@@ -54,7 +54,7 @@
 //!
 //! An unknown vocabulary value is made only by decoding, never by a caller:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0624
 //! use cdn_task_http::cdn_task_core::{TaskStatus, UnknownValue};
 //! let _ = TaskStatus::Unknown(UnknownValue::new("Complete"));
 //! ```

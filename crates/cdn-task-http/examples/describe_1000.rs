@@ -25,15 +25,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|id| {
             let path = format!("http://example.com/{id}");
-            Task::new(
-                *id,
-                path,
-                ObjectType::File,
-                TaskStatus::Complete,
-                Process::COMPLETE,
-                now,
-                None,
-            )
+            Task::new(*id, path, now)
+                .with_object_type(ObjectType::File)
+                .with_status(TaskStatus::Complete)
+                .with_process(Process::COMPLETE)
         })
         .collect();
     server.add_tasks(None, tasks);

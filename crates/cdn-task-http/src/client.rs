@@ -3,12 +3,11 @@
 use crate::config::ClientBuilder;
 use crate::credentials::{CachedProvider, ProvidedCredentials};
 use crate::error::{Error, InvalidInput};
-use crate::submit::Force;
 use crate::transport::Transport;
 use cdn_task_core::{
     CreateTasksResponse, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse,
-    MAX_PRELOAD_URLS_PER_CALL, ObjectPaths, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches,
-    RefreshQuota, RefreshType, TaskIdList,
+    Force, Operation, PreloadArea, PushObjectCache, RefreshObjectCaches, RefreshQuota, RefreshType,
+    TaskIdList,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -149,13 +148,8 @@ impl Client {
         kind: RefreshType,
         force: Force,
     ) -> Result<CreateTasksResponse, Error> {
-        let paths = object_paths(paths, kind.max_paths_per_call())?;
-        self.call(&RefreshObjectCaches {
-            paths,
-            kind,
-            force: force == Force::Always,
-        })
-        .await
+        let op = RefreshObjectCaches::new(paths, kind).map_err(invalid)?;
+        self.call(&op.with_force(force)).await
     }
 
     /// `PushObjectCache`: prefetches `urls` (up to 100, the per-call limit) to `area` (`None`: the
@@ -180,13 +174,11 @@ impl Client {
         urls: impl IntoIterator<Item = impl Into<String>>,
         area: Option<PreloadArea>,
     ) -> Result<CreateTasksResponse, Error> {
-        let paths = object_paths(urls, MAX_PRELOAD_URLS_PER_CALL)?;
-        self.call(&PushObjectCache {
-            paths,
-            area,
-            l2_preload: false,
-        })
-        .await
+        let op = PushObjectCache::new(urls).map_err(invalid)?;
+        match area {
+            Some(area) => self.call(&op.with_area(area)).await,
+            None => self.call(&op).await,
+        }
     }
 
     /// `DescribeRefreshQuota`: the day's refresh and prefetch quotas.
@@ -207,12 +199,8 @@ impl Client {
     }
 }
 
-fn object_paths(
-    paths: impl IntoIterator<Item = impl Into<String>>,
-    max: usize,
-) -> Result<ObjectPaths, Error> {
-    let paths = paths.into_iter().map(Into::into).collect();
-    ObjectPaths::new(paths, max).map_err(|error| Error::InvalidInput(InvalidInput::Parameter(error)))
+fn invalid(error: cdn_task_core::ParameterError) -> Error {
+    Error::InvalidInput(InvalidInput::Parameter(error))
 }
 
 impl fmt::Debug for Client {

@@ -338,7 +338,7 @@ impl ClientBuilder {
         if matches!(self.rate_limit, RateLimitSetting::Shared(limit) if limit.interval().is_zero()) {
             return Err(setting(
                 "rate_limit",
-                "a limit with a zero period limits nothing: give None for no limit",
+                "a limit of more than one call a nanosecond limits nothing: give None for no limit",
             ));
         }
         let credentials = match &self.credentials {

@@ -2,10 +2,12 @@
 //! invalid-input and credentials errors.
 
 use crate::credentials::CredentialsError;
+#[cfg(test)]
+use cdn_task_core::Format;
+use cdn_task_core::answer::UndecodableAnswer;
 use cdn_task_core::signing::redact_secrets;
 use cdn_task_core::{
-    DecodeError, ErrorCode, Format, JsonErrorKind, ParameterError, PlanError, PurgeKind, ServiceErrorBody,
-    WaitPolicyError,
+    DecodeError, ErrorCode, ParameterError, PlanError, PurgeKind, ServiceErrorBody, WaitPolicyError,
 };
 use std::fmt;
 use std::time::Duration;
@@ -184,6 +186,16 @@ struct ServiceErrorFields {
 }
 
 impl ServiceError {
+    /// The client's view of the service's error answer, as the core interpreted it.
+    pub(crate) fn from_answer(answer: cdn_task_core::answer::ServiceError) -> ServiceError {
+        ServiceError::from_body(
+            answer.body,
+            answer.http_status,
+            answer.retryable,
+            answer.retry_after,
+        )
+    }
+
     /// The error of an answer with status `http_status` whose body decoded to `body`;
     /// `retryable` as the client decided, `retry_after` from `x-acs-retry-after`.
     pub(crate) fn from_body(
@@ -564,12 +576,20 @@ impl Error {
         Error::transport(error.without_url())
     }
 
-    /// The error for an answer whose body did not decode.
-    ///
-    /// Retry choice (API.md leaves it open): a 5xx or 429 answer with an undecodable body (a
-    /// gateway's HTML page) is retried like any 5xx; a 2xx or 4xx body that *ends early* (a body cut
-    /// short on the way) is retried like a transport error; any other undecodable body is not, since
-    /// asking again would return the same.
+    /// The error for an answer whose body did not decode ([`UndecodableAnswer`], which decides
+    /// whether it is retried).
+    pub(crate) fn undecodable(answer: UndecodableAnswer) -> Error {
+        Error::Decode {
+            http_status: answer.http_status,
+            request_id: answer.request_id,
+            source: answer.source,
+            retryable: answer.retryable,
+            attempts: 0,
+        }
+    }
+
+    /// The error for `body`, read as `format`, that did not decode.
+    #[cfg(test)]
     pub(crate) fn decode(
         http_status: u16,
         request_id: Option<String>,
@@ -577,14 +597,13 @@ impl Error {
         body: &[u8],
         source: DecodeError,
     ) -> Error {
-        let retryable = http_status == 429 || http_status >= 500 || ends_early(format, &source, body);
-        Error::Decode {
+        Error::undecodable(UndecodableAnswer::new(
             http_status,
             request_id,
+            format,
+            body,
             source,
-            retryable,
-            attempts: 0,
-        }
+        ))
     }
 }
 
@@ -598,30 +617,10 @@ impl Error {
     }
 }
 
-/// Whether a body ends before its document does: the decoder ran out of input, or the body's
-/// last non-blank byte cannot end a document of its format (`}` for JSON, `>` for XML).
-fn ends_early(format: Format, error: &DecodeError, body: &[u8]) -> bool {
-    let ran_out = match error {
-        DecodeError::Json {
-            kind: JsonErrorKind::Truncated,
-            ..
-        } => true,
-        DecodeError::XmlSyntax { offset, .. } => {
-            usize::try_from(*offset).is_ok_and(|offset| offset >= body.len())
-        }
-        _ => false,
-    };
-    let closing = match format {
-        Format::Json => b'}',
-        Format::Xml => b'>',
-    };
-    ran_out || body.trim_ascii().last() != Some(&closing)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{DescribeRefreshTaskByIdResponse, WireBody};
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, Format, WireBody};
 
     #[test]
     fn service_display_names_code_message_and_request_id() {
@@ -694,7 +693,7 @@ mod tests {
         };
         let maybe = [
             service(ErrorCode::InternalError, 500),
-            service(ErrorCode::Other("Odd".into()), 500),
+            service("Odd".parse::<ErrorCode>().unwrap(), 500),
             decode(200),
             decode(500),
             Error::timeout(Duration::ZERO),

@@ -107,7 +107,7 @@
 //!     .connect_timeout(Duration::from_secs(2))
 //!     .timeout(Duration::from_secs(5))
 //!     .retry_policy(RetryPolicy::default().with_max_attempts(3))
-//!     .rate_limit(Some(RateLimit::per_second(20)))
+//!     .rate_limit(Some(RateLimit::per_second(20)?))
 //!     .max_concurrency(4)
 //!     .user_agent("deploy-bot/1.0")
 //!     .build()?;

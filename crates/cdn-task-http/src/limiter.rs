@@ -105,7 +105,7 @@ mod tests {
 
     #[tokio::test]
     async fn calls_are_spaced_by_the_interval() {
-        let limiter = Limiter::new(RateLimit::per_second(100)).unwrap();
+        let limiter = Limiter::new(RateLimit::per_second(100).unwrap()).unwrap();
         let start = Instant::now();
         for _ in 0..11 {
             limiter.until_ready("a").await;
@@ -122,10 +122,10 @@ mod tests {
     async fn documented_limits_are_kept_per_action() {
         let limiters = Limiters::new(RateLimitSetting::Documented);
         limiters
-            .until_ready("A", Some(RateLimit::per_second(1)), "k")
+            .until_ready("A", Some(RateLimit::per_second(1).unwrap()), "k")
             .await;
         limiters
-            .until_ready("B", Some(RateLimit::per_second(1)), "k")
+            .until_ready("B", Some(RateLimit::per_second(1).unwrap()), "k")
             .await;
         limiters.until_ready("C", None, "k").await;
         let Limiters::PerAction(map) = &limiters else {
@@ -135,12 +135,12 @@ mod tests {
         assert_eq!(map.len(), 2);
         // A's limiter is spent for this second, B's is its own.
         assert!(map["A"].limiter.check_key(&"k".to_owned()).is_err());
-        assert_eq!(map["B"].limit, RateLimit::per_second(1));
+        assert_eq!(map["B"].limit, RateLimit::per_second(1).unwrap());
     }
 
     #[tokio::test]
     async fn keys_are_limited_apart() {
-        let limiter = Limiter::new(RateLimit::per_second(1)).unwrap();
+        let limiter = Limiter::new(RateLimit::per_second(1).unwrap()).unwrap();
         limiter.until_ready("a").await;
         assert!(limiter.limiter.check_key(&"a".to_owned()).is_err());
         assert!(limiter.limiter.check_key(&"b".to_owned()).is_ok());

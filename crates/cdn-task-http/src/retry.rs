@@ -189,8 +189,11 @@ mod tests {
         // `interpret`), as the official SDKs treat it.
         let retryable = |wait: Duration| {
             move || {
-                let body =
-                    cdn_task_core::ServiceErrorBody::with_message(ErrorCode::Other("Busy".into()), "", "R");
+                let body = cdn_task_core::ServiceErrorBody::with_message(
+                    "Busy".parse::<ErrorCode>().unwrap(),
+                    "",
+                    "R",
+                );
                 Error::Service(crate::error::ServiceError::from_body(body, 400, true, Some(wait)))
             }
         };

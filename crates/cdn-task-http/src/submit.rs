@@ -28,16 +28,7 @@ pub enum QuotaPolicy {
     WhatFits,
 }
 
-/// Whether a refresh purges unchanged content too (`Force`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Force {
-    /// Purge only what changed, by `Last-Modified` (`Force=false`, the default).
-    #[default]
-    IfChanged,
-    /// Purge everything in range (`Force=true`; for directory and regex refreshes).
-    Always,
-}
+pub use cdn_task_core::Force;
 
 /// How [`Client::submit`] submits a plan.
 ///
@@ -350,21 +341,18 @@ impl Client {
         let sent = now();
         let result = match kind {
             PurgeKind::Refresh(refresh) => {
-                self.call(&RefreshObjectCaches {
-                    paths: call.paths.clone(),
-                    kind: refresh,
-                    force: options.force == Force::Always,
-                })
-                .await
+                match RefreshObjectCaches::from_paths(call.paths.clone(), refresh) {
+                    Ok(op) => self.call(&op.with_force(options.force)).await,
+                    Err(invalid) => Err(Error::InvalidInput(invalid.into())),
+                }
             }
-            PurgeKind::Preload => {
-                self.call(&PushObjectCache {
-                    paths: call.paths.clone(),
-                    area: options.area,
-                    l2_preload: false,
-                })
-                .await
-            }
+            PurgeKind::Preload => match PushObjectCache::from_paths(call.paths.clone()) {
+                Ok(op) => match options.area {
+                    Some(area) => self.call(&op.with_area(area)).await,
+                    None => self.call(&op).await,
+                },
+                Err(invalid) => Err(Error::InvalidInput(invalid.into())),
+            },
         };
         let outcome = match result {
             Ok(created) => CallOutcome::Created {

@@ -6,8 +6,9 @@ use crate::credentials::{CachedProvider, CredentialsError, ProvidedCredentials};
 use crate::error::{Error, InvalidInput, ServiceError};
 use crate::limiter::Limiters;
 use crate::retry::{RetryRule, with_retries};
+use cdn_task_core::answer::{self as core_answer, AnswerError, HttpAnswer, parse_retry_after};
 use cdn_task_core::signing::{SignatureVersion, SignedRequest};
-use cdn_task_core::{ApiRequest, Format, Operation, ServiceErrorBody, WireBody};
+use cdn_task_core::{ApiRequest, Format, Operation, WireBody};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
@@ -108,7 +109,7 @@ impl Transport {
         let provided = self.credentials().await?;
         let credentials = provided.credentials();
         self.limiters
-            .until_ready(O::ACTION, Some(O::RATE_LIMIT), credentials.access_key_id())
+            .until_ready(O::ACTION, O::RATE_LIMIT, credentials.access_key_id())
             .await;
         let timestamp = DateTime::<Utc>::from(SystemTime::now());
         let nonce = format!("{:032x}", rand::random::<u128>());
@@ -241,19 +242,6 @@ pub(crate) struct Answer {
     pub(crate) body: Vec<u8>,
 }
 
-/// `x-acs-retry-after`: a positive whole number of milliseconds; anything else is ignored, as
-/// the official SDKs ignore it (API-FAMILY A.6).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    value
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|millis| *millis > 0)
-        .map(Duration::from_millis)
-}
-
-/// Checks an endpoint: `http` or `https`, a host, no path, query or fragment. Returns the URL and
-/// the `host[:port]` that is signed (the same value the HTTP library sends as `Host`).
 fn parse_endpoint(endpoint: &str) -> Result<(reqwest::Url, String), Error> {
     let invalid = |reason: &str| Error::InvalidInput(InvalidInput::endpoint(endpoint, reason));
     let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
@@ -291,56 +279,19 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Error> {
         .collect()
 }
 
-/// The format an answer's body is in: by `Content-Type`, else by its first non-blank byte
-/// (`<` or `{`), else the format asked for.
-fn body_format(content_type: Option<&str>, body: &[u8], asked: Format) -> Format {
-    let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
-    if content_type.contains("json") {
-        return Format::Json;
-    }
-    if content_type.contains("xml") {
-        return Format::Xml;
-    }
-    match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
-        Some(b'<') => Format::Xml,
-        Some(b'{') => Format::Json,
-        _ => asked,
-    }
-}
-
-/// What an answer means: the decoded response for a 2xx, [`Error::Redirect`] for a 3xx, the
-/// service's error otherwise.
+/// What an answer means ([`cdn_task_core::answer::interpret`]), as this crate's [`Error`]: a
+/// redirect names where it pointed, without its query.
 pub(crate) fn interpret<R: WireBody>(answer: &Answer, asked: Format) -> Result<R, Error> {
-    if (300..400).contains(&answer.status) {
-        return Err(Error::redirect(
-            answer.status,
-            answer.location.as_deref().map(without_query),
-            false,
-        ));
-    }
-    let format = body_format(answer.content_type.as_deref(), &answer.body, asked);
-    let decode_error = |source| {
-        Error::decode(
-            answer.status,
-            answer.request_id.clone(),
-            format,
-            &answer.body,
-            source,
-        )
-    };
-    if (200..300).contains(&answer.status) {
-        return R::decode(format, &answer.body).map_err(decode_error);
-    }
-    let body = ServiceErrorBody::decode(format, &answer.body).map_err(decode_error)?;
-    // Any error answer that says how long to wait is throttling, whatever its code, as the
-    // official SDKs read it (API-FAMILY A.6).
-    let retryable = body.code.is_retryable(answer.status) || answer.retry_after.is_some();
-    Err(Error::Service(ServiceError::from_body(
-        body,
-        answer.status,
-        retryable,
-        answer.retry_after,
-    )))
+    let mut wire = HttpAnswer::new(answer.status, &answer.body).with_retry_after(answer.retry_after);
+    wire.content_type = answer.content_type.as_deref();
+    wire.request_id = answer.request_id.as_deref();
+    core_answer::interpret(&wire, asked).map_err(|error| match error {
+        AnswerError::Redirect { http_status } => {
+            Error::redirect(http_status, answer.location.as_deref().map(without_query), false)
+        }
+        AnswerError::Service(service) => Error::Service(ServiceError::from_answer(*service)),
+        AnswerError::Decode(undecodable) => Error::undecodable(*undecodable),
+    })
 }
 
 /// A redirect's location without its query and fragment (which may echo the signed query,
@@ -361,7 +312,7 @@ fn without_query(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{DescribeRefreshTaskByIdResponse, ErrorCode};
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, ErrorCode, ServiceErrorBody};
 
     fn answer(status: u16, content_type: Option<&str>, body: &str) -> Answer {
         Answer {
@@ -469,7 +420,7 @@ mod tests {
                 "{value}"
             );
         }
-        let body = ServiceErrorBody::for_code(ErrorCode::Other("Busy".into()), "R").encode_json();
+        let body = ServiceErrorBody::for_code("Busy".parse::<ErrorCode>().unwrap(), "R").encode_json();
         let mut busy = answer(400, Some("application/json"), &body);
         busy.retry_after = Some(Duration::from_millis(250));
         let error = interpret::<DescribeRefreshTaskByIdResponse>(&busy, Format::Json).unwrap_err();
@@ -494,11 +445,7 @@ mod tests {
 
     #[test]
     fn success_in_either_format() {
-        let response = DescribeRefreshTaskByIdResponse {
-            request_id: "R".into(),
-            tasks: Vec::new(),
-            total_count: 0,
-        };
+        let response = DescribeRefreshTaskByIdResponse::new("R", Vec::new());
         for format in [Format::Json, Format::Xml] {
             let ok = answer(200, Some(format.content_type()), &response.encode(format));
             assert_eq!(

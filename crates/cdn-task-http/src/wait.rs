@@ -335,7 +335,9 @@ impl Client {
             let delay = match waiter.next_step(started.elapsed(), rand::random::<f64>()) {
                 WaitStep::PollAfter(delay) | WaitStep::FinalPoll(delay) => delay,
                 WaitStep::Done => break false,
+                // A step this version does not know: stop, the unsettled tasks reported pending.
                 WaitStep::DeadlinePassed => break true,
+                _ => break true,
             };
             tokio::time::sleep(delay).await;
             // No retry starts after the deadline, and an attempt still running then is cut off

@@ -47,12 +47,11 @@ fn task(n: u64) -> Task {
     Task::new(
         id(n),
         format!("http://example.com/{n}.js"),
-        ObjectType::File,
-        TaskStatus::Complete,
-        Process::COMPLETE,
         DateTime::<Utc>::from(SystemTime::now()),
-        None,
     )
+    .with_object_type(ObjectType::File)
+    .with_status(TaskStatus::Complete)
+    .with_process(Process::COMPLETE)
 }
 
 fn describe_calls(server: &MockServer) -> Vec<ReceivedCall> {
@@ -225,7 +224,7 @@ async fn run_load(keys: usize, seconds: u64) -> (LoadReport, MockServer) {
             .timeout(Duration::from_secs(5));
         let builder = if greedy {
             builder
-                .rate_limit(Some(RateLimit::per_second(GREEDY_RATE)))
+                .rate_limit(Some(RateLimit::per_second(GREEDY_RATE).unwrap()))
                 .retry_policy(RetryPolicy::NONE)
         } else {
             // The defaults: 30/s, retries on throttling (there must be none to retry).

@@ -41,7 +41,7 @@ impl Action {
     }
 
     /// The service's documented per-user limit for this action.
-    pub(crate) fn documented_rate_limit(self) -> RateLimit {
+    pub(crate) fn documented_rate_limit(self) -> Option<RateLimit> {
         match self {
             Action::DescribeRefreshTaskById => DescribeRefreshTaskById::RATE_LIMIT,
             Action::RefreshObjectCaches => RefreshObjectCaches::RATE_LIMIT,

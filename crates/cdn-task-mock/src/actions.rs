@@ -42,15 +42,15 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
         Action::DescribeRefreshTaskById => describe(call),
         Action::RefreshObjectCaches => {
             let operation: RefreshObjectCaches = call.operation()?;
-            let object_type = match operation.kind {
+            let object_type = match operation.kind() {
                 RefreshType::File | RefreshType::IgnoreParams => ObjectType::File,
                 RefreshType::Directory => ObjectType::Directory,
                 RefreshType::Regex => ObjectType::Regex,
             };
-            let quota = QuotaKind::of_refresh(operation.kind);
+            let quota = QuotaKind::of_refresh(operation.kind());
             create(
                 call,
-                &operation.paths,
+                operation.paths(),
                 object_type,
                 quota,
                 CreatedTaskKind::Refresh,
@@ -60,7 +60,7 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
             let operation: PushObjectCache = call.operation()?;
             create(
                 call,
-                &operation.paths,
+                operation.paths(),
                 ObjectType::Preload,
                 QuotaKind::Preload,
                 CreatedTaskKind::Push,
@@ -73,14 +73,13 @@ pub(crate) fn perform(action: Action, call: &Call<'_>) -> Result<Reply, Failure>
                 .state()
                 .quotas
                 .report(call.caller(), call.now.date_naive());
-            Ok(call.success(&RefreshQuota {
-                request_id: call.request_id.to_owned(),
-                url,
-                directory,
-                preload,
-                regex,
-                ignore_params: Some(ignore_params),
-            }))
+            let mut answer = RefreshQuota::new(call.request_id);
+            answer.url = url;
+            answer.directory = directory;
+            answer.preload = preload;
+            answer.regex = regex;
+            answer.ignore_params = Some(ignore_params);
+            Ok(call.success(&answer))
         }
         Action::DescribeRefreshTasks => list(call),
     }
@@ -109,11 +108,7 @@ fn describe(call: &Call<'_>) -> Result<Reply, Failure> {
         .state()
         .tasks
         .describe(call.caller(), &operation.task_ids, call.now);
-    Ok(call.success(&DescribeRefreshTaskByIdResponse {
-        request_id: call.request_id.to_owned(),
-        total_count: tasks.len() as u64,
-        tasks,
-    }))
+    Ok(call.success(&DescribeRefreshTaskByIdResponse::new(call.request_id, tasks)))
 }
 
 /// Creates one task per path, all or none: the quota is taken and the tasks stored under one
@@ -160,9 +155,5 @@ fn create(
         let fates = paths.iter().map(|_| random.fate(call.shared.fail_rate)).collect();
         tasks.create(call.caller(), paths, &object_type, fates, call.now)
     };
-    Ok(call.success(&CreateTasksResponse {
-        request_id: call.request_id.to_owned(),
-        kind,
-        task_ids,
-    }))
+    Ok(call.success(&CreateTasksResponse::new(call.request_id, kind, task_ids)))
 }

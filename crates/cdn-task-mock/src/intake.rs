@@ -129,8 +129,8 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
 /// The format to answer in: `Format` when given and known, else XML for RPC and JSON for ACS3.
 pub(crate) fn answer_format(format: Option<&str>, scheme: SignatureVersion) -> Format {
     format.and_then(Format::from_parameter).unwrap_or(match scheme {
-        SignatureVersion::Rpc => Format::Xml,
         SignatureVersion::Acs3 => Format::Json,
+        _ => Format::Xml,
     })
 }
 
@@ -159,7 +159,7 @@ impl Prelude {
                 .header("x-acs-action")
                 .map(str::to_owned)
                 .or_else(|| intake.claimed_parameter("Action")),
-            SignatureVersion::Rpc => intake.claimed_parameter("Action"),
+            _ => intake.claimed_parameter("Action"),
         };
         Prelude {
             scheme,

@@ -146,10 +146,7 @@ impl QuotaBook {
         };
         QuotaKind::ALL.map(|kind| {
             let quota = kind.daily_allowance(&self.allowances);
-            Quota {
-                quota,
-                remain: quota.saturating_sub(used[kind.index()]),
-            }
+            Quota::new(quota, quota.saturating_sub(used[kind.index()]))
         })
     }
 }
@@ -175,7 +172,7 @@ mod tests {
             })
         );
         book.take("a", QuotaKind::Regex, 1, day(1)).unwrap();
-        assert_eq!(book.report("a", day(1))[2], Quota { quota: 20, remain: 0 });
+        assert_eq!(book.report("a", day(1))[2], Quota::new(20, 0));
         // Other keys and other quotas are untouched.
         assert_eq!(book.report("b", day(1))[2].remain, 20);
         assert_eq!(book.report("a", day(1))[0].remain, 10_000);
@@ -187,15 +184,9 @@ mod tests {
             url: 3,
             ..DailyQuotas::default()
         });
-        assert_eq!(book.report("a", day(1))[0], Quota { quota: 3, remain: 3 });
+        assert_eq!(book.report("a", day(1))[0], Quota::new(3, 3));
         assert!(book.take("a", QuotaKind::Url, 4, day(1)).is_err());
-        assert_eq!(
-            book.report("a", day(1))[4],
-            Quota {
-                quota: 100,
-                remain: 100
-            }
-        );
+        assert_eq!(book.report("a", day(1))[4], Quota::new(100, 100));
     }
 
     #[test]

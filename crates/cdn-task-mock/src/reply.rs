@@ -107,9 +107,12 @@ impl From<VerifyError> for Failure {
                 Failure::detailed(code, format!("server string to sign is:{string_to_sign}"))
             }
             VerifyError::Incomplete { detail } => Failure::detailed(code, format!("({detail})")),
-            VerifyError::MalformedParameters { .. }
-            | VerifyError::TooManyParameters { .. }
-            | VerifyError::RepeatedParameter { .. } => Failure::detailed(code, format!("({error})")),
+            VerifyError::MalformedParameters { source, .. } => {
+                Failure::detailed(code, format!("({error}: {source})"))
+            }
+            VerifyError::TooManyParameters { .. } | VerifyError::RepeatedParameter { .. } => {
+                Failure::detailed(code, format!("({error})"))
+            }
             _ => Failure::code(code),
         }
     }

@@ -279,15 +279,11 @@ impl TaskStore {
                 fate,
             } => {
                 let stage = stage_at(*created, self.duration, fate, now);
-                Task::new(
-                    id,
-                    object_path.clone(),
-                    object_type.clone(),
-                    stage.status,
-                    stage.process,
-                    *created,
-                    stage.description,
-                )
+                Task::new(id, object_path.clone(), *created)
+                    .with_object_type(object_type.clone())
+                    .with_status(stage.status)
+                    .with_process(stage.process)
+                    .with_description(stage.description)
             }
         }
     }
@@ -315,15 +311,10 @@ mod tests {
     }
 
     fn seeded(id: &str, created: DateTime<Utc>) -> Task {
-        Task::new(
-            id.parse().unwrap(),
-            "http://example.com/seed",
-            ObjectType::File,
-            TaskStatus::Complete,
-            Process::COMPLETE,
-            created,
-            None,
-        )
+        Task::new(id.parse().unwrap(), "http://example.com/seed", created)
+            .with_object_type(ObjectType::File)
+            .with_status(TaskStatus::Complete)
+            .with_process(Process::COMPLETE)
     }
 
     #[test]

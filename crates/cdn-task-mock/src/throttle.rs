@@ -9,10 +9,11 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-/// One keyed limiter per action, or none when throttling is off.
+/// One keyed limiter per action (`None` for an action with no limit), or none at all when
+/// throttling is off.
 #[derive(Debug)]
 pub(crate) struct Throttle {
-    limiters: Option<Vec<DefaultKeyedRateLimiter<String>>>,
+    limiters: Option<Vec<Option<DefaultKeyedRateLimiter<String>>>>,
 }
 
 impl Throttle {
@@ -26,14 +27,17 @@ impl Throttle {
             .iter()
             .map(|action| {
                 let limit = match action {
-                    Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second.get()),
+                    Action::DescribeRefreshTaskById => RateLimit::per_second(describe_per_second.get()).ok(),
+                    // `None` is no documented limit: unlimited.
                     other => other.documented_rate_limit(),
                 };
                 // A whole period's calls may come at once (burst), then one per interval.
-                let quota = Quota::with_period(limit.interval())
-                    .unwrap_or_else(|| Quota::per_second(limit.calls))
-                    .allow_burst(limit.calls);
-                RateLimiter::keyed(quota)
+                limit.map(|limit| {
+                    let quota = Quota::with_period(limit.interval())
+                        .unwrap_or_else(|| Quota::per_second(limit.calls))
+                        .allow_burst(limit.calls);
+                    RateLimiter::keyed(quota)
+                })
             })
             .collect();
         Throttle {
@@ -50,7 +54,12 @@ impl Throttle {
     /// `Ok` when `access_key_id` may call `action` now (counting this call), else how long until
     /// it may (what the gateway's `x-acs-retry-after` says).
     pub(crate) fn check(&self, access_key_id: &str, action: Action) -> Result<(), Duration> {
-        let Some(limiter) = self.limiters.as_ref().and_then(|l| l.get(action.index())) else {
+        let Some(limiter) = self
+            .limiters
+            .as_ref()
+            .and_then(|l| l.get(action.index()))
+            .and_then(Option::as_ref)
+        else {
             return Ok(());
         };
         limiter

@@ -264,8 +264,8 @@ impl<'a> CallWire<'a> {
             action: call.action.as_deref(),
             access_key_id: call.access_key_id.as_deref(),
             scheme: match call.scheme {
-                SignatureVersion::Rpc => "RPC",
                 SignatureVersion::Acs3 => "ACS3",
+                _ => "RPC",
             },
             format: call.format.as_str(),
             parameters: first_of_each_name(&call.parameters),

@@ -17,7 +17,7 @@ use cdn_task_core::signing::{
 };
 use cdn_task_core::{
     ApiRequest, DescribeRefreshQuota, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format,
-    ObjectPaths, RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
+    RefreshObjectCaches, RefreshQuota, RefreshType, ServiceErrorBody, WireBody,
 };
 use cdn_task_mock::{AdminToken, ControlPlane, MockClock, MockConfig, MockServer, parse_tasks};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -449,6 +449,7 @@ fn sign(mock: &Mock, scheme: SignatureVersion, base: Base) -> SignedRequest {
             let query: &[(&str, &str)] = match scheme {
                 SignatureVersion::Rpc => &rpc_query,
                 SignatureVersion::Acs3 => &rpc_query[2..],
+                _ => unreachable!("the two schemes this test knows"),
             };
             let input = SigningInput {
                 method: "POST",
@@ -464,6 +465,7 @@ fn sign(mock: &Mock, scheme: SignatureVersion, base: Base) -> SignedRequest {
             match scheme {
                 SignatureVersion::Rpc => sign_rpc(&input),
                 SignatureVersion::Acs3 => sign_acs3(&input, "DescribeRefreshTaskById", "2018-05-10"),
+                _ => unreachable!("the two schemes this test knows"),
             }
         }
     }
@@ -560,6 +562,7 @@ fn harmless(scheme: SignatureVersion) -> Vec<Case> {
                 ok(),
             ),
         ]),
+        _ => unreachable!("the two schemes this test knows"),
     }
     cases
 }
@@ -1136,6 +1139,7 @@ async fn a_replayed_nonce_is_refused_whether_the_request_is_resent_or_signed_aga
         let nonce = match scheme {
             SignatureVersion::Rpc => wire.clone().param("SignatureNonce").1.clone(),
             SignatureVersion::Acs3 => wire.clone().header("x-acs-signature-nonce").1.clone(),
+            _ => unreachable!("the two schemes this test knows"),
         };
         let request = ApiRequest::new(&DescribeRefreshTaskById::new("2".parse().unwrap()), Format::Xml);
         let resigned = request.sign(
@@ -1365,13 +1369,8 @@ async fn slow_and_surplus_connections_are_bounded() {
 #[tokio::test]
 async fn a_tampered_refresh_creates_nothing_and_spends_no_quota() {
     let mock = Mock::start().await;
-    let paths = ObjectPaths::new(vec!["http://example.com/a".into()], 1000).unwrap();
     let refresh = ApiRequest::new(
-        &RefreshObjectCaches {
-            paths,
-            kind: RefreshType::File,
-            force: false,
-        },
+        &RefreshObjectCaches::new(["http://example.com/a"], RefreshType::File).unwrap(),
         Format::Json,
     );
     for scheme in [SignatureVersion::Rpc, SignatureVersion::Acs3] {
@@ -1419,6 +1418,7 @@ fn describe_with_extra_parameters(mock: &Mock, scheme: SignatureVersion, extra: 
     let signed = match scheme {
         SignatureVersion::Rpc => sign_rpc(&input),
         SignatureVersion::Acs3 => sign_acs3(&input, "DescribeRefreshTaskById", "2018-05-10"),
+        _ => unreachable!("the two schemes this test knows"),
     };
     Wire::new(&signed, &host)
 }

@@ -110,7 +110,10 @@ impl std::fmt::Display for JsonErrorKind {
 }
 
 /// A message body the service sends, in both of its formats.
-pub trait WireBody: Sized {
+///
+/// Sealed: implemented by this crate's bodies only, so that items may be added to it without
+/// breaking anyone.
+pub trait WireBody: Sized + crate::sealed::Sealed {
     /// Decodes a JSON body.
     fn decode_json(body: &[u8]) -> Result<Self, DecodeError>;
     /// Decodes an XML body.
@@ -121,6 +124,16 @@ pub trait WireBody: Sized {
     fn encode_xml(&self) -> String;
 
     /// Decodes a body in `format`.
+    ///
+    /// ```
+    /// use cdn_task_core::{CreateTasksResponse, DecodeError, Format, WireBody};
+    /// let body = br#"{"RefreshTaskId":"704222904,704222905","RequestId":"D61E4801"}"#;
+    /// let created = CreateTasksResponse::decode(Format::Json, body)?;
+    /// assert_eq!(created.task_ids.len(), 2);
+    /// let error = CreateTasksResponse::decode(Format::Json, &body[..20]).unwrap_err();
+    /// assert!(matches!(error, DecodeError::Json { .. }));
+    /// # Ok::<(), DecodeError>(())
+    /// ```
     fn decode(format: Format, body: &[u8]) -> Result<Self, DecodeError> {
         match format {
             Format::Json => Self::decode_json(body),

@@ -7,6 +7,7 @@ use crate::task_id::TaskId;
 /// What `RefreshObjectCaches` and `PushObjectCache` answer: the IDs of the tasks created.
 /// (`RefreshTaskId` / `PushTaskId` on the wire: one ID, or several joined by commas.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateTasksResponse {
     /// The service's ID for this call.
     pub request_id: String,
@@ -16,8 +17,24 @@ pub struct CreateTasksResponse {
     pub task_ids: Vec<TaskId>,
 }
 
+impl CreateTasksResponse {
+    /// The answer to the call `request_id` of `kind`, which created `task_ids`.
+    pub fn new(
+        request_id: impl Into<String>,
+        kind: CreatedTaskKind,
+        task_ids: Vec<TaskId>,
+    ) -> CreateTasksResponse {
+        CreateTasksResponse {
+            request_id: request_id.into(),
+            kind,
+            task_ids,
+        }
+    }
+}
+
 /// Which operation created the tasks of a [`CreateTasksResponse`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CreatedTaskKind {
     /// `RefreshObjectCaches` (`RefreshTaskId`).
     Refresh,

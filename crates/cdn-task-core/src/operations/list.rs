@@ -303,6 +303,19 @@ impl DescribeRefreshTasksBuilder {
 
 impl DescribeRefreshTasks {
     /// A builder with no filter: the first page of the tasks of the last three days.
+    ///
+    /// ```
+    /// use cdn_task_core::{DescribeRefreshTasks, PageSize, TaskTypeFilter};
+    /// let first = DescribeRefreshTasks::builder().build()?;
+    /// assert_eq!(first.page_size(), PageSize::DEFAULT);
+    /// let files = DescribeRefreshTasks::builder()
+    ///     .object_type(TaskTypeFilter::File)
+    ///     .domain_name("example.com")
+    ///     .page_size(PageSize::MAX)
+    ///     .build()?;
+    /// assert_eq!(files.domain_name(), Some("example.com"));
+    /// # Ok::<(), cdn_task_core::ParameterError>(())
+    /// ```
     pub fn builder() -> DescribeRefreshTasksBuilder {
         DescribeRefreshTasksBuilder::default()
     }
@@ -382,7 +395,7 @@ impl DescribeRefreshTasks {
 impl Operation for DescribeRefreshTasks {
     const ACTION: &'static str = "DescribeRefreshTasks";
     type Response = DescribeRefreshTasksResponse;
-    const RATE_LIMIT: RateLimit = RateLimit::DESCRIBE_REFRESH_TASKS;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::DESCRIBE_REFRESH_TASKS);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut parameters = Vec::new();

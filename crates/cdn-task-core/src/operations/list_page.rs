@@ -201,12 +201,11 @@ mod tests {
         Task::new(
             crate::TaskId::try_from(n).unwrap(),
             format!("http://a.com/{n}?x=1&y=2"),
-            ObjectType::Directory,
-            TaskStatus::Pending,
-            Process::ZERO,
             parse_utc_timestamp("2026-11-30T01:02:03Z").unwrap(),
-            None,
         )
+        .with_object_type(ObjectType::Directory)
+        .with_status(TaskStatus::Pending)
+        .with_process(Process::ZERO)
     }
 
     #[test]

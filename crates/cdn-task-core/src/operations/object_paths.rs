@@ -16,18 +16,24 @@ pub const MAX_REGEXES_PER_CALL: usize = 1;
 /// copies said 1,000).
 pub const MAX_PRELOAD_URLS_PER_CALL: usize = 100;
 
-/// Object paths: one or more entries, sent joined by `\n`; received split on `\n` or `\r\n`.
+/// The paths of one create call: one or more entries, sent joined by `\n`; received split on
+/// `\n` or `\r\n`. Only the core builds them (through [`RefreshObjectCaches::new`],
+/// [`PushObjectCache::new`] or a [`PurgePlan`]), so they are always valid for their call.
+///
+/// [`RefreshObjectCaches::new`]: crate::RefreshObjectCaches::new
+/// [`PushObjectCache::new`]: crate::PushObjectCache::new
+/// [`PurgePlan`]: crate::PurgePlan
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectPaths(Vec<String>);
 
 impl ObjectPaths {
-    /// Validates `paths`: 1 to `max` entries (more is `SingleRequest.OverLimit`), each an
+    /// Validates `paths` against the limit of their operation and kind: 1 to `max` entries (more is `SingleRequest.OverLimit`), each an
     /// `http://` or `https://` URL with a host, no space or control character, at most 1,024
     /// characters
     /// (`InvalidObjectPath.Malformed`, or `InvalidObjectPath.Size.Malformed` for the length), and
     /// at most ten distinct domains among them. For regex refreshes the expression stands in the
     /// URL, so the same rules hold.
-    pub fn new(paths: Vec<String>, max: usize) -> Result<ObjectPaths, ParameterError> {
+    pub(crate) fn new(paths: Vec<String>, max: usize) -> Result<ObjectPaths, ParameterError> {
         let invalid = |value: &str, reason: &'static str, code: ErrorCode| ParameterError::Invalid {
             name: "ObjectPath",
             value: quote(value),
@@ -37,13 +43,7 @@ impl ObjectPaths {
         if paths.is_empty() {
             return Err(ParameterError::Missing { name: "ObjectPath" });
         }
-        if paths.len() > max {
-            return Err(invalid(
-                &format!("{} entries", paths.len()),
-                "too many entries for one call",
-                ErrorCode::SingleRequestOverLimit,
-            ));
-        }
+        check_count(paths.len(), max)?;
         let mut domains: Vec<String> = Vec::new();
         for path in &paths {
             let host = check(path).map_err(|problem| {
@@ -68,6 +68,11 @@ impl ObjectPaths {
         Ok(ObjectPaths(paths))
     }
 
+    /// An error if these paths are more than `max`.
+    pub(crate) fn check_count(&self, max: usize) -> Result<(), ParameterError> {
+        check_count(self.0.len(), max)
+    }
+
     /// Paths the planner has checked already, one by one and as a call.
     pub(crate) fn checked(paths: Vec<String>) -> ObjectPaths {
         ObjectPaths(paths)
@@ -76,6 +81,16 @@ impl ObjectPaths {
     /// The entries.
     pub fn paths(&self) -> &[String] {
         &self.0
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Never true: a call carries at least one path.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// The entries, owned.
@@ -96,6 +111,19 @@ impl ObjectPaths {
     pub(crate) fn to_parameter(&self) -> String {
         self.0.join("\n")
     }
+}
+
+/// `SingleRequest.OverLimit` when `count` entries are more than `max`.
+fn check_count(count: usize, max: usize) -> Result<(), ParameterError> {
+    if count > max {
+        return Err(ParameterError::Invalid {
+            name: "ObjectPath",
+            value: format!("{count} entries"),
+            reason: "too many entries for one call",
+            code: ErrorCode::SingleRequestOverLimit,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub struct DescribeRefreshQuota;
 impl Operation for DescribeRefreshQuota {
     const ACTION: &'static str = "DescribeRefreshQuota";
     type Response = RefreshQuota;
-    const RATE_LIMIT: RateLimit = RateLimit::DESCRIBE_REFRESH_QUOTA;
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::DESCRIBE_REFRESH_QUOTA);
 
     fn parameters(&self) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -27,6 +27,7 @@ impl Operation for DescribeRefreshQuota {
 
 /// One quota: the day's allowance and what is left of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Quota {
     /// The daily allowance.
     pub quota: u64,
@@ -36,6 +37,7 @@ pub struct Quota {
 
 /// What `DescribeRefreshQuota` answers (the service sends every number as a string).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RefreshQuota {
     /// The service's ID for this call.
     pub request_id: String,
@@ -52,7 +54,40 @@ pub struct RefreshQuota {
     pub ignore_params: Option<Quota>,
 }
 
+impl Quota {
+    /// A daily allowance of `quota`, of which `remain` is left.
+    pub const fn new(quota: u64, remain: u64) -> Quota {
+        Quota { quota, remain }
+    }
+}
+
 impl RefreshQuota {
+    /// An answer to the call `request_id` with every quota zero and no ignore-params quota; set
+    /// them with [`with_quota`](Self::with_quota).
+    pub fn new(request_id: impl Into<String>) -> RefreshQuota {
+        RefreshQuota {
+            request_id: request_id.into(),
+            url: Quota::default(),
+            directory: Quota::default(),
+            preload: Quota::default(),
+            regex: Quota::default(),
+            ignore_params: None,
+        }
+    }
+
+    /// Sets the quota a purge of `kind` draws on.
+    #[must_use]
+    pub fn with_quota(mut self, kind: PurgeKind, quota: Quota) -> RefreshQuota {
+        match kind {
+            PurgeKind::Refresh(RefreshType::File) => self.url = quota,
+            PurgeKind::Refresh(RefreshType::Directory) => self.directory = quota,
+            PurgeKind::Refresh(RefreshType::Regex) => self.regex = quota,
+            PurgeKind::Refresh(RefreshType::IgnoreParams) => self.ignore_params = Some(quota),
+            PurgeKind::Preload => self.preload = quota,
+        }
+        self
+    }
+
     /// The quota a purge of `kind` draws on; `None` for an ignore-params refresh when the answer
     /// did not report that quota.
     pub fn for_kind(&self, kind: PurgeKind) -> Option<Quota> {

@@ -49,10 +49,9 @@ impl Reconciliation {
     ///
     /// ```
     /// use cdn_task_core::{Reconciliation, reconcile_window};
-    /// # use cdn_task_core::{ObjectType, Process, Task, TaskStatus, parse_utc_timestamp};
+    /// # use cdn_task_core::{Task, parse_utc_timestamp};
     /// let sent = parse_utc_timestamp("2026-11-30T10:00:00Z")?;
-    /// let task = Task::new("7".parse()?, "https://a.com/x", ObjectType::File, TaskStatus::Pending,
-    ///     Process::ZERO, sent, None);
+    /// let task = Task::new("7".parse()?, "https://a.com/x", sent);
     /// let paths = ["https://a.com/x".to_owned(), "https://a.com/y".to_owned()];
     /// let found = Reconciliation::of(&paths, &[task], reconcile_window(sent, sent));
     /// assert_eq!(found.adopted, ["7".parse()?]);
@@ -87,15 +86,10 @@ mod tests {
     use crate::{ObjectType, Process, TaskStatus, parse_utc_timestamp};
 
     fn task(id: &str, path: &str, created: &str) -> Task {
-        Task::new(
-            id.parse().unwrap(),
-            path,
-            ObjectType::File,
-            TaskStatus::Refreshing,
-            Process::ZERO,
-            parse_utc_timestamp(created).unwrap(),
-            None,
-        )
+        Task::new(id.parse().unwrap(), path, parse_utc_timestamp(created).unwrap())
+            .with_object_type(ObjectType::File)
+            .with_status(TaskStatus::Refreshing)
+            .with_process(Process::ZERO)
     }
 
     #[test]

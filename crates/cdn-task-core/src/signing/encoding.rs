@@ -149,7 +149,7 @@ fn hex_value(byte: u8) -> Option<u8> {
 
 /// The canonical query string of both schemes: the pairs sorted by name (byte order of the
 /// decoded UTF-8, which is code-point order, as the official SDKs sort), equal names by value,
-/// each side [`percent_encode`]d, joined as `name=value` with `&`. An empty value gives `name=`.
+/// each side percent-encoded, joined as `name=value` with `&`. An empty value gives `name=`.
 ///
 /// ```
 /// use cdn_task_core::signing::canonical_query;

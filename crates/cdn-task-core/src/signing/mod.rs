@@ -8,10 +8,10 @@
 //!   returns the [`VerifiedRequest`] (AccessKeyId, timestamp, nonce, API parameters) or a
 //!   [`VerifyError`] that maps to the service's error code. The caller checks the timestamp with
 //!   [`check_clock_skew`] and its own clock, and the nonce against its own memory.
-//! - The building blocks, for tests and debugging: [`percent_encode`], [`parse_parameters`],
-//!   [`canonical_query`], [`rpc_string_to_sign`], [`rpc_signature`], [`acs3_canonical_headers`],
-//!   [`acs3_canonical_request`], [`acs3_string_to_sign`], [`acs3_signature`], [`hex_sha256`],
-//!   [`parse_authorization`].
+//! - The building blocks a service side needs: [`parse_parameters`], [`canonical_query`],
+//!   [`rpc_string_to_sign`], [`claimed_scheme`], [`unsigned_parameters`], [`borrow_pairs`]. The
+//!   schemes' inner steps are private (the workspace's tests reach some through the cargo feature
+//!   `test-support`, which is not a stable API).
 //!
 //! Neither the secret nor the STS token appears in any `Debug` output or error of this module.
 
@@ -22,19 +22,27 @@ mod redact;
 mod rpc;
 mod verify;
 
-pub use acs3::{
-    ACS3_ALGORITHM, Acs3Authorization, acs3_canonical_headers, acs3_canonical_request, acs3_signature,
-    acs3_string_to_sign, hex_sha256, parse_authorization, sign_acs3,
-};
+pub use acs3::{ACS3_ALGORITHM, Acs3Authorization, sign_acs3};
+/// Internal steps of the schemes, published for the workspace's tests, benchmarks and fuzz
+/// targets only (cargo feature `test-support`; not a stable API).
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub use acs3::{hex_sha256, parse_authorization};
 pub use credentials::Credentials;
 pub(crate) use credentials::REDACTED;
+/// The percent-encoder of both schemes, published for the workspace's tests and fuzz targets only
+/// (cargo feature `test-support`; not a stable API).
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub use encoding::percent_encode;
+#[cfg(not(feature = "test-support"))]
+pub(crate) use encoding::percent_encode;
 pub use encoding::{
-    ParameterParseError, borrow_pairs, canonical_query, is_form_urlencoded, parse_parameters, percent_encode,
+    ParameterParseError, borrow_pairs, canonical_query, is_form_urlencoded, parse_parameters,
 };
 pub use redact::redact_secrets;
 pub use rpc::{
-    RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, RPC_SIGNING_PARAMETERS, rpc_signature, rpc_string_to_sign,
-    sign_rpc,
+    RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, RPC_SIGNING_PARAMETERS, rpc_string_to_sign, sign_rpc,
 };
 pub use verify::{
     ClockSkewError, MAX_NONCE_LENGTH, MAX_PARAMETERS, ReceivedRequest, VerifiedRequest, VerifyError,
@@ -50,6 +58,7 @@ pub const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(15);
 
 /// The two signature schemes the service accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum SignatureVersion {
     /// ACS3-HMAC-SHA256 (the official SDKs' current default; the CLI's `v3`).
     #[default]
@@ -86,6 +95,7 @@ pub struct SigningInput<'a> {
 /// `Debug` redacts the STS token wherever it appears (the `x-acs-security-token` header, the
 /// `SecurityToken` parameter, the canonical string and the string to sign).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedRequest {
     /// `GET` or `POST`.
     pub method: String,

@@ -1,5 +1,10 @@
 //! Verification's typed failures, the skew rule and redaction, across the submodules.
 
+use super::acs3::{
+    acs3_canonical_headers, acs3_canonical_request, acs3_signature, acs3_string_to_sign, hex_sha256,
+    parse_authorization,
+};
+use super::encoding::percent_encode;
 use super::*;
 use crate::{DescribeRefreshTaskById, ErrorCode, Format, Operation};
 use chrono::TimeZone;
@@ -849,4 +854,12 @@ fn the_scheme_is_decided_by_the_signature_alone() {
     let acs3 = acs3();
     let headers: Vec<(&str, &str)> = borrow_pairs(&acs3.headers);
     assert_eq!(claimed_scheme(&headers), SignatureVersion::Acs3);
+}
+
+#[test]
+fn inner_steps_of_the_schemes() {
+    let (canonical, signed) = acs3_canonical_headers(&[("host", " a.example "), ("x-acs-action", "Run")]);
+    assert_eq!(canonical, "host:a.example\nx-acs-action:Run\n");
+    assert_eq!(signed, "host;x-acs-action");
+    assert_eq!(super::rpc::rpc_signature("testsecret", "GET&%2F&").len(), 28);
 }

@@ -45,6 +45,7 @@ impl fmt::Debug for ReceivedRequest<'_> {
 
 /// A request whose signature checked out. `Debug` redacts the STS token.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedRequest {
     /// Which scheme it was signed with.
     pub scheme: SignatureVersion,
@@ -96,7 +97,7 @@ pub enum VerifyError {
         detail: String,
     },
     /// The query or form body cannot be parsed (`InvalidParameter`).
-    #[error("the {place} is malformed: {source}")]
+    #[error("the {place} is malformed")]
     MalformedParameters {
         /// Where: `query string` or `form body`.
         place: &'static str,
@@ -178,7 +179,7 @@ impl VerifyError {
 /// - RPC: `AccessKeyId`, `Signature`, `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`,
 ///   `SignatureNonce` and `Timestamp` are required, each once; the signed set is the query plus
 ///   the form body. The path is not signed (the scheme signs `/`).
-/// - ACS3: the `Authorization` header is parsed strictly ([`parse_authorization`]) and its
+/// - ACS3: the `Authorization` header is parsed strictly and its
 ///   `SignedHeaders` list is what is checked, never a fixed list; `host` must be signed, and
 ///   so must every `x-acs-*` header sent, and `content-type` when there is a body; `x-acs-date`,
 ///   `x-acs-signature-nonce` and `x-acs-content-sha256` are required and the last must be the
@@ -191,7 +192,6 @@ impl VerifyError {
 /// Whether the timestamp is recent and the nonce fresh is the caller's to check, with its own
 /// clock ([`check_clock_skew`]) and memory. Header names match in any case. Never panics.
 ///
-/// [`parse_authorization`]: super::parse_authorization
 /// [`parse_parameters`]: super::parse_parameters
 ///
 /// ```
@@ -358,6 +358,7 @@ pub fn unsigned_parameters(received: &ReceivedRequest<'_>) -> Result<Vec<(String
 /// The timestamp is more than [`MAX_CLOCK_SKEW`] from `now` (`InvalidTimeStamp.Expired`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("timestamp {timestamp} is more than 15 minutes from the service's clock ({now})")]
+#[non_exhaustive]
 pub struct ClockSkewError {
     /// The request's timestamp.
     pub timestamp: DateTime<Utc>,

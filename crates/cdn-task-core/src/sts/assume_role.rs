@@ -84,7 +84,7 @@ impl Operation for AssumeRole {
     const ACTION: &'static str = "AssumeRole";
     type Response = AssumeRoleResponse;
     /// STS allows 100 calls a second (CREDENTIALS.md section 5).
-    const RATE_LIMIT: RateLimit = RateLimit::per_second(100);
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::documented(100));
     const VERSION: &'static str = STS_API_VERSION;
 
     fn parameters(&self) -> Vec<(&'static str, String)> {

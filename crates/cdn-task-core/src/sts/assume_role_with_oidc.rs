@@ -93,7 +93,7 @@ impl Operation for AssumeRoleWithOidc {
     const ACTION: &'static str = "AssumeRoleWithOIDC";
     type Response = AssumeRoleWithOidcResponse;
     /// STS allows 100 calls a second (CREDENTIALS.md section 5).
-    const RATE_LIMIT: RateLimit = RateLimit::per_second(100);
+    const RATE_LIMIT: Option<RateLimit> = Some(RateLimit::documented(100));
     const VERSION: &'static str = STS_API_VERSION;
 
     fn parameters(&self) -> Vec<(&'static str, String)> {

@@ -295,6 +295,8 @@ macro_rules! sts_response {
             }
         }
 
+        impl crate::sealed::Sealed for $name {}
+
         impl WireBody for $name {
             fn decode_json(body: &[u8]) -> Result<Self, DecodeError> {
                 Body::decode_json(body).map($name)

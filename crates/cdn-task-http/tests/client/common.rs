@@ -65,15 +65,10 @@ pub fn task(n: u64, status: TaskStatus) -> Task {
     } else {
         Process::ZERO
     };
-    Task::new(
-        id(n),
-        format!("http://example.com/{n}.js"),
-        ObjectType::File,
-        status,
-        process,
-        now(),
-        None,
-    )
+    Task::new(id(n), format!("http://example.com/{n}.js"), now())
+        .with_object_type(ObjectType::File)
+        .with_status(status)
+        .with_process(process)
 }
 
 /// Calls of one action the mock received.

@@ -86,11 +86,11 @@ fn bad_settings_are_refused_by_build() {
         build(client().endpoint("https://cdn.aliyuncs.com/some/path")).unwrap_err(),
         build(client().max_concurrency(0)).unwrap_err(),
         build(client().retry_policy(cdn_task_http::RetryPolicy::default().with_max_attempts(0))).unwrap_err(),
-        // A zero period is no limit: refused rather than silently unlimited (`None` says that).
-        build(client().rate_limit(Some(cdn_task_core::RateLimit {
-            period: std::time::Duration::ZERO,
-            ..cdn_task_core::RateLimit::per_second(5)
-        })))
+        // Over a call a nanosecond limits nothing: refused rather than silently unlimited (`None`
+        // says that).
+        build(client().rate_limit(Some(
+            cdn_task_core::RateLimit::new(5, std::time::Duration::from_nanos(1)).unwrap(),
+        )))
         .unwrap_err(),
     ] {
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");

@@ -4,8 +4,8 @@ use cdn_task_core::signing::{
     Credentials, SignatureVersion, SignedRequest, SigningInput, sign_acs3, sign_rpc,
 };
 use cdn_task_core::{
-    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, ObjectPaths,
-    PushObjectCache, RefreshObjectCaches, RefreshType, ServiceErrorBody, Task, TaskId, WireBody,
+    ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, Format, PushObjectCache,
+    RefreshObjectCaches, RefreshType, ServiceErrorBody, Task, TaskId, WireBody,
 };
 use cdn_task_mock::{MockClock, MockConfig, MockServer};
 use chrono::{DateTime, TimeZone, Utc};
@@ -165,8 +165,8 @@ impl Mock {
             nonce: &nonce,
         };
         match scheme {
-            SignatureVersion::Rpc => sign_rpc(&input),
             SignatureVersion::Acs3 => sign_acs3(&input, action_version.0, action_version.1),
+            _ => sign_rpc(&input),
         }
     }
 
@@ -237,11 +237,7 @@ impl Mock {
 
     /// Creates prefetch tasks as `testid`; returns their IDs.
     pub async fn push(&self, paths: &[&str]) -> Vec<TaskId> {
-        let op = PushObjectCache {
-            paths: ObjectPaths::new(paths.iter().map(|p| (*p).to_owned()).collect(), 100).unwrap(),
-            area: None,
-            l2_preload: false,
-        };
+        let op = PushObjectCache::new(paths.iter().copied()).unwrap();
         let response: cdn_task_core::CreateTasksResponse = self
             .call(&ApiRequest::new(&op, Format::Xml), SignatureVersion::Acs3)
             .await
@@ -251,11 +247,7 @@ impl Mock {
 }
 
 pub fn refresh_op(paths: &[&str], kind: RefreshType) -> RefreshObjectCaches {
-    RefreshObjectCaches {
-        paths: ObjectPaths::new(paths.iter().map(|p| (*p).to_owned()).collect(), 1000).unwrap(),
-        kind,
-        force: false,
-    }
+    RefreshObjectCaches::new(paths.iter().copied(), kind).unwrap()
 }
 
 pub fn joined(ids: &[TaskId]) -> String {

@@ -324,11 +324,7 @@ async fn creation_errors_and_quota_exhaustion() {
 
     // A prefetch over its daily quota (1,000) is refused whole.
     let urls: Vec<String> = (0..1000).map(|n| format!("http://a.com/p{n}")).collect();
-    let batch = |urls: &[String]| PushObjectCache {
-        paths: cdn_task_core::ObjectPaths::new(urls.to_vec(), 1000).unwrap(),
-        area: None,
-        l2_preload: false,
-    };
+    let batch = |urls: &[String]| PushObjectCache::new(urls.to_vec()).unwrap();
     // A hundred URLs a call: 999 of the 1,000 in ten calls.
     for chunk in urls[..999].chunks(100) {
         let first = ApiRequest::new(&batch(chunk), Format::Json);

@@ -4,8 +4,8 @@
 use crate::common::*;
 use cdn_task_core::signing::SignatureVersion;
 use cdn_task_core::{
-    ApiRequest, DescribeRefreshTasks, DescribeRefreshTasksResponse, Format, ObjectPaths, PageNumber,
-    PageSize, PushObjectCache, RefreshType, TaskStatusFilter, TaskTypeFilter, format_utc_timestamp,
+    ApiRequest, DescribeRefreshTasks, DescribeRefreshTasksResponse, Format, PageNumber, PageSize,
+    PushObjectCache, RefreshType, TaskStatusFilter, TaskTypeFilter, format_utc_timestamp,
 };
 use cdn_task_mock::{DailyQuotas, MockConfig};
 use std::time::Duration;
@@ -180,16 +180,7 @@ async fn per_call_limits_quotas_from_the_configuration_and_the_prefetch_queue() 
         .expect_error("QuotaExceeded.Refresh", 400, Format::Json);
     assert!(body.message.contains("500 remaining"), "{}", body.message);
     // The prefetch queue holds 150 unfinished URLs: 100 fit, then 100 more do not.
-    let push = |urls: &[String]| {
-        ApiRequest::new(
-            &PushObjectCache {
-                paths: ObjectPaths::new(urls.to_vec(), 100).unwrap(),
-                area: None,
-                l2_preload: false,
-            },
-            Format::Xml,
-        )
-    };
+    let push = |urls: &[String]| ApiRequest::new(&PushObjectCache::new(urls.to_vec()).unwrap(), Format::Xml);
     assert_eq!(
         mock.call(&push(&urls[..100]), SignatureVersion::Acs3)
             .await

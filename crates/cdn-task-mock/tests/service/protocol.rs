@@ -135,8 +135,8 @@ async fn get_with_query_and_post_with_form_body_both_work() {
     let content_type = "application/x-www-form-urlencoded";
     for scheme in BOTH_SCHEMES {
         let query: &[(&str, &str)] = match scheme {
-            SignatureVersion::Rpc => &[("Action", "DescribeRefreshTaskById"), ("Version", "2018-05-10")],
             SignatureVersion::Acs3 => &[],
+            _ => &[("Action", "DescribeRefreshTaskById"), ("Version", "2018-05-10")],
         };
         let post = mock.sign_parts(
             scheme,

@@ -124,15 +124,10 @@ async fn callers_see_their_own_tasks_and_seeded_ones_in_the_order_asked() {
         .await
         .decode(Format::Json);
     let seeded = |id: &str, path: &str| {
-        Task::new(
-            id.parse().unwrap(),
-            path,
-            ObjectType::Directory,
-            TaskStatus::Complete,
-            Process::COMPLETE,
-            start_time(),
-            None,
-        )
+        Task::new(id.parse().unwrap(), path, start_time())
+            .with_object_type(ObjectType::Directory)
+            .with_status(TaskStatus::Complete)
+            .with_process(Process::COMPLETE)
     };
     mock.server.add_tasks(None, vec![seeded("7", "http://shared/")]);
     mock.server

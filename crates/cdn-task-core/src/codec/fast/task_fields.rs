@@ -54,15 +54,13 @@ impl TaskFields {
     /// The task, when every required field is there (an absent `Description` is `None`, as in
     /// both general decoders).
     pub(crate) fn finish(self) -> Option<Task> {
-        Some(Task::new(
-            self.task_id?,
-            self.object_path?,
-            self.object_type?,
-            self.status?,
-            self.process?,
-            self.creation_time?,
-            self.description.flatten(),
-        ))
+        Some(
+            Task::new(self.task_id?, self.object_path?, self.creation_time?)
+                .with_object_type(self.object_type?)
+                .with_status(self.status?)
+                .with_process(self.process?)
+                .with_description(self.description.flatten()),
+        )
     }
 }
 
