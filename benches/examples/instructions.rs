@@ -26,7 +26,8 @@ use cdn_task_benches::fixtures;
 use cdn_task_core::differential;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{
-    DEFAULT_HOST, PurgeKind, PurgePlan, RefreshType, read_path_list, DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, Task, WireBody,
+    DEFAULT_HOST, DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, PurgeKind, PurgePlan,
+    RefreshType, Task, WireBody, read_path_list,
 };
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -54,7 +55,11 @@ fn main() -> ExitCode {
             .signature
             .is_empty()
     };
-    let deploy = if decoder.starts_with("plan") { fixtures::deploy_list(tasks) } else { String::new() };
+    let deploy = if decoder.starts_with("plan") {
+        fixtures::deploy_list(tasks)
+    } else {
+        String::new()
+    };
     let (json, xml, page) = (json.as_bytes(), xml.as_bytes(), page.as_bytes());
     let run: Box<dyn Fn() -> bool> = match decoder.as_str() {
         "json" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_json(black_box(json)).is_ok()),
@@ -78,7 +83,11 @@ fn main() -> ExitCode {
         "sign-acs3" => Box::new(|| sign(SignatureVersion::Acs3)),
         "page-string" => Box::new(|| serde_json::from_slice::<TaskPage<PlainTask>>(black_box(page)).is_ok()),
         "plan" => Box::new(|| {
-            PurgePlan::new(PurgeKind::Refresh(RefreshType::File), read_path_list(black_box(&deploy))).is_ok()
+            PurgePlan::new(
+                PurgeKind::Refresh(RefreshType::File),
+                read_path_list(black_box(&deploy)),
+            )
+            .is_ok()
         }),
         "plan-chunks" => Box::new(|| !fixtures::lines_in_chunks(black_box(&deploy)).is_empty()),
         other => {

@@ -198,4 +198,3 @@ mod tests {
         assert_eq!(list.len(), 10);
     }
 }
-
