@@ -94,9 +94,15 @@ const LABEL_BYTES: [bool; 256] = {
 };
 
 /// Where the host of `url` lies, checked: labels of letters, digits and inner hyphens separated by
-/// single dots, then an optional `:port`. Each label is one run of label bytes, its ends checked
-/// once, since this runs once per planned path (see `benches/README.md`).
+/// single dots, then an optional `:port`.
 pub(crate) fn host_range(url: &str) -> Result<Range<usize>, PathProblem> {
+    scan_host(url).map(|(host, _)| host)
+}
+
+/// [`host_range`], and whether the scheme or the host hold an upper-case letter. Each label is
+/// one run of label bytes, its ends checked once, since this runs once per planned path (see
+/// `benches/README.md`).
+fn scan_host(url: &str) -> Result<(Range<usize>, bool), PathProblem> {
     let start = scheme_length(url).ok_or(PathProblem::Scheme)?;
     let bytes = url.as_bytes();
     let mut end = start;
@@ -135,7 +141,47 @@ pub(crate) fn host_range(url: &str) -> Result<Range<usize>, PathProblem> {
         }
         Some(_) => return Err(PathProblem::BadHost),
     }
-    Ok(start..end)
+    Ok((start..end, has_upper(&bytes[..end])))
+}
+
+/// Whether a scheme and host (letters, digits, `:`, `/`, `-`, `.`) hold an upper-case letter,
+/// eight bytes at a time: among these bytes, upper-case letters alone have bit 6 set and bit 5
+/// clear.
+fn has_upper(bytes: &[u8]) -> bool {
+    words_any(bytes, |word| word & !(word << 1) & 0x4040_4040_4040_4040) != 0
+}
+
+/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), eight bytes at a time: a byte
+/// at or above 0x80, below 0x21 or equal to 0x7f sets its high bit in the test word (the lowest
+/// set bit is always a real one; higher ones only say that some byte is bad).
+fn printable(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    words_any(bytes, |word| {
+        let below = word.wrapping_sub(ONES * 0x21) & !word;
+        let delete = word ^ (ONES * 0x7f);
+        (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
+    }) == 0
+}
+
+/// `test` of every eight bytes of `bytes` (little-endian words), ORed: the last few bytes are
+/// read again with the ones before them, or padded with `a` (printable, lower case) when there
+/// are fewer than eight in all.
+fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0;
+    for chunk in &mut chunks {
+        found |= chunk.try_into().map_or(0, |word| test(u64::from_le_bytes(word)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [b'a'; 8];
+        match bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) {
+            Some(last) => word.copy_from_slice(last),
+            None => word[..rest.len()].copy_from_slice(rest),
+        }
+        found |= test(u64::from_le_bytes(word));
+    }
+    found
 }
 
 /// The length of `http://` or `https://` at the start of `url`, in any case.
@@ -190,6 +236,7 @@ enum Change {
 }
 
 /// Checks `text` as [`normalize`] does and finds what making it ready to send takes.
+#[inline]
 pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     // ASCII blanks only: anything else is part of the path (and gets encoded).
     let trimmed = text.trim_ascii();
@@ -198,11 +245,7 @@ pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     }
     let start = text.len() - text.trim_ascii_start().len();
     let trimmed_range = start..start + trimmed.len();
-    // A fold without early exit, so it is vectorized: most paths are all printable.
-    let printable = trimmed
-        .bytes()
-        .fold(true, |all, byte| all & byte.is_ascii_graphic());
-    if !printable {
+    if !printable(trimmed.as_bytes()) {
         let (path, host) = encode(trimmed)?;
         return Ok(Prepared {
             trimmed: trimmed_range,
@@ -214,14 +257,11 @@ pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     if trimmed.len() > MAX_PATH_CHARS {
         return Err(PathProblem::TooLong);
     }
-    let host = host_range(trimmed)?;
-    let lower = trimmed.as_bytes()[..host.end]
-        .iter()
-        .fold(true, |all, byte| all & !byte.is_ascii_uppercase());
+    let (host, upper) = scan_host(trimmed)?;
     Ok(Prepared {
         trimmed: trimmed_range,
         host,
-        change: if lower { Change::None } else { Change::Lower },
+        change: if upper { Change::Lower } else { Change::None },
     })
 }
 
@@ -229,6 +269,7 @@ impl Prepared {
     /// The path as sent, made from `text` (the text [`prepare`] checked), and its host's range:
     /// `text` itself, trimmed, when it needs no other change (a borrowed text stays borrowed, an
     /// owned one keeps its buffer).
+    #[inline]
     pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>) {
         let Range { start, end } = self.trimmed;
         let lower = matches!(self.change, Change::Lower);
