@@ -245,7 +245,14 @@ pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     }
     let start = text.len() - text.trim_ascii_start().len();
     let trimmed_range = start..start + trimmed.len();
-    if !printable(trimmed.as_bytes()) {
+    // The host is scanned first, as if the path were printable: a valid scheme and host are,
+    // so only the bytes after them are left to look at. Otherwise the whole path decides.
+    let scanned = scan_host(trimmed);
+    let rest = match &scanned {
+        Ok((host, _)) => trimmed.as_bytes().get(host.end..).unwrap_or_default(),
+        Err(_) => trimmed.as_bytes(),
+    };
+    if !printable(rest) {
         let (path, host) = encode(trimmed)?;
         return Ok(Prepared {
             trimmed: trimmed_range,
@@ -257,7 +264,7 @@ pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     if trimmed.len() > MAX_PATH_CHARS {
         return Err(PathProblem::TooLong);
     }
-    let (host, upper) = scan_host(trimmed)?;
+    let (host, upper) = scanned?;
     Ok(Prepared {
         trimmed: trimmed_range,
         host,
