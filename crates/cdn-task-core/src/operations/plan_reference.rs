@@ -442,8 +442,20 @@ mod properties {
         }
 
         #[test]
-        fn hosts_are_checked_as_before(scheme in scheme(), host in host(), rest in "[a-zA-Z0-9.:/?#@_ é-]{0,12}") {
-            for url in [format!("{scheme}{host}{rest}"), format!("{scheme}{rest}"), format!("{host}{rest}")] {
+        fn hosts_are_checked_as_before(
+            scheme in scheme(),
+            host in host(),
+            rest in "[a-zA-Z0-9.:/?#@_ é-]{0,12}",
+            labels in "[a-zA-Z0-9.-]{0,30}[/:?#a.-]?[0-9]?",
+        ) {
+            let urls = [
+                format!("{scheme}{host}{rest}"),
+                format!("{scheme}{rest}"),
+                format!("{host}{rest}"),
+                format!("{scheme}{labels}"),
+                format!("http://{labels}{rest}"),
+            ];
+            for url in urls {
                 assert_eq!(super::super::host_range(&url), super::host_range(&url), "{url:?}");
             }
         }
