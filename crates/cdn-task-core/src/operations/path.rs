@@ -206,11 +206,11 @@ fn scheme_length(url: &str) -> Option<usize> {
 /// Returns the path and the range of its host.
 #[cfg(test)]
 pub(crate) fn normalize(text: &str) -> Result<(String, Range<usize>), PathProblem> {
-    let prepared = prepare(text)?;
-    Ok(prepared.apply(Cow::Borrowed(text))).map(|(path, host)| (path.into_owned(), host))
+    let (path, host) = prepare(text)?.apply(Cow::Borrowed(text));
+    Ok((path.into_owned(), host))
 }
 
-/// What [`normalize`] makes of a path, found without copying it, so that a path that needs no
+/// What `normalize` makes of a path, found without copying it, so that a path that needs no
 /// change (printable ASCII, scheme and host in lower case: nearly every path of a deploy) is
 /// kept as given, borrowed or owned, only trimmed: see [`Prepared::apply`].
 #[derive(Debug)]
@@ -235,7 +235,7 @@ enum Change {
     Encoded(String),
 }
 
-/// Checks `text` as [`normalize`] does and finds what making it ready to send takes.
+/// Checks `text` as `normalize` does and finds what making it ready to send takes.
 #[inline]
 pub(crate) fn prepare(text: &str) -> Result<Prepared, PathProblem> {
     // ASCII blanks only: anything else is part of the path (and gets encoded).
@@ -299,7 +299,7 @@ impl Prepared {
     }
 }
 
-/// A trimmed path that is not all printable ASCII, encoded (see [`normalize`]) and checked.
+/// A trimmed path that is not all printable ASCII, encoded (see `normalize`) and checked.
 fn encode(text: &str) -> Result<(String, Range<usize>), PathProblem> {
     let mut out = String::with_capacity(text.len() + 16);
     for byte in text.bytes() {

@@ -254,13 +254,11 @@ pub(super) fn host_range(url: &str) -> Result<Range<usize>, PathProblem> {
     if end == label_start || previous == HostByte::Hyphen {
         return Err(PathProblem::BadHost);
     }
-    if bytes.get(end) == Some(&b':') {
-        let digits = bytes[end + 1..]
-            .iter()
-            .take_while(|byte| byte.is_ascii_digit())
-            .count();
-        let after = bytes.get(end + 1 + digits);
-        if digits == 0 || !matches!(after, None | Some(b'/' | b'?' | b'#')) {
+    // A port: digits after the colon, then the end of the authority.
+    if let Some(port) = url[end..].strip_prefix(':') {
+        let after_digits = port.trim_start_matches(|c: char| c.is_ascii_digit());
+        let port_ends = after_digits.is_empty() || after_digits.starts_with(['/', '?', '#']);
+        if after_digits.len() == port.len() || !port_ends {
             return Err(PathProblem::BadHost);
         }
     }
