@@ -410,8 +410,8 @@ impl<'a> DomainIds<'a> {
         let mixed = (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = (mixed >> 60) as usize;
         match self.cache.get(slot) {
-            // No host is empty, so an empty slot never matches.
-            Some(&(cached, id)) if cached == host => id,
+            // An empty slot holds an empty name, which no host of a valid path is.
+            Some(&(cached, id)) if cached == host && !host.is_empty() => id,
             _ => {
                 let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
                 let id = *self.map.entry(host).or_insert(next);
