@@ -185,7 +185,7 @@ pub struct PlannedCall {
 /// let paths = (1..=2500).map(|n| PathSource::argument(n, format!("https://d{}.example.com/{n}.js", n % 12)));
 /// let plan = PurgePlan::new(PurgeKind::Refresh(RefreshType::File), paths)?;
 /// assert_eq!(plan.path_count(), 2500);
-/// assert!(plan.calls().iter().all(|call| call.paths.paths().len() <= 1000 && call.domains <= 10));
+/// assert!(plan.calls().iter().all(|call| call.paths.len() <= 1000 && call.domains <= 10));
 /// # Ok::<(), cdn_task_core::PlanError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,11 +318,10 @@ impl PurgePlan {
             .iter()
             .flat_map(|call| {
                 call.paths
-                    .paths()
                     .iter()
                     .zip(&call.origins)
                     .zip(&call.positions)
-                    .map(|((path, origin), position)| (*position, PlannedPath::new(path.as_str(), *origin)))
+                    .map(|((path, origin), position)| (*position, PlannedPath::new(path, *origin)))
             })
             .collect();
         paths.sort_unstable_by_key(|(position, _)| *position);
@@ -348,18 +347,15 @@ impl PurgePlan {
         }
         let mut entries: Vec<(usize, Entry<'_>)> = self
             .calls
-            .into_iter()
+            .iter()
             .flat_map(|call| {
-                call.paths
-                    .into_paths()
-                    .into_iter()
-                    .zip(call.origins)
-                    .zip(call.positions)
-                    .map(|((path, origin), position)| {
-                        let host = host_range(&path).unwrap_or_default();
-                        let path = Cow::Owned(path);
+                call.paths.iter().zip(&call.origins).zip(&call.positions).map(
+                    |((path, &origin), &position)| {
+                        let host = host_range(path).unwrap_or_default();
+                        let path = Cow::Borrowed(path);
                         (position, Entry { path, host, origin })
-                    })
+                    },
+                )
             })
             .collect();
         entries.sort_unstable_by_key(|(position, _)| *position);
@@ -453,6 +449,8 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     // Which call each entry goes to (or `DROPPED`), and how many paths each call takes.
     let mut call_of: Vec<usize> = Vec::with_capacity(entries.len());
     let mut sizes: Vec<usize> = Vec::new();
+    // Each call's wire length: its paths' lengths and a `\n` after each but the last.
+    let mut lengths: Vec<usize> = Vec::new();
     let mut domain_counts: Vec<usize> = Vec::new();
     {
         let hasher = BuildHasherDefault::<FxHasher>::default;
@@ -479,6 +477,7 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
                 Some(slot) => open[slot],
                 None => {
                     sizes.push(0);
+                    lengths.push(0);
                     domains.push(Vec::new());
                     open.push(sizes.len() - 1);
                     sizes.len() - 1
@@ -486,6 +485,7 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
             };
             call_of.push(call);
             sizes[call] += 1;
+            lengths[call] += entry.path.len() + 1;
             if !domains[call].contains(&domain) {
                 domains[call].push(domain);
             }
@@ -496,11 +496,12 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
         domain_counts.extend(domains.iter().map(Vec::len));
     }
     // Each call's paths, origins and positions, filled in input order.
-    let mut calls: Vec<(Vec<String>, Vec<PathOrigin>, Vec<usize>)> = sizes
+    let mut calls: Vec<(String, Vec<PathOrigin>, Vec<usize>)> = sizes
         .iter()
-        .map(|&size| {
+        .zip(&lengths)
+        .map(|(&size, &length)| {
             (
-                Vec::with_capacity(size),
+                String::with_capacity(length.saturating_sub(1)),
                 Vec::with_capacity(size),
                 Vec::with_capacity(size),
             )
@@ -511,7 +512,10 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     for (entry, call) in entries.into_iter().zip(call_of) {
         match calls.get_mut(call) {
             Some((paths, origins, positions)) => {
-                paths.push(entry.path.into_owned());
+                if !paths.is_empty() {
+                    paths.push('\n');
+                }
+                paths.push_str(&entry.path);
                 origins.push(entry.origin);
                 positions.push(position);
                 position += 1;
@@ -524,7 +528,7 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
             .into_iter()
             .zip(domain_counts)
             .map(|((paths, origins, positions), domains)| PlannedCall {
-                paths: ObjectPaths::checked(paths),
+                paths: ObjectPaths::checked(paths, origins.len()),
                 origins,
                 domains,
                 positions,
@@ -590,10 +594,7 @@ mod tests {
     const FILE: PurgeKind = PurgeKind::Refresh(RefreshType::File);
 
     fn sizes(plan: &PurgePlan) -> Vec<(usize, usize)> {
-        plan.calls()
-            .iter()
-            .map(|c| (c.paths.paths().len(), c.domains))
-            .collect()
+        plan.calls().iter().map(|c| (c.paths.len(), c.domains)).collect()
     }
 
     #[test]
@@ -606,7 +607,7 @@ mod tests {
         let mut all: Vec<PathOrigin> = plan.calls().iter().flat_map(|c| c.origins.clone()).collect();
         for call in plan.calls() {
             assert!(call.origins.windows(2).all(|w| w[0] < w[1]));
-            assert!(ObjectPaths::new(call.paths.paths().to_vec(), 1000).is_ok());
+            assert!(ObjectPaths::new(call.paths.iter().map(str::to_owned).collect(), 1000).is_ok());
         }
         all.sort();
         assert_eq!(all, (1..=2_500).map(PathOrigin::Line).collect::<Vec<_>>());
@@ -635,8 +636,12 @@ mod tests {
         let plan = PurgePlan::new(FILE, sources).unwrap();
         assert_eq!(plan.duplicates_dropped(), 1);
         assert_eq!(
-            plan.calls()[0].paths.paths(),
+            plan.calls()[0].paths.iter().collect::<Vec<_>>(),
             ["https://a.com/x%20y", "https://a.com/z"]
+        );
+        assert_eq!(
+            plan.calls()[0].paths.as_wire_str(),
+            "https://a.com/x%20y\nhttps://a.com/z"
         );
         assert_eq!(
             plan.calls()[0].origins,

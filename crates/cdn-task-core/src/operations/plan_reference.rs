@@ -34,6 +34,15 @@ pub(super) fn plan<'a>(
     kind: PurgeKind,
     sources: impl IntoIterator<Item = PathSource<'a>>,
 ) -> Result<PurgePlan, PlanError> {
+    plan_with_paths(kind, sources).map(|(plan, _)| plan)
+}
+
+/// `PurgePlan::new` as it was, with each call's paths as the old `ObjectPaths` held them: one
+/// `String` each.
+pub(super) fn plan_with_paths<'a>(
+    kind: PurgeKind,
+    sources: impl IntoIterator<Item = PathSource<'a>>,
+) -> Result<(PurgePlan, Vec<Vec<String>>), PlanError> {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     let mut invalid = 0;
@@ -86,12 +95,17 @@ pub(super) fn plan<'a>(
     if entries.is_empty() {
         return Err(PlanError::Empty);
     }
-    Ok(PurgePlan {
-        kind,
-        path_count: entries.len(),
-        calls: split(kind, entries),
-        duplicates,
-    })
+    let path_count = entries.len();
+    let (calls, paths) = split(kind, entries);
+    Ok((
+        PurgePlan {
+            kind,
+            path_count,
+            calls,
+            duplicates,
+        },
+        paths,
+    ))
 }
 
 /// `PurgePlan::split_at` as it was.
@@ -103,8 +117,8 @@ pub(super) fn split_at(plan: PurgePlan, count: usize) -> (Option<PurgePlan>, Vec
     for call in plan.calls {
         for ((path, origin), position) in call
             .paths
-            .into_paths()
-            .into_iter()
+            .iter()
+            .map(str::to_owned)
             .zip(call.origins)
             .zip(call.positions)
         {
@@ -129,14 +143,14 @@ pub(super) fn split_at(plan: PurgePlan, count: usize) -> (Option<PurgePlan>, Vec
     let kept = PurgePlan {
         kind: plan.kind,
         path_count: entries.len(),
-        calls: split(plan.kind, entries),
+        calls: split(plan.kind, entries).0,
         duplicates: plan.duplicates,
     };
     (Some(kept), left_out)
 }
 
 /// First-fit split of `entries` (in input order) into calls, domains compared by name.
-fn split(kind: PurgeKind, entries: Vec<Entry>) -> Vec<PlannedCall> {
+fn split(kind: PurgeKind, entries: Vec<Entry>) -> (Vec<PlannedCall>, Vec<Vec<String>>) {
     let max = kind.max_paths_per_call();
     let mut calls: Vec<(Vec<Entry>, Vec<String>)> = Vec::new();
     let mut full: Vec<bool> = Vec::new();
@@ -163,13 +177,18 @@ fn split(kind: PurgeKind, entries: Vec<Entry>) -> Vec<PlannedCall> {
     }
     calls
         .into_iter()
-        .map(|(entries, domains)| PlannedCall {
-            domains: domains.len(),
-            origins: entries.iter().map(|entry| entry.origin).collect(),
-            positions: entries.iter().map(|entry| entry.position).collect(),
-            paths: ObjectPaths::checked(entries.into_iter().map(|entry| entry.path).collect()),
+        .map(|(entries, domains)| {
+            let paths: Vec<String> = entries.iter().map(|entry| entry.path.clone()).collect();
+            let call = PlannedCall {
+                domains: domains.len(),
+                origins: entries.iter().map(|entry| entry.origin).collect(),
+                positions: entries.iter().map(|entry| entry.position).collect(),
+                // The old `to_parameter`: the paths joined as sent.
+                paths: ObjectPaths::checked(paths.join("\n"), paths.len()),
+            };
+            (call, paths)
         })
-        .collect()
+        .unzip()
 }
 
 /// `normalize` as it was: trim, encode every byte that is not printable ASCII, check the length
@@ -398,8 +417,34 @@ mod properties {
                 .enumerate()
                 .map(|(n, p)| PathSource::line(n + 1, p.clone()))
         };
-        let expected = super::plan(kind, borrowed());
-        assert_eq!(PurgePlan::new(kind, borrowed()), expected);
+        let expected = super::plan_with_paths(kind, borrowed());
+        let planned = PurgePlan::new(kind, borrowed());
+        assert_eq!(planned, expected.clone().map(|(plan, _)| plan));
+        if let (Ok(planned), Ok((_, paths))) = (&planned, &expected) {
+            // Each call's entries, read back from its one buffer, are the old one-`String`-each
+            // paths; and they round-trip through the wire parameter.
+            let read: Vec<Vec<&str>> = planned
+                .calls()
+                .iter()
+                .map(|call| call.paths.iter().collect())
+                .collect();
+            assert_eq!(&read, paths);
+            for call in planned.calls() {
+                assert_eq!(call.paths.len(), call.origins.len());
+                let wire = call.paths.as_wire_str();
+                let parsed = crate::ObjectPaths::parse(wire, kind.max_paths_per_call());
+                assert_eq!(parsed.as_ref(), Ok(&call.paths));
+                assert_eq!(
+                    crate::ObjectPaths::new(
+                        call.paths.iter().map(str::to_owned).collect(),
+                        kind.max_paths_per_call()
+                    )
+                    .as_ref(),
+                    Ok(&call.paths)
+                );
+            }
+        }
+        let expected = expected.map(|(plan, _)| plan);
         let expected_owned = super::plan(kind, owned());
         assert_eq!(PurgePlan::new(kind, owned()), expected_owned);
         if let Ok(plan) = expected {

@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn refresh_accepts_crlf_and_defaults() {
         let op: RefreshObjectCaches = from(&[("ObjectPath", "http://a.com/1\r\nhttp://a.com/2\n")]).unwrap();
-        assert_eq!(op.paths.paths().len(), 2);
+        assert_eq!(op.paths.len(), 2);
         assert_eq!(op.kind, RefreshType::File);
         assert!(!op.force);
     }
