@@ -4,7 +4,7 @@
 use super::object_paths::{
     MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
 };
-use super::path::{MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
+use super::path::{HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
 use super::refresh::RefreshType;
 use crate::task_id::quote;
 use std::borrow::Cow;
@@ -257,10 +257,11 @@ impl PurgePlan {
         let mut errors = Vec::new();
         let mut invalid = 0;
         let directory = kind == PurgeKind::Refresh(RefreshType::Directory);
+        let mut hosts = HostCache::default();
         for source in sources {
             let PathSource { text, origin } = source;
             // A path as sent ends as the trimmed text does: `/` is neither a blank nor encoded.
-            let checked = match prepare(&text) {
+            let checked = match prepare(&text, &mut hosts) {
                 Ok(_) if directory && !text.trim_ascii_end().ends_with('/') => {
                     Err(PathProblem::NotADirectory)
                 }
