@@ -382,13 +382,13 @@ impl PurgePlan {
     }
 }
 
-/// Domains as small numbers, in order of appearance: a map, with a direct-mapped cache of 16
+/// Domains as small numbers, in order of appearance: a map, with a direct-mapped cache of 32
 /// slots in front of it (a deploy's paths cycle through a few domains, and a slot costs one
 /// comparison where the map costs a hash over the name and a probe).
 #[derive(Default)]
 struct DomainIds<'a> {
     /// The last domain seen in each slot, with its number.
-    cache: [(&'a str, u32); 16],
+    cache: [(&'a str, u32); 32],
     /// Every domain seen.
     map: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
 }
@@ -405,7 +405,7 @@ impl<'a> DomainIds<'a> {
         let first = word(bytes.get(..8));
         let last = word(bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)));
         let mixed = (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (mixed >> 60) as usize;
+        let slot = (mixed >> 59) as usize;
         match self.cache.get(slot) {
             // An empty slot holds an empty name, which no host of a valid path is.
             Some(&(cached, id)) if cached == host && !host.is_empty() => id,
