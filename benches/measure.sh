@@ -9,9 +9,12 @@
 #                              shared machine hits every contender alike rather than one of them.
 #                              Each run makes CALLS / tasks calls (CALLS = 1,000,000).
 #
-# Modes: the decode modes on 1 and 10 tasks, the page modes on the 100-task page, unless MODES,
-# TASKS, PAGE_MODES, PAGE_TASKS say otherwise (`MODES="xml xml-walk" TASKS=10 PAGE_MODES= ./measure.sh
-# callgrind`). BIN=/path/to/instructions measures another build (e.g. of the code before a change).
+# Modes: the decode modes on 1 and 10 tasks, the page modes on the 100-task page, the plan modes
+# (`plan`, `plan-chunks`) on the 10,000-URL deploy list, unless MODES, TASKS, PAGE_MODES,
+# PAGE_TASKS, PLAN_MODES, PLAN_URLS say otherwise (`MODES="xml xml-walk" TASKS=10 PAGE_MODES=
+# PLAN_MODES= ./measure.sh callgrind`; `MODES= PAGE_MODES= ./measure.sh callgrind` for the plan
+# alone). A plan is run PLAN_ITERATIONS (20) times under callgrind, PLAN_CALLS (1,000) in each
+# interleaved round. BIN=/path/to/instructions measures another build (e.g. of the code before a change).
 set -euo pipefail
 cd "$(dirname "$0")"
 what="${1:-}"
@@ -32,10 +35,14 @@ done
 for count in ${PAGE_TASKS-100}; do
   for mode in ${PAGE_MODES-page page-general page-serde page-string page-str}; do runs+=("$mode:$count"); done
 done
+for count in ${PLAN_URLS-10000}; do
+  for mode in ${PLAN_MODES-plan plan-chunks}; do runs+=("$mode:$count"); done
+done
 
 # Instructions one call of `mode` on `count` tasks costs.
 instructions() {
   local mode=$1 count=$2 iterations=${ITERATIONS:-1000} full empty
+  if [[ "$mode" == plan* ]]; then iterations=${PLAN_ITERATIONS:-20}; fi
   collected() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" "$mode" "$count" "$1" 2>&1 |
       sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
@@ -50,6 +57,7 @@ instructions() {
 nanoseconds() {
   local mode=$1 count=$2 calls
   calls=$((${CALLS:-1000000} / count))
+  if [[ "$mode" == plan* ]]; then calls=${PLAN_CALLS:-1000}; fi
   python3 -c '
 import resource, subprocess, sys
 subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, check=True)

@@ -5,27 +5,11 @@
 //! any planner pays for walking the input. The target: well under a millisecond.
 #![allow(missing_docs)]
 
+use cdn_task_benches::fixtures::{deploy_list, lines_in_chunks};
 use cdn_task_benches::ratios::OURS;
 use cdn_task_core::{PurgeKind, PurgePlan, RefreshType, read_path_list};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-
-/// URLs of a deploy: 12 domains, hashed asset names, one in a hundred with a non-ASCII name
-/// (encoded by the planner), one in fifty a duplicate of an earlier one.
-fn deploy_list(count: usize) -> String {
-    let mut text = String::from("# changed files of build 4711\n\n");
-    for n in 0..count {
-        let id = if n % 50 == 49 { n - 7 } else { n };
-        let name = if id % 100 == 3 { "bücher" } else { "app" };
-        text.push_str(&format!(
-            "https://static{}.example.com/assets/{}/{name}.{:08x}.js\n",
-            id % 12,
-            id / 12,
-            id * 2_654_435_761 % 4_294_967_296
-        ));
-    }
-    text
-}
 
 fn plan(c: &mut Criterion) {
     let mut group = c.benchmark_group("plan");
@@ -41,16 +25,7 @@ fn plan(c: &mut Criterion) {
         })
     });
     group.bench_function(BenchmarkId::new("chunks of 1000 lines", input), |b| {
-        b.iter(|| {
-            let lines: Vec<&str> = black_box(&text)
-                .lines()
-                .filter(|line| !line.is_empty() && !line.starts_with('#'))
-                .collect();
-            lines
-                .chunks(1_000)
-                .map(|chunk| chunk.join("\n"))
-                .collect::<Vec<String>>()
-        })
+        b.iter(|| lines_in_chunks(black_box(&text)))
     });
     group.finish();
 }

@@ -14,7 +14,9 @@
 //! the general decoder as the fallback), `page-general` (the page's general decoder alone),
 //! `page-serde` (serde_json into a struct of the core's `Task`s), `page-string`, `page-str` for the
 //! `DescribeRefreshTasks` page shape; `encode-json`, `encode-xml`; `sign-rpc`, `sign-acs3` for the
-//! signing fixture, whatever the count), the body's task count, the number of iterations.
+//! signing fixture, whatever the count; `plan` (`PurgePlan::new` on `read_path_list` of the `plan`
+//! benchmark's deploy list) and `plan-chunks` (its baseline, the lines in chunks of 1,000), the
+//! count being the list's URLs), the body's task count, the number of iterations.
 #![allow(missing_docs)]
 
 use cdn_task_benches::baselines::{
@@ -24,7 +26,8 @@ use cdn_task_benches::fixtures;
 use cdn_task_core::differential;
 use cdn_task_core::signing::{Credentials, SignatureVersion};
 use cdn_task_core::{
-    DEFAULT_HOST, DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, Task, WireBody,
+    DEFAULT_HOST, DescribeRefreshTaskByIdResponse, DescribeRefreshTasksResponse, PurgeKind, PurgePlan,
+    RefreshType, Task, WireBody, read_path_list,
 };
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -52,6 +55,11 @@ fn main() -> ExitCode {
             .signature
             .is_empty()
     };
+    let deploy = if decoder.starts_with("plan") {
+        fixtures::deploy_list(tasks)
+    } else {
+        String::new()
+    };
     let (json, xml, page) = (json.as_bytes(), xml.as_bytes(), page.as_bytes());
     let run: Box<dyn Fn() -> bool> = match decoder.as_str() {
         "json" => Box::new(|| DescribeRefreshTaskByIdResponse::decode_json(black_box(json)).is_ok()),
@@ -74,6 +82,14 @@ fn main() -> ExitCode {
         "sign-rpc" => Box::new(|| sign(SignatureVersion::Rpc)),
         "sign-acs3" => Box::new(|| sign(SignatureVersion::Acs3)),
         "page-string" => Box::new(|| serde_json::from_slice::<TaskPage<PlainTask>>(black_box(page)).is_ok()),
+        "plan" => Box::new(|| {
+            PurgePlan::new(
+                PurgeKind::Refresh(RefreshType::File),
+                read_path_list(black_box(&deploy)),
+            )
+            .is_ok()
+        }),
+        "plan-chunks" => Box::new(|| !fixtures::lines_in_chunks(black_box(&deploy)).is_empty()),
         other => {
             eprintln!("unknown decoder {other:?}");
             return ExitCode::from(2);

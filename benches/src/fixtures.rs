@@ -1,6 +1,6 @@
 //! Realistic inputs: what the service answers for 1 and 10 tasks, the 100-task page of the
-//! sibling `DescribeRefreshTasks` (`"Tasks":{"CDNTask":[…]}`), `TaskId` parameters and the request
-//! the signing benchmarks sign. Deterministic, so every run and every baseline sees the same bytes.
+//! sibling `DescribeRefreshTasks` (`"Tasks":{"CDNTask":[…]}`), `TaskId` parameters, the request
+//! the signing benchmarks sign and a deploy's path list to plan. Deterministic, so every run and every baseline sees the same bytes.
 
 use cdn_task_core::{
     ApiRequest, DescribeRefreshTaskById, DescribeRefreshTaskByIdResponse, FailureReason, Format, ObjectType,
@@ -119,6 +119,34 @@ pub fn signed_request() -> ApiRequest {
     let ids = TaskIdList::new((0..10).map(|index| task(index).task_id))
         .unwrap_or_else(|error| unreachable!("ten distinct IDs: {error}"));
     ApiRequest::new(&DescribeRefreshTaskById::new(ids), Format::Json)
+}
+
+/// The path list of a deploy (the `plan` benchmark's input): a comment, a blank line, then
+/// `count` URLs over 12 domains, hashed asset names, one in a hundred with a non-ASCII name
+/// (encoded by the planner), one in fifty a duplicate of an earlier one.
+pub fn deploy_list(count: usize) -> String {
+    let mut text = String::from("# changed files of build 4711\n\n");
+    for n in 0..count {
+        let id = if n % 50 == 49 { n - 7 } else { n };
+        let name = if id % 100 == 3 { "bücher" } else { "app" };
+        text.push_str(&format!(
+            "https://static{}.example.com/assets/{}/{name}.{:08x}.js\n",
+            id % 12,
+            id / 12,
+            id * 2_654_435_761 % 4_294_967_296
+        ));
+    }
+    text
+}
+
+/// The `plan` benchmark's baseline: the lines of a path list split into chunks of 1,000 and joined
+/// (no validation, no encoding, no duplicate or domain check), the floor of walking the input.
+pub fn lines_in_chunks(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    lines.chunks(1_000).map(|chunk| chunk.join("\n")).collect()
 }
 
 #[cfg(test)]

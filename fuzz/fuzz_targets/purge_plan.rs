@@ -19,7 +19,7 @@ fuzz_target!(|text: &str| {
         };
         let mut count = 0;
         for call in plan.calls() {
-            let paths = call.paths.paths().to_vec();
+            let paths: Vec<String> = call.paths.iter().map(str::to_owned).collect();
             count += paths.len();
             assert_eq!(call.origins.len(), paths.len());
             let built = match kind {

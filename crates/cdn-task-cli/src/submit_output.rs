@@ -56,7 +56,7 @@ impl PlanReport {
                 .calls()
                 .iter()
                 .map(|call| PlannedCallJson {
-                    paths: call.paths.paths().to_vec(),
+                    paths: call.paths.iter().map(str::to_owned).collect(),
                     domains: call.domains,
                 })
                 .collect(),

@@ -367,7 +367,6 @@ impl Client {
         };
         let paths = call
             .paths
-            .paths()
             .iter()
             .zip(&call.origins)
             .map(|(path, origin)| planned(path, *origin))
@@ -383,7 +382,8 @@ impl Client {
         sent: DateTime<Utc>,
         error: Error,
     ) -> CallOutcome {
-        let paths = call.paths.paths();
+        let paths: Vec<String> = call.paths.iter().map(str::to_owned).collect();
+        let paths = paths.as_slice();
         let mut attempt = 0;
         loop {
             attempt += 1;

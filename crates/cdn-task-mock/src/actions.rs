@@ -120,7 +120,8 @@ fn create(
     quota: QuotaKind,
     kind: CreatedTaskKind,
 ) -> Result<Reply, Failure> {
-    let paths = paths.paths();
+    let paths: Vec<String> = paths.iter().map(str::to_owned).collect();
+    let paths = paths.as_slice();
     let task_ids = {
         let mut state = call.shared.state();
         let State {

@@ -23,8 +23,16 @@ pub const MAX_PRELOAD_URLS_PER_CALL: usize = 100;
 /// [`RefreshObjectCaches::new`]: crate::RefreshObjectCaches::new
 /// [`PushObjectCache::new`]: crate::PushObjectCache::new
 /// [`PurgePlan`]: crate::PurgePlan
+///
+/// Kept in wire form, the entries joined by `\n` (no entry holds one: validation refuses control
+/// characters), with their count: one buffer however many entries, sent as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectPaths(Vec<String>);
+pub struct ObjectPaths {
+    /// The entries joined by `\n`.
+    wire: String,
+    /// How many entries `wire` holds.
+    count: usize,
+}
 
 impl ObjectPaths {
     /// Validates `paths` against the limit of their operation and kind: 1 to `max` entries (more is `SingleRequest.OverLimit`), each an
@@ -65,37 +73,42 @@ impl ObjectPaths {
                 domains.push(domain);
             }
         }
-        Ok(ObjectPaths(paths))
+        Ok(ObjectPaths {
+            count: paths.len(),
+            wire: paths.join("\n"),
+        })
     }
 
     /// An error if these paths are more than `max`.
     pub(crate) fn check_count(&self, max: usize) -> Result<(), ParameterError> {
-        check_count(self.0.len(), max)
+        check_count(self.count, max)
     }
 
-    /// Paths the planner has checked already, one by one and as a call.
-    pub(crate) fn checked(paths: Vec<String>) -> ObjectPaths {
-        ObjectPaths(paths)
+    /// Paths the planner has checked already, one by one and as a call: `count` entries joined
+    /// by `\n` in `wire`.
+    pub(crate) fn checked(wire: String, count: usize) -> ObjectPaths {
+        ObjectPaths { wire, count }
     }
 
-    /// The entries.
-    pub fn paths(&self) -> &[String] {
-        &self.0
+    /// The entries, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        // `take`: an empty list is an empty text, which `split` would give as one empty entry.
+        self.wire.split('\n').take(self.count)
     }
 
-    /// How many entries.
+    /// How many entries there are.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.count
     }
 
-    /// Never true: a call carries at least one path.
+    /// Whether there are none (never, for paths validated by [`ObjectPaths::new`]).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.count == 0
     }
 
-    /// The entries, owned.
-    pub fn into_paths(self) -> Vec<String> {
-        self.0
+    /// The entries as sent: joined by `\n` (the `ObjectPath` parameter's value).
+    pub fn as_wire_str(&self) -> &str {
+        &self.wire
     }
 
     pub(crate) fn parse(text: &str, max: usize) -> Result<ObjectPaths, ParameterError> {
@@ -109,7 +122,7 @@ impl ObjectPaths {
     }
 
     pub(crate) fn to_parameter(&self) -> String {
-        self.0.join("\n")
+        self.wire.clone()
     }
 }
 
@@ -153,6 +166,42 @@ mod tests {
         );
         let long = format!("http://a.com/{}", "x".repeat(1_100));
         assert_eq!(code(&[&long], 5), ErrorCode::InvalidObjectPathSizeMalformed);
+    }
+
+    #[test]
+    fn entries_are_read_back_from_the_wire_form() {
+        let paths = ObjectPaths::new(vec!["http://a.com/1".into(), "https://b.com/2?x".into()], 5).unwrap();
+        assert_eq!(paths.len(), 2);
+        assert!(!paths.is_empty());
+        assert_eq!(
+            paths.iter().collect::<Vec<_>>(),
+            ["http://a.com/1", "https://b.com/2?x"]
+        );
+        assert_eq!(paths.as_wire_str(), "http://a.com/1\nhttps://b.com/2?x");
+        assert_eq!(paths.to_parameter(), paths.as_wire_str());
+        assert_eq!(ObjectPaths::checked(String::new(), 0).iter().count(), 0);
+    }
+
+    proptest::proptest! {
+        /// Valid paths round-trip through the `ObjectPath` parameter: the same entries, in order,
+        /// whether the parameter is split on `\n` or `\r\n`.
+        #[test]
+        fn paths_round_trip_through_their_parameter(
+            paths in proptest::collection::vec("https?://[a-cA-C]\\.(com|cn)(/[a-zA-Z0-9%?=&é._ \t-]{0,20})?", 1..30),
+        ) {
+            let valid: Vec<String> = paths.into_iter().filter(|path| check(path).is_ok()).collect();
+            let Ok(object_paths) = ObjectPaths::new(valid.clone(), 1_000) else {
+                proptest::prop_assert!(valid.is_empty());
+                return Ok(());
+            };
+            proptest::prop_assert_eq!(object_paths.iter().collect::<Vec<_>>(), valid.iter().map(String::as_str).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(object_paths.len(), valid.len());
+            let parameter = object_paths.to_parameter();
+            proptest::prop_assert_eq!(parameter.as_str(), valid.join("\n"));
+            proptest::prop_assert_eq!(ObjectPaths::parse(&parameter, 1_000), Ok(object_paths.clone()));
+            let crlf = parameter.replace('\n', "\r\n");
+            proptest::prop_assert_eq!(ObjectPaths::parse(&crlf, 1_000), Ok(object_paths));
+        }
     }
 
     #[test]

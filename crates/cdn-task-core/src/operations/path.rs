@@ -1,6 +1,7 @@
 //! One object path as the service takes it: an `http://` or `https://` URL with a host, at most
 //! 1,024 characters, percent-encoded (UTF-8, upper-case hex) wherever it is not plain ASCII.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -79,89 +80,186 @@ pub(crate) fn check(path: &str) -> Result<Range<usize>, PathProblem> {
     host_range(path)
 }
 
-/// What a byte is to a host name.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum HostByte {
-    /// Not allowed in a host.
-    Bad,
-    /// A letter or digit.
-    Alphanumeric,
-    /// `-`.
-    Hyphen,
-    /// `.`.
-    Dot,
-    /// `/`, `?`, `#` or `:`: the host ends.
-    End,
-}
-
-/// [`HostByte`] of every byte, looked up rather than compared: this runs for every byte of every
-/// host of a plan.
-const HOST_BYTES: [HostByte; 256] = {
-    let mut table = [HostByte::Bad; 256];
+/// The bytes a host label is made of: ASCII letters, digits and `-`. Looked up rather than
+/// compared: this runs for every byte of every host of a plan.
+const LABEL_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
-        table[byte] = if b.is_ascii_alphanumeric() {
-            HostByte::Alphanumeric
-        } else {
-            match b {
-                b'-' => HostByte::Hyphen,
-                b'.' => HostByte::Dot,
-                b'/' | b'?' | b'#' | b':' => HostByte::End,
-                _ => HostByte::Bad,
-            }
-        };
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-';
         byte += 1;
     }
     table
 };
 
 /// Where the host of `url` lies, checked: labels of letters, digits and inner hyphens separated by
-/// single dots, then an optional `:port`. A table-driven byte loop, since it runs once per
-/// planned path (see `benches/README.md`).
+/// single dots, then an optional `:port`.
 pub(crate) fn host_range(url: &str) -> Result<Range<usize>, PathProblem> {
+    scan_host(url).map(|(host, _)| host)
+}
+
+/// [`host_range`], and whether the scheme or the host hold an upper-case letter. Each label is
+/// one run of label bytes, its ends checked once, since this runs once per planned path (see
+/// `benches/README.md`).
+fn scan_host(url: &str) -> Result<(Range<usize>, bool), PathProblem> {
     let start = scheme_length(url).ok_or(PathProblem::Scheme)?;
     let bytes = url.as_bytes();
     let mut end = start;
-    let mut label_start = start;
-    let mut previous = HostByte::Dot;
-    for &byte in &bytes[start..] {
-        let class = HOST_BYTES[usize::from(byte)];
-        match class {
-            HostByte::Alphanumeric => {}
-            HostByte::End => break,
-            HostByte::Bad => return Err(PathProblem::BadHost),
-            HostByte::Dot if end == label_start || previous == HostByte::Hyphen => {
-                return Err(PathProblem::BadHost);
-            }
-            HostByte::Dot => label_start = end + 1,
-            HostByte::Hyphen if end == label_start => return Err(PathProblem::BadHost),
-            HostByte::Hyphen => {}
+    loop {
+        let label_start = end;
+        while bytes.get(end).is_some_and(|&byte| LABEL_BYTES[usize::from(byte)]) {
+            end += 1;
         }
-        previous = class;
-        end += 1;
-    }
-    if end == start {
-        return Err(match bytes.get(end) {
-            None | Some(b'/' | b'?' | b'#') => PathProblem::NoHost,
-            Some(_) => PathProblem::BadHost,
-        });
-    }
-    if end == label_start || previous == HostByte::Hyphen {
-        return Err(PathProblem::BadHost);
-    }
-    // An optional port: at least one digit, then the end of the authority.
-    if bytes.get(end) == Some(&b':') {
-        let digits = bytes[end + 1..]
-            .iter()
-            .take_while(|byte| byte.is_ascii_digit())
-            .count();
-        let after = bytes.get(end + 1 + digits);
-        if digits == 0 || !matches!(after, None | Some(b'/' | b'?' | b'#')) {
+        if end == label_start {
+            // No host at all is its own problem, unless a byte that cannot end it stands there.
+            if end == start && matches!(bytes.get(end), None | Some(b'/' | b'?' | b'#')) {
+                return Err(PathProblem::NoHost);
+            }
             return Err(PathProblem::BadHost);
         }
+        if bytes[label_start] == b'-' || bytes[end - 1] == b'-' {
+            return Err(PathProblem::BadHost);
+        }
+        if bytes.get(end) != Some(&b'.') {
+            break;
+        }
+        end += 1;
     }
-    Ok(start..end)
+    match bytes.get(end) {
+        None | Some(b'/' | b'?' | b'#') => {}
+        // A port: at least one digit, then the end of the authority.
+        Some(b':') => {
+            let digits = bytes[end + 1..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+            let after = bytes.get(end + 1 + digits);
+            if digits == 0 || !matches!(after, None | Some(b'/' | b'?' | b'#')) {
+                return Err(PathProblem::BadHost);
+            }
+        }
+        Some(_) => return Err(PathProblem::BadHost),
+    }
+    Ok((start..end, has_upper(&bytes[..end])))
+}
+
+/// Scheme-and-host prefixes [`scan_host`] accepted, and what it found: a plan's paths come from
+/// a few hosts, so most are checked by comparing their start with one that passed before (see
+/// `benches/README.md`). A direct-mapped cache, its slot chosen by bytes 8 to 24 of the URL.
+pub(crate) struct HostCache {
+    slots: [CachedHost; HOST_CACHE_SLOTS],
+}
+
+/// How many slots a [`HostCache`] has.
+const HOST_CACHE_SLOTS: usize = 32;
+/// Longest scheme and host a [`HostCache`] keeps.
+const HOST_CACHE_PREFIX: usize = 40;
+
+/// One accepted scheme and host: the URL's bytes up to the host's end, and what `scan_host` found.
+#[derive(Clone, Copy)]
+struct CachedHost {
+    /// The URL's first `len` bytes: its scheme and host (no port).
+    prefix: [u8; HOST_CACHE_PREFIX],
+    /// How many bytes `prefix` holds; 0 for an empty slot.
+    len: usize,
+    /// Where the host starts (the scheme's length).
+    start: usize,
+    /// Whether scheme or host hold an upper-case letter.
+    upper: bool,
+}
+
+impl Default for HostCache {
+    fn default() -> HostCache {
+        let empty = CachedHost {
+            prefix: [0; HOST_CACHE_PREFIX],
+            len: 0,
+            start: 0,
+            upper: false,
+        };
+        HostCache {
+            slots: [empty; HOST_CACHE_SLOTS],
+        }
+    }
+}
+
+impl HostCache {
+    /// [`scan_host`] of `url`, from the cache when `url` starts with a scheme and host that passed
+    /// before, followed by the end of the host (`/`, `?`, `#` or nothing): `scan_host` reads no
+    /// further then, so it would find the same.
+    fn scan(&mut self, url: &str) -> Result<(Range<usize>, bool), PathProblem> {
+        let bytes = url.as_bytes();
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 8)
+                .and_then(|word| <[u8; 8]>::try_from(word).ok())
+                .map(u64::from_le_bytes)
+        };
+        let (Some(first), Some(second)) = (word(8), word(16)) else {
+            return scan_host(url);
+        };
+        let slot = ((first ^ second.rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 59) as usize;
+        let Some(cached) = self.slots.get_mut(slot) else {
+            return scan_host(url);
+        };
+        let len = cached.len;
+        if len != 0
+            && bytes.get(..len) == cached.prefix.get(..len)
+            && matches!(bytes.get(len), None | Some(b'/' | b'?' | b'#'))
+        {
+            return Ok((cached.start..len, cached.upper));
+        }
+        let scanned = scan_host(url);
+        if let Ok((host, upper)) = &scanned {
+            if let (Some(prefix), Some(from)) = (cached.prefix.get_mut(..host.end), bytes.get(..host.end)) {
+                prefix.copy_from_slice(from);
+                cached.len = host.end;
+                cached.start = host.start;
+                cached.upper = *upper;
+            }
+        }
+        scanned
+    }
+}
+
+/// Whether a scheme and host (letters, digits, `:`, `/`, `-`, `.`) hold an upper-case letter,
+/// eight bytes at a time: among these bytes, upper-case letters alone have bit 6 set and bit 5
+/// clear.
+fn has_upper(bytes: &[u8]) -> bool {
+    words_any(bytes, |word| word & !(word << 1) & 0x4040_4040_4040_4040) != 0
+}
+
+/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), eight bytes at a time: a byte
+/// at or above 0x80, below 0x21 or equal to 0x7f sets its high bit in the test word (the lowest
+/// set bit is always a real one; higher ones only say that some byte is bad).
+fn printable(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    words_any(bytes, |word| {
+        let below = word.wrapping_sub(ONES * 0x21) & !word;
+        let delete = word ^ (ONES * 0x7f);
+        (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
+    }) == 0
+}
+
+/// `test` of every eight bytes of `bytes` (little-endian words), ORed: the last few bytes are
+/// read again with the ones before them, or padded with `a` (printable, lower case) when there
+/// are fewer than eight in all.
+fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut found = 0;
+    for chunk in &mut chunks {
+        found |= chunk.try_into().map_or(0, |word| test(u64::from_le_bytes(word)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [b'a'; 8];
+        match bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) {
+            Some(last) => word.copy_from_slice(last),
+            None => word[..rest.len()].copy_from_slice(rest),
+        }
+        found |= test(u64::from_le_bytes(word));
+    }
+    found
 }
 
 /// The length of `http://` or `https://` at the start of `url`, in any case.
@@ -184,37 +282,120 @@ fn scheme_length(url: &str) -> Option<usize> {
 /// encoded path is not encoded twice), then checked.
 ///
 /// Returns the path and the range of its host.
+#[cfg(test)]
 pub(crate) fn normalize(text: &str) -> Result<(String, Range<usize>), PathProblem> {
+    let (path, host) = prepare(text, &mut HostCache::default())?.apply(Cow::Borrowed(text));
+    Ok((path.into_owned(), host))
+}
+
+/// What `normalize` makes of a path, found without copying it, so that a path that needs no
+/// change (printable ASCII, scheme and host in lower case: nearly every path of a deploy) is
+/// kept as given, borrowed or owned, only trimmed: see [`Prepared::apply`].
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The path without the blanks around it, in the text given.
+    trimmed: Range<usize>,
+    /// The host, in the path as sent.
+    host: Range<usize>,
+    /// What is sent when it is not the trimmed text: its bytes encoded, or its scheme and host
+    /// lowered.
+    change: Change,
+}
+
+/// How a path as sent differs from the trimmed text.
+#[derive(Debug)]
+enum Change {
+    /// It does not.
+    None,
+    /// Its scheme or host holds upper-case letters.
+    Lower,
+    /// It holds bytes that are not printable ASCII: the path encoded (and lowered).
+    Encoded(String),
+}
+
+/// Checks `text` as `normalize` does and finds what making it ready to send takes; `hosts` holds
+/// the hosts of the paths prepared before.
+#[inline]
+pub(crate) fn prepare(text: &str, hosts: &mut HostCache) -> Result<Prepared, PathProblem> {
     // ASCII blanks only: anything else is part of the path (and gets encoded).
-    let text = text.trim_ascii();
-    if text.is_empty() {
+    let trimmed = text.trim_ascii();
+    if trimmed.is_empty() {
         return Err(PathProblem::Empty);
     }
-    // A fold without early exit, so it is vectorized: most paths are all printable.
-    let printable = text.bytes().fold(true, |all, byte| all & byte.is_ascii_graphic());
-    let mut out = if printable {
-        // The common case, copied whole.
-        text.to_owned()
-    } else {
-        let mut out = String::with_capacity(text.len() + 16);
-        for byte in text.bytes() {
-            if byte.is_ascii_graphic() {
-                out.push(char::from(byte));
-            } else {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    let start = text.len() - text.trim_ascii_start().len();
+    let trimmed_range = start..start + trimmed.len();
+    // The host is scanned first, as if the path were printable: a valid scheme and host are,
+    // so only the bytes after them are left to look at. Otherwise the whole path decides.
+    let scanned = hosts.scan(trimmed);
+    let rest = match &scanned {
+        Ok((host, _)) => trimmed.as_bytes().get(host.end..).unwrap_or_default(),
+        Err(_) => trimmed.as_bytes(),
+    };
+    if !printable(rest) {
+        let (path, host) = encode(trimmed)?;
+        return Ok(Prepared {
+            trimmed: trimmed_range,
+            host,
+            change: Change::Encoded(path),
+        });
+    }
+    // Printable ASCII already: only the length and the host are left to check.
+    if trimmed.len() > MAX_PATH_CHARS {
+        return Err(PathProblem::TooLong);
+    }
+    let (host, upper) = scanned?;
+    Ok(Prepared {
+        trimmed: trimmed_range,
+        host,
+        change: if upper { Change::Lower } else { Change::None },
+    })
+}
+
+impl Prepared {
+    /// The path as sent, made from `text` (the text [`prepare`] checked), and its host's range:
+    /// `text` itself, trimmed, when it needs no other change (a borrowed text stays borrowed, an
+    /// owned one keeps its buffer).
+    #[inline]
+    pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>) {
+        let Range { start, end } = self.trimmed;
+        let lower = matches!(self.change, Change::Lower);
+        let mut path = match (self.change, text) {
+            (Change::Encoded(path), _) => return (Cow::Owned(path), self.host),
+            (_, Cow::Borrowed(text)) => Cow::Borrowed(text.get(start..end).unwrap_or_default()),
+            (_, Cow::Owned(mut text)) => {
+                text.truncate(end);
+                text.drain(..start);
+                Cow::Owned(text)
+            }
+        };
+        if lower {
+            // Scheme and host are case-insensitive: one spelling, so duplicates are found.
+            if let Some(head) = path.to_mut().get_mut(..self.host.end) {
+                head.make_ascii_lowercase();
             }
         }
-        out
-    };
+        (path, self.host)
+    }
+}
+
+/// A trimmed path that is not all printable ASCII, encoded (see `normalize`) and checked.
+fn encode(text: &str) -> Result<(String, Range<usize>), PathProblem> {
+    let mut out = String::with_capacity(text.len() + 16);
+    for byte in text.bytes() {
+        if byte.is_ascii_graphic() {
+            out.push(char::from(byte));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
     // `out` is printable ASCII now: only the length and the host are left to check.
     if out.len() > MAX_PATH_CHARS {
         return Err(PathProblem::TooLong);
     }
     let host = host_range(&out)?;
-    // Scheme and host are case-insensitive: one spelling, so duplicates are found.
     out[..host.end].make_ascii_lowercase();
     Ok((out, host))
 }

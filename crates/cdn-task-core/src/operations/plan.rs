@@ -4,8 +4,7 @@
 use super::object_paths::{
     MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
 };
-use super::path::host_range;
-use super::path::{MAX_DOMAINS_PER_CALL, PathProblem, normalize};
+use super::path::{HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
 use super::refresh::RefreshType;
 use crate::task_id::quote;
 use std::borrow::Cow;
@@ -98,12 +97,43 @@ impl<'a> PathSource<'a> {
 /// assert_eq!(paths[1].origin, PathOrigin::Line(4));
 /// ```
 pub fn read_path_list(text: &str) -> Vec<PathSource<'_>> {
-    text.lines()
-        .enumerate()
-        .map(|(index, line)| (index, line.trim_ascii()))
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
-        .map(|(index, line)| PathSource::line(index + 1, line))
-        .collect()
+    let bytes = text.as_bytes();
+    // One `memchr` pass to size the list, then a word-at-a-time search per line: far cheaper
+    // than `str::lines` on the short lines of a path list. A line's `\r` is a blank, trimmed with
+    // the others.
+    let mut paths = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut start = 0;
+    let mut number = 0;
+    while start <= bytes.len() {
+        let end = line_end(bytes, start);
+        number += 1;
+        let line = text.get(start..end).unwrap_or_default().trim_ascii();
+        if !line.is_empty() && !line.starts_with('#') {
+            paths.push(PathSource::line(number, line));
+        }
+        start = end + 1;
+    }
+    paths
+}
+
+/// Where the first `\n` at or after `from` is in `bytes`, or their length: eight bytes at a time
+/// (a `\n` zeroes its byte of the word XOR `\n`s; the lowest flagged byte is the first zero).
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let word = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let zero = word.wrapping_sub(ONES) & !word & HIGH;
+        if zero != 0 {
+            return at + (zero.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |n| at + n)
 }
 
 /// One path of a plan: as it will be sent, with where it came from.
@@ -155,7 +185,7 @@ pub struct PlannedCall {
 /// let paths = (1..=2500).map(|n| PathSource::argument(n, format!("https://d{}.example.com/{n}.js", n % 12)));
 /// let plan = PurgePlan::new(PurgeKind::Refresh(RefreshType::File), paths)?;
 /// assert_eq!(plan.path_count(), 2500);
-/// assert!(plan.calls().iter().all(|call| call.paths.paths().len() <= 1000 && call.domains <= 10));
+/// assert!(plan.calls().iter().all(|call| call.paths.len() <= 1000 && call.domains <= 10));
 /// # Ok::<(), cdn_task_core::PlanError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,13 +197,12 @@ pub struct PurgePlan {
     duplicates: usize,
 }
 
-/// A path made ready to send, while planning.
-struct Entry {
-    path: String,
+/// A path made ready to send, while planning: borrowed from the caller's text when it needs no
+/// change, so that each path is copied once, into its call.
+struct Entry<'a> {
+    path: Cow<'a, str>,
     host: Range<usize>,
     origin: PathOrigin,
-    /// Its place in input order (duplicates dropped).
-    position: usize,
 }
 
 /// FxHash (rustc's hasher): the plan's duplicate check hashes every path, and SipHash's
@@ -195,13 +224,24 @@ impl Hasher for FxHasher {
             word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
         }
-        for &byte in chunks.remainder() {
-            self.add(u64::from(byte));
+        // The last few bytes: the last eight again (overlapping), or one by one when there are
+        // fewer than eight (`str` adds a 0xff terminator, so lengths are told apart).
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            match bytes
+                .len()
+                .checked_sub(8)
+                .map(|at| <[u8; 8]>::try_from(&bytes[at..]))
+            {
+                Some(Ok(word)) => self.add(u64::from_le_bytes(word)),
+                _ => rest.iter().for_each(|&byte| self.add(u64::from(byte))),
+            }
         }
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The product's high bits are its best mixed: the table takes its index from the low ones.
+        self.0.rotate_left(26)
     }
 }
 
@@ -217,26 +257,27 @@ impl PurgePlan {
         let mut errors = Vec::new();
         let mut invalid = 0;
         let directory = kind == PurgeKind::Refresh(RefreshType::Directory);
+        let mut hosts = HostCache::default();
         for source in sources {
-            let checked = normalize(&source.text).and_then(|(path, host)| {
-                if directory && !path.ends_with('/') {
-                    return Err(PathProblem::NotADirectory);
+            let PathSource { text, origin } = source;
+            // A path as sent ends as the trimmed text does: `/` is neither a blank nor encoded.
+            let checked = match prepare(&text, &mut hosts) {
+                Ok(_) if directory && !text.trim_ascii_end().ends_with('/') => {
+                    Err(PathProblem::NotADirectory)
                 }
-                Ok((path, host))
-            });
+                checked => checked,
+            };
             match checked {
-                Ok((path, host)) => entries.push(Entry {
-                    path,
-                    host,
-                    origin: source.origin,
-                    position: 0,
-                }),
+                Ok(prepared) => {
+                    let (path, host) = prepared.apply(text);
+                    entries.push(Entry { path, host, origin });
+                }
                 Err(problem) => {
                     invalid += 1;
                     if errors.len() < MAX_LISTED_ERRORS {
                         errors.push(PathError {
-                            origin: source.origin,
-                            path: quote(&source.text),
+                            origin,
+                            path: quote(&text),
                             problem,
                         });
                     }
@@ -249,30 +290,15 @@ impl PurgePlan {
                 errors,
             });
         }
-        let keep: Vec<bool> = {
-            let mut seen: HashSet<&str, BuildHasherDefault<FxHasher>> =
-                HashSet::with_capacity_and_hasher(entries.len(), BuildHasherDefault::default());
-            entries
-                .iter()
-                .map(|entry| seen.insert(entry.path.as_str()))
-                .collect()
-        };
-        let duplicates = keep.iter().filter(|kept| !**kept).count();
-        let entries: Vec<Entry> = entries
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(entry, kept)| kept.then_some(entry))
-            .enumerate()
-            .map(|(position, entry)| Entry { position, ..entry })
-            .collect();
-        if entries.is_empty() {
+        let split = split(kind, entries, Duplicates::Drop);
+        if split.paths == 0 {
             return Err(PlanError::Empty);
         }
         Ok(PurgePlan {
             kind,
-            path_count: entries.len(),
-            calls: split(kind, entries),
-            duplicates,
+            path_count: split.paths,
+            calls: split.calls,
+            duplicates: split.duplicates,
         })
     }
 
@@ -293,11 +319,10 @@ impl PurgePlan {
             .iter()
             .flat_map(|call| {
                 call.paths
-                    .paths()
                     .iter()
                     .zip(&call.origins)
                     .zip(&call.positions)
-                    .map(|((path, origin), position)| (*position, PlannedPath::new(path.as_str(), *origin)))
+                    .map(|((path, origin), position)| (*position, PlannedPath::new(path, *origin)))
             })
             .collect();
         paths.sort_unstable_by_key(|(position, _)| *position);
@@ -321,92 +346,198 @@ impl PurgePlan {
         if count >= self.path_count {
             return (Some(self), Vec::new());
         }
-        let mut entries: Vec<Entry> = self
+        let mut entries: Vec<(usize, Entry<'_>)> = self
             .calls
-            .into_iter()
+            .iter()
             .flat_map(|call| {
-                call.paths
-                    .into_paths()
-                    .into_iter()
-                    .zip(call.origins)
-                    .zip(call.positions)
-                    .map(|((path, origin), position)| Entry {
-                        host: host_range(&path).unwrap_or_default(),
-                        path,
-                        origin,
-                        position,
-                    })
+                call.paths.iter().zip(&call.origins).zip(&call.positions).map(
+                    |((path, &origin), &position)| {
+                        let host = host_range(path).unwrap_or_default();
+                        let path = Cow::Borrowed(path);
+                        (position, Entry { path, host, origin })
+                    },
+                )
             })
             .collect();
-        entries.sort_unstable_by_key(|entry| entry.position);
+        entries.sort_unstable_by_key(|(position, _)| *position);
         let left_out = entries
             .split_off(count)
             .into_iter()
-            .map(|entry| PlannedPath::new(entry.path, entry.origin))
+            .map(|(_, entry)| PlannedPath::new(entry.path, entry.origin))
             .collect();
-        if entries.is_empty() {
+        // The kept paths are the plan's first `count`: their positions are 0 to `count - 1`, as
+        // `split` numbers them again.
+        let entries = entries.into_iter().map(|(_, entry)| entry).collect();
+        let split = split(self.kind, entries, Duplicates::None);
+        if split.paths == 0 {
             return (None, left_out);
         }
         let plan = PurgePlan {
             kind: self.kind,
-            path_count: entries.len(),
-            calls: split(self.kind, entries),
+            path_count: split.paths,
+            calls: split.calls,
             duplicates: self.duplicates,
         };
         (Some(plan), left_out)
     }
 }
 
-/// First-fit split of `entries` (in input order) into calls.
-fn split(kind: PurgeKind, entries: Vec<Entry>) -> Vec<PlannedCall> {
-    let max = kind.max_paths_per_call();
-    // Domains as small numbers, so that the calls compare numbers, not names.
-    let mut domain_ids: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
-    // Each call's members (indices into `entries`) and domains.
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut domains: Vec<Vec<u32>> = Vec::new();
-    // Calls that still have room, in creation order; a full call leaves it for good.
-    let mut open: Vec<usize> = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let next_id = u32::try_from(domain_ids.len()).unwrap_or(u32::MAX);
-        let domain = *domain_ids
-            .entry(&entry.path[entry.host.clone()])
-            .or_insert(next_id);
-        let slot = open
-            .iter()
-            .position(|&call| domains[call].contains(&domain) || domains[call].len() < MAX_DOMAINS_PER_CALL);
-        let call = match slot {
-            Some(slot) => open[slot],
-            None => {
-                members.push(Vec::new());
-                domains.push(Vec::new());
-                open.push(members.len() - 1);
-                members.len() - 1
-            }
+/// Domains as small numbers, in order of appearance: a map, with a direct-mapped cache of 32
+/// slots in front of it (a deploy's paths cycle through a few domains, and a slot costs one
+/// comparison where the map costs a hash over the name and a probe).
+#[derive(Default)]
+struct DomainIds<'a> {
+    /// The last domain seen in each slot, with its number.
+    cache: [(&'a str, u32); 32],
+    /// Every domain seen.
+    map: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
+}
+
+impl<'a> DomainIds<'a> {
+    /// The number of `host`: the next one when it is new.
+    fn id(&mut self, host: &'a str) -> u32 {
+        let word = |bytes: Option<&[u8]>| {
+            bytes
+                .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+                .map_or(0, u64::from_le_bytes)
         };
-        members[call].push(index);
-        if !domains[call].contains(&domain) {
-            domains[call].push(domain);
-        }
-        if members[call].len() == max {
-            open.retain(|&c| c != call);
+        let bytes = host.as_bytes();
+        let first = word(bytes.get(..8));
+        let last = word(bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)));
+        let mixed = (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (mixed >> 59) as usize;
+        match self.cache.get(slot) {
+            // An empty slot holds an empty name, which no host of a valid path is.
+            Some(&(cached, id)) if cached == host && !host.is_empty() => id,
+            _ => {
+                let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
+                let id = *self.map.entry(host).or_insert(next);
+                if let Some(cached) = self.cache.get_mut(slot) {
+                    *cached = (host, id);
+                }
+                id
+            }
         }
     }
-    let domain_counts: Vec<usize> = domains.iter().map(Vec::len).collect();
-    let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
-    members
-        .into_iter()
-        .zip(domain_counts)
-        .map(|(indices, domains)| {
-            let taken: Vec<Entry> = indices.iter().filter_map(|&i| entries[i].take()).collect();
-            PlannedCall {
-                domains,
-                origins: taken.iter().map(|entry| entry.origin).collect(),
-                positions: taken.iter().map(|entry| entry.position).collect(),
-                paths: ObjectPaths::checked(taken.into_iter().map(|entry| entry.path).collect()),
+}
+
+/// Whether [`split`] looks for duplicates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Duplicates {
+    /// Drop every path equal to an earlier one.
+    Drop,
+    /// There are none (the paths of a plan).
+    None,
+}
+
+/// The calls [`split`] makes.
+struct Split {
+    /// The calls, in order.
+    calls: Vec<PlannedCall>,
+    /// How many paths they hold.
+    paths: usize,
+    /// How many duplicates were dropped.
+    duplicates: usize,
+}
+
+/// No call: a dropped duplicate, in [`split`]'s list of each entry's call.
+const DROPPED: usize = usize::MAX;
+
+/// First-fit split of `entries` (in input order) into calls, duplicates dropped first if asked.
+/// Each path is copied once, into its call (unless it is owned already).
+fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Split {
+    let max = kind.max_paths_per_call();
+    // Which call each entry goes to (or `DROPPED`), and how many paths each call takes.
+    let mut call_of: Vec<usize> = Vec::with_capacity(entries.len());
+    let mut sizes: Vec<usize> = Vec::new();
+    // Each call's wire length: its paths' lengths and a `\n` after each but the last.
+    let mut lengths: Vec<usize> = Vec::new();
+    let mut domain_counts: Vec<usize> = Vec::new();
+    {
+        let hasher = BuildHasherDefault::<FxHasher>::default;
+        let mut seen: HashSet<&str, _> = match duplicates {
+            Duplicates::Drop => HashSet::with_capacity_and_hasher(entries.len(), hasher()),
+            Duplicates::None => HashSet::with_hasher(hasher()),
+        };
+        // Domains as small numbers, so that the calls compare numbers, not names.
+        let mut domain_ids = DomainIds::default();
+        // Each call's domains; the calls that still have room, in creation order (a full call
+        // leaves for good).
+        let mut domains: Vec<Vec<u32>> = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        for entry in &entries {
+            if duplicates == Duplicates::Drop && !seen.insert(&entry.path) {
+                call_of.push(DROPPED);
+                continue;
             }
+            let domain = domain_ids.id(entry.path.get(entry.host.clone()).unwrap_or_default());
+            let slot = open.iter().position(|&call| {
+                domains[call].contains(&domain) || domains[call].len() < MAX_DOMAINS_PER_CALL
+            });
+            let call = match slot {
+                Some(slot) => open[slot],
+                None => {
+                    sizes.push(0);
+                    lengths.push(0);
+                    domains.push(Vec::new());
+                    open.push(sizes.len() - 1);
+                    sizes.len() - 1
+                }
+            };
+            call_of.push(call);
+            sizes[call] += 1;
+            lengths[call] += entry.path.len() + 1;
+            if !domains[call].contains(&domain) {
+                domains[call].push(domain);
+            }
+            if sizes[call] == max {
+                open.retain(|&c| c != call);
+            }
+        }
+        domain_counts.extend(domains.iter().map(Vec::len));
+    }
+    // Each call's paths, origins and positions, filled in input order.
+    let mut calls: Vec<(String, Vec<PathOrigin>, Vec<usize>)> = sizes
+        .iter()
+        .zip(&lengths)
+        .map(|(&size, &length)| {
+            (
+                String::with_capacity(length.saturating_sub(1)),
+                Vec::with_capacity(size),
+                Vec::with_capacity(size),
+            )
         })
-        .collect()
+        .collect();
+    let mut position = 0;
+    let mut dropped = 0;
+    for (entry, call) in entries.into_iter().zip(call_of) {
+        match calls.get_mut(call) {
+            Some((paths, origins, positions)) => {
+                if !paths.is_empty() {
+                    paths.push('\n');
+                }
+                paths.push_str(&entry.path);
+                origins.push(entry.origin);
+                positions.push(position);
+                position += 1;
+            }
+            None => dropped += 1,
+        }
+    }
+    Split {
+        calls: calls
+            .into_iter()
+            .zip(domain_counts)
+            .map(|((paths, origins, positions), domains)| PlannedCall {
+                paths: ObjectPaths::checked(paths, origins.len()),
+                origins,
+                domains,
+                positions,
+            })
+            .collect(),
+        paths: position,
+        duplicates: dropped,
+    }
 }
 
 /// One invalid path.
@@ -448,6 +579,10 @@ fn list(errors: &[PathError]) -> String {
 }
 
 #[cfg(test)]
+#[path = "plan_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -460,10 +595,7 @@ mod tests {
     const FILE: PurgeKind = PurgeKind::Refresh(RefreshType::File);
 
     fn sizes(plan: &PurgePlan) -> Vec<(usize, usize)> {
-        plan.calls()
-            .iter()
-            .map(|c| (c.paths.paths().len(), c.domains))
-            .collect()
+        plan.calls().iter().map(|c| (c.paths.len(), c.domains)).collect()
     }
 
     #[test]
@@ -476,7 +608,7 @@ mod tests {
         let mut all: Vec<PathOrigin> = plan.calls().iter().flat_map(|c| c.origins.clone()).collect();
         for call in plan.calls() {
             assert!(call.origins.windows(2).all(|w| w[0] < w[1]));
-            assert!(ObjectPaths::new(call.paths.paths().to_vec(), 1000).is_ok());
+            assert!(ObjectPaths::new(call.paths.iter().map(str::to_owned).collect(), 1000).is_ok());
         }
         all.sort();
         assert_eq!(all, (1..=2_500).map(PathOrigin::Line).collect::<Vec<_>>());
@@ -505,8 +637,12 @@ mod tests {
         let plan = PurgePlan::new(FILE, sources).unwrap();
         assert_eq!(plan.duplicates_dropped(), 1);
         assert_eq!(
-            plan.calls()[0].paths.paths(),
+            plan.calls()[0].paths.iter().collect::<Vec<_>>(),
             ["https://a.com/x%20y", "https://a.com/z"]
+        );
+        assert_eq!(
+            plan.calls()[0].paths.as_wire_str(),
+            "https://a.com/x%20y\nhttps://a.com/z"
         );
         assert_eq!(
             plan.calls()[0].origins,
