@@ -49,6 +49,7 @@
 
 pub mod answer;
 mod codec;
+mod display_chain;
 pub mod credentials;
 mod error_body;
 mod error_code;
@@ -75,6 +76,7 @@ pub use chrono;
 #[cfg(feature = "differential")]
 #[doc(hidden)]
 pub use codec::fast::differential;
+pub use display_chain::DisplayChain;
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
 pub use error_body::{HOST_ID, ServiceErrorBody};
 pub use error_code::ErrorCode;

@@ -304,43 +304,6 @@ impl fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
-/// Shows an error and its causes (its [`source`](std::error::Error::source) chain) on one line,
-/// joined by `: `, like anyhow's `{:#}`. A cause whose text the line already holds is not
-/// repeated (some libraries' errors print their cause themselves).
-///
-/// ```
-/// use cdn_task_http::{Client, DisplayChain};
-/// let error = Client::builder().endpoint("ftp://x").build().unwrap_err();
-/// assert_eq!(
-///     DisplayChain(&error).to_string(),
-///     "invalid input: endpoint `ftp://x`: the scheme must be http or https"
-/// );
-/// ```
-#[derive(Clone, Copy)]
-pub struct DisplayChain<'a>(pub &'a (dyn std::error::Error + 'a));
-
-impl fmt::Display for DisplayChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut shown = self.0.to_string();
-        let mut cause = self.0.source();
-        while let Some(error) = cause {
-            let text = error.to_string();
-            if !text.is_empty() && !shown.contains(&text) {
-                shown.push_str(": ");
-                shown.push_str(&text);
-            }
-            cause = error.source();
-        }
-        f.write_str(&shown)
-    }
-}
-
-impl fmt::Debug for DisplayChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
 /// The message of [`Error::Redirect`].
 fn redirect_message(http_status: u16, location: Option<&str>, followed: bool) -> String {
     let to = location.map(|to| format!(" to `{to}`")).unwrap_or_default();
@@ -620,7 +583,7 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cdn_task_core::{DescribeRefreshTaskByIdResponse, Format, WireBody};
+    use cdn_task_core::{DescribeRefreshTaskByIdResponse, DisplayChain, Format, WireBody};
 
     #[test]
     fn service_display_names_code_message_and_request_id() {

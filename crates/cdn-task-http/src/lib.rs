@@ -148,6 +148,7 @@ pub use batch::{BatchFailure, DescribeReport};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_USER_AGENT, RetryPolicy};
 pub use credentials::{Credentials, CredentialsError};
-pub use error::{DisplayChain, Error, InvalidInput, ServiceError};
+pub use cdn_task_core::DisplayChain;
+pub use error::{Error, InvalidInput, ServiceError};
 pub use submit::{CallOutcome, CallReport, Force, PathStatus, QuotaPolicy, SubmitOptions, SubmitReport};
 pub use wait::{CREATED_TASK_GRACE, WaitError, WaitOptions, WaitProgress, WaitReport};

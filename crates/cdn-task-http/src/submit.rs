@@ -36,9 +36,9 @@ pub use cdn_task_core::Force;
 /// use cdn_task_core::PreloadArea;
 /// use cdn_task_http::{Force, QuotaPolicy, SubmitOptions};
 /// let options = SubmitOptions::new()
-///     .quota_policy(QuotaPolicy::WhatFits)
-///     .force(Force::Always)
-///     .area(PreloadArea::Overseas);
+///     .with_quota_policy(QuotaPolicy::WhatFits)
+///     .with_force(Force::Always)
+///     .with_area(PreloadArea::Overseas);
 /// # let _ = options;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,21 +57,21 @@ impl SubmitOptions {
 
     /// What to do when the job does not fit today's quota.
     #[must_use]
-    pub fn quota_policy(mut self, policy: QuotaPolicy) -> Self {
+    pub fn with_quota_policy(mut self, policy: QuotaPolicy) -> Self {
         self.quota = policy;
         self
     }
 
     /// Whether a refresh purges unchanged content too.
     #[must_use]
-    pub fn force(mut self, force: Force) -> Self {
+    pub fn with_force(mut self, force: Force) -> Self {
         self.force = force;
         self
     }
 
     /// Where a prefetch goes (default: the domain's acceleration region).
     #[must_use]
-    pub fn area(mut self, area: PreloadArea) -> Self {
+    pub fn with_area(mut self, area: PreloadArea) -> Self {
         self.area = Some(area);
         self
     }
@@ -180,8 +180,10 @@ impl SubmitReport {
             .collect()
     }
 
-    /// Whether every path got its tasks (created or found).
-    pub fn is_complete(&self) -> bool {
+    /// Whether every path got its tasks (created, or found after a lost answer): nothing left
+    /// out for the quota, no call failed, no path of a reconciled call unaccounted for. (Whether
+    /// the tasks then complete is [`Client::wait`]'s to say.)
+    pub fn every_path_has_its_tasks(&self) -> bool {
         self.not_submitted.is_empty()
             && self.calls.iter().all(|call| match &call.outcome {
                 CallOutcome::Created { .. } => true,
@@ -269,7 +271,7 @@ impl Client {
     /// let changed = "https://example.com/index.html\n# assets\nhttps://example.com/app.js\n";
     /// let plan = PurgePlan::new(PurgeKind::Refresh(RefreshType::File), read_path_list(changed))?;
     /// let report = client.submit(plan, SubmitOptions::new()).await?;
-    /// assert!(report.is_complete());
+    /// assert!(report.every_path_has_its_tasks());
     /// assert_eq!(report.task_ids().len(), 2);
     /// # Ok(())
     /// # }

@@ -24,14 +24,8 @@ async fn main() -> ExitCode {
     match cdn_task_mock::run(cli.mock, std::io::stdout()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("cdn-task-mock: {}", with_causes(&error));
+            eprintln!("cdn-task-mock: {}", cdn_task_core::DisplayChain(&error));
             ExitCode::FAILURE
         }
     }
-}
-
-/// The error's message followed by its causes', `: `-separated (each describes its own layer).
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let chain = std::iter::successors(Some(error), |error| error.source());
-    chain.map(ToString::to_string).collect::<Vec<_>>().join(": ")
 }

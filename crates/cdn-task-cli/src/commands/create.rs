@@ -20,7 +20,7 @@ pub async fn refresh(global: &GlobalArgs, args: &RefreshArgs) -> Result<Outcome,
     } else {
         Force::IfChanged
     };
-    let options = SubmitOptions::new().force(force);
+    let options = SubmitOptions::new().with_force(force);
     submit(global, kind, &args.paths, &args.source, options, &args.then).await
 }
 
@@ -28,7 +28,7 @@ pub async fn refresh(global: &GlobalArgs, args: &RefreshArgs) -> Result<Outcome,
 pub async fn preload(global: &GlobalArgs, args: &PreloadArgs) -> Result<Outcome, CliError> {
     let mut options = SubmitOptions::new();
     if let Some(area) = args.area {
-        options = options.area(area.into());
+        options = options.with_area(area.into());
     }
     submit(
         global,
@@ -68,7 +68,7 @@ async fn submit(
         return Ok(Outcome::Success);
     }
     let options = if source.allow_partial {
-        options.quota_policy(QuotaPolicy::WhatFits)
+        options.with_quota_policy(QuotaPolicy::WhatFits)
     } else {
         options
     };

@@ -4,7 +4,8 @@
 
 use super::CredentialsError;
 use crate::config::RetryPolicy;
-use crate::error::{DisplayChain, Error, InvalidInput};
+use crate::error::{Error, InvalidInput};
+use cdn_task_core::DisplayChain;
 use crate::retry::{RetryRule, with_retries};
 use crate::transport::{Answer, read_answer};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -6,7 +6,7 @@ use super::{
     ProvideCredentials, ProvideFuture, ProvidedCredentials,
 };
 use crate::config::RetryPolicy;
-use crate::error::DisplayChain;
+use cdn_task_core::DisplayChain;
 use crate::transport::Answer;
 use cdn_task_core::credentials::CredentialDocument;
 use std::fmt;

@@ -53,7 +53,7 @@ async fn twenty_five_hundred_urls_over_twelve_domains_become_calls_within_the_li
     let client = open_client(server.base_url());
     let plan = PurgePlan::new(FILE, urls(2_500, 12)).unwrap();
     let report = client.submit(plan, SubmitOptions::new()).await.unwrap();
-    assert!(report.is_complete());
+    assert!(report.every_path_has_its_tasks());
     assert_eq!(
         report.quota.unwrap().remain,
         10_000,
@@ -116,7 +116,7 @@ async fn a_job_over_quota_submits_nothing_and_what_fits_submits_exactly_that() {
     );
     assert!(calls_of(&server, "RefreshObjectCaches").is_empty());
 
-    let options = SubmitOptions::new().quota_policy(QuotaPolicy::WhatFits);
+    let options = SubmitOptions::new().with_quota_policy(QuotaPolicy::WhatFits);
     let report = client.submit(plan, options).await.unwrap();
     assert_eq!(report.task_ids().len(), 1_200);
     assert_eq!(report.not_submitted.len(), 300);
@@ -124,7 +124,7 @@ async fn a_job_over_quota_submits_nothing_and_what_fits_submits_exactly_that() {
         report.not_submitted[0].origin,
         cdn_task_core::PathOrigin::Line(1_201)
     );
-    assert!(!report.is_complete());
+    assert!(!report.every_path_has_its_tasks());
     assert_eq!(client.quota().await.unwrap().url.remain, 0);
     server.shutdown().await;
 }
@@ -274,7 +274,7 @@ async fn sixty_directories_whose_answer_is_cut_are_found_and_never_purged_twice(
     };
     assert_eq!((task_ids.len(), unknown.len()), (60, 0));
     assert!(lookup_error.is_none());
-    assert!(report.is_complete());
+    assert!(report.every_path_has_its_tasks());
     // The adopted IDs are the tasks the mock made.
     let described = client.describe_all(report.task_ids()).await;
     assert_eq!(described.tasks.len(), 60);
@@ -338,7 +338,7 @@ async fn a_request_lost_before_the_service_leaves_its_paths_of_unknown_outcome()
             .iter()
             .all(|(_, status)| matches!(status, PathStatus::Unknown(_)))
     );
-    assert!(!report.is_complete());
+    assert!(!report.every_path_has_its_tasks());
     server.shutdown().await;
 }
 
