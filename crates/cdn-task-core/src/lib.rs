@@ -49,8 +49,8 @@
 
 pub mod answer;
 mod codec;
-mod display_chain;
 pub mod credentials;
+mod display_chain;
 mod error_body;
 mod error_code;
 mod operations;
@@ -76,8 +76,8 @@ pub use chrono;
 #[cfg(feature = "differential")]
 #[doc(hidden)]
 pub use codec::fast::differential;
-pub use display_chain::DisplayChain;
 pub use codec::{DecodeError, JsonErrorKind, WireBody};
+pub use display_chain::DisplayChain;
 pub use error_body::{HOST_ID, ServiceErrorBody};
 pub use error_code::ErrorCode;
 pub use operations::created::{CreateTasksResponse, CreatedTaskKind};

@@ -144,11 +144,15 @@ mod wait;
 /// version.
 pub use cdn_task_core;
 
+/// The HTTP library whose client [`ClientBuilder::http_client`] takes: build that client with
+/// this re-export (`cdn_task_http::reqwest::Client::builder()`) and its version always matches.
+pub use reqwest;
+
 pub use batch::{BatchFailure, DescribeReport};
+pub use cdn_task_core::DisplayChain;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_USER_AGENT, RetryPolicy};
 pub use credentials::{Credentials, CredentialsError};
-pub use cdn_task_core::DisplayChain;
 pub use error::{Error, InvalidInput, ServiceError};
 pub use submit::{CallOutcome, CallReport, Force, PathStatus, QuotaPolicy, SubmitOptions, SubmitReport};
 pub use wait::{CREATED_TASK_GRACE, WaitError, WaitOptions, WaitProgress, WaitReport};

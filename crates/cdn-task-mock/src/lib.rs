@@ -103,6 +103,10 @@ mod throttle;
 mod truncated;
 mod wire;
 
+/// The core the mock is built on: its types (tasks, error codes, signing, `chrono`'s times) appear
+/// in the mock's signatures, so a test needs no separate dependency on a matching version.
+pub use cdn_task_core;
+
 #[cfg(feature = "cli")]
 pub use args::{MockArgs, QuotaArgs};
 pub use behaviour::{ClockOverflow, StoredTask};

@@ -5,9 +5,9 @@
 use super::CredentialsError;
 use crate::config::RetryPolicy;
 use crate::error::{Error, InvalidInput};
-use cdn_task_core::DisplayChain;
 use crate::retry::{RetryRule, with_retries};
 use crate::transport::{Answer, read_answer};
+use cdn_task_core::DisplayChain;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 

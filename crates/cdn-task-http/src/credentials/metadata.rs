@@ -6,8 +6,8 @@ use super::{
     ProvideCredentials, ProvideFuture, ProvidedCredentials,
 };
 use crate::config::RetryPolicy;
-use cdn_task_core::DisplayChain;
 use crate::transport::Answer;
+use cdn_task_core::DisplayChain;
 use cdn_task_core::credentials::CredentialDocument;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
