@@ -148,6 +148,10 @@ pub use cdn_task_core;
 /// this re-export (`cdn_task_http::reqwest::Client::builder()`) and its version always matches.
 pub use reqwest;
 
+/// The trait of the streams [`Client::list`] and [`Client::list_pages`] return (the `futures`
+/// ecosystem's `Stream`): consume them with `futures_util::StreamExt` or any stream library.
+pub use futures_util::Stream;
+
 pub use batch::{BatchFailure, DescribeReport};
 pub use cdn_task_core::DisplayChain;
 pub use client::Client;
