@@ -440,99 +440,111 @@ struct Split {
     duplicates: usize,
 }
 
-/// No call: a dropped duplicate, in [`split`]'s list of each entry's call.
-const DROPPED: usize = usize::MAX;
+/// A call while [`split`] fills it.
+struct Building {
+    /// Its paths in wire form: joined by `\n`.
+    paths: String,
+    /// Where each path came from.
+    origins: Vec<PathOrigin>,
+    /// Each path's place in the plan's input order.
+    positions: Vec<usize>,
+    /// Its domains' numbers, in order of appearance.
+    domains: Vec<u32>,
+    /// Its domains numbered below 64, one bit each: most plans have no others, so that the
+    /// membership test is one bit test, not a scan of `domains`.
+    mask: u64,
+}
+
+impl Building {
+    /// An empty call with room for `paths` paths of about `bytes` bytes in all.
+    fn new(paths: usize, bytes: usize) -> Building {
+        Building {
+            paths: String::with_capacity(bytes),
+            origins: Vec::with_capacity(paths),
+            positions: Vec::with_capacity(paths),
+            domains: Vec::new(),
+            mask: 0,
+        }
+    }
+
+    /// Whether it holds `domain` already.
+    fn holds(&self, domain: u32) -> bool {
+        match 1u64.checked_shl(domain) {
+            Some(bit) => self.mask & bit != 0,
+            None => self.domains.contains(&domain),
+        }
+    }
+
+    /// Whether a path of `domain` fits (as far as domains go).
+    fn takes(&self, domain: u32) -> bool {
+        self.domains.len() < MAX_DOMAINS_PER_CALL || self.holds(domain)
+    }
+
+    /// Appends a path.
+    fn push(&mut self, path: &str, origin: PathOrigin, position: usize, domain: u32) {
+        if !self.origins.is_empty() {
+            self.paths.push('\n');
+        }
+        self.paths.push_str(path);
+        self.origins.push(origin);
+        self.positions.push(position);
+        if !self.holds(domain) {
+            self.domains.push(domain);
+            self.mask |= 1u64.checked_shl(domain).unwrap_or(0);
+        }
+    }
+}
 
 /// First-fit split of `entries` (in input order) into calls, duplicates dropped first if asked.
-/// Each path is copied once, into its call (unless it is owned already).
+/// One pass: each path is appended to its call's wire buffer as it is placed (each call's buffer
+/// sized up front from the entries' mean length).
 fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Split {
     let max = kind.max_paths_per_call();
-    // Which call each entry goes to (or `DROPPED`), and how many paths each call takes.
-    let mut call_of: Vec<usize> = Vec::with_capacity(entries.len());
-    let mut sizes: Vec<usize> = Vec::new();
-    // Each call's wire length: its paths' lengths and a `\n` after each but the last.
-    let mut lengths: Vec<usize> = Vec::new();
-    let mut domain_counts: Vec<usize> = Vec::new();
-    {
-        let hasher = BuildHasherDefault::<FxHasher>::default;
-        let mut seen: HashSet<&str, _> = match duplicates {
-            Duplicates::Drop => HashSet::with_capacity_and_hasher(entries.len(), hasher()),
-            Duplicates::None => HashSet::with_hasher(hasher()),
-        };
-        // Domains as small numbers, so that the calls compare numbers, not names.
-        let mut domain_ids = DomainIds::default();
-        // Each call's domains; the calls that still have room, in creation order (a full call
-        // leaves for good).
-        let mut domains: Vec<Vec<u32>> = Vec::new();
-        let mut open: Vec<usize> = Vec::new();
-        for entry in &entries {
-            if duplicates == Duplicates::Drop && !seen.insert(&entry.path) {
-                call_of.push(DROPPED);
-                continue;
-            }
-            let domain = domain_ids.id(entry.path.get(entry.host.clone()).unwrap_or_default());
-            let slot = open.iter().position(|&call| {
-                domains[call].contains(&domain) || domains[call].len() < MAX_DOMAINS_PER_CALL
-            });
-            let call = match slot {
-                Some(slot) => open[slot],
-                None => {
-                    sizes.push(0);
-                    lengths.push(0);
-                    domains.push(Vec::new());
-                    open.push(sizes.len() - 1);
-                    sizes.len() - 1
-                }
-            };
-            call_of.push(call);
-            sizes[call] += 1;
-            lengths[call] += entry.path.len() + 1;
-            if !domains[call].contains(&domain) {
-                domains[call].push(domain);
-            }
-            if sizes[call] == max {
-                open.retain(|&c| c != call);
-            }
-        }
-        domain_counts.extend(domains.iter().map(Vec::len));
-    }
-    // Each call's paths, origins and positions, filled in input order.
-    let mut calls: Vec<(String, Vec<PathOrigin>, Vec<usize>)> = sizes
-        .iter()
-        .zip(&lengths)
-        .map(|(&size, &length)| {
-            (
-                String::with_capacity(length.saturating_sub(1)),
-                Vec::with_capacity(size),
-                Vec::with_capacity(size),
-            )
-        })
-        .collect();
+    let total = entries.len();
+    let bytes: usize = entries.iter().map(|entry| entry.path.len() + 1).sum();
+    let mean = bytes.div_ceil(total.max(1));
+    let hasher = BuildHasherDefault::<FxHasher>::default;
+    let mut seen: HashSet<&str, _> = match duplicates {
+        Duplicates::Drop => HashSet::with_capacity_and_hasher(total, hasher()),
+        Duplicates::None => HashSet::with_hasher(hasher()),
+    };
+    // Domains as small numbers, so that the calls compare numbers, not names.
+    let mut domain_ids = DomainIds::default();
+    let mut calls: Vec<Building> = Vec::new();
+    // The calls that still have room, in creation order (a full call leaves for good).
+    let mut open: Vec<usize> = Vec::new();
     let mut position = 0;
     let mut dropped = 0;
-    for (entry, call) in entries.into_iter().zip(call_of) {
-        match calls.get_mut(call) {
-            Some((paths, origins, positions)) => {
-                if !paths.is_empty() {
-                    paths.push('\n');
-                }
-                paths.push_str(&entry.path);
-                origins.push(entry.origin);
-                positions.push(position);
-                position += 1;
+    for (index, entry) in entries.iter().enumerate() {
+        if duplicates == Duplicates::Drop && !seen.insert(&entry.path) {
+            dropped += 1;
+            continue;
+        }
+        let domain = domain_ids.id(entry.path.get(entry.host.clone()).unwrap_or_default());
+        let call = match open.iter().find(|&&call| calls[call].takes(domain)) {
+            Some(&call) => call,
+            None => {
+                let room = max.min(total - index);
+                calls.push(Building::new(room, room * mean));
+                open.push(calls.len() - 1);
+                calls.len() - 1
             }
-            None => dropped += 1,
+        };
+        let building = &mut calls[call];
+        building.push(&entry.path, entry.origin, position, domain);
+        position += 1;
+        if building.origins.len() == max {
+            open.retain(|&c| c != call);
         }
     }
     Split {
         calls: calls
             .into_iter()
-            .zip(domain_counts)
-            .map(|((paths, origins, positions), domains)| PlannedCall {
-                paths: ObjectPaths::checked(paths, origins.len()),
-                origins,
-                domains,
-                positions,
+            .map(|call| PlannedCall {
+                paths: ObjectPaths::checked(call.paths, call.origins.len()),
+                origins: call.origins,
+                domains: call.domains.len(),
+                positions: call.positions,
             })
             .collect(),
         paths: position,
