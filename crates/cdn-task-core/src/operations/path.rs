@@ -229,26 +229,54 @@ fn has_upper(bytes: &[u8]) -> bool {
     words_any(bytes, |word| word & !(word << 1) & 0x4040_4040_4040_4040) != 0
 }
 
-/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), eight bytes at a time: a byte
-/// at or above 0x80, below 0x21 or equal to 0x7f sets its high bit in the test word (the lowest
-/// set bit is always a real one; higher ones only say that some byte is bad).
-fn printable(bytes: &[u8]) -> bool {
+/// The test word of [`printable_and_hash`]: a byte at or above 0x80, below 0x21 or equal to
+/// 0x7f sets its high bit (the lowest set bit is always a real one; higher ones only say that
+/// some byte is bad).
+fn unprintable(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    words_any(bytes, |word| {
-        let below = word.wrapping_sub(ONES * 0x21) & !word;
-        let delete = word ^ (ONES * 0x7f);
-        (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
-    }) == 0
+    let below = word.wrapping_sub(ONES * 0x21) & !word;
+    let delete = word ^ (ONES * 0x7f);
+    (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
 }
 
-/// `test` of every eight bytes of `bytes` (little-endian words), ORed: the last few bytes are
-/// read again with the ones before them, or padded with `a` (printable, lower case) when there
-/// are fewer than eight in all.
-fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
+/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), and [`path_hash`] of `bytes`:
+/// one walk, eight bytes at a time, for the planner's check and its duplicate set together.
+pub(crate) fn printable_and_hash(bytes: &[u8]) -> (bool, u64) {
     let mut found = 0;
+    let mut hash = 0u64;
+    each_word(bytes, |word| {
+        found |= unprintable(word);
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR);
+    });
+    (found == 0, finish_hash(hash, bytes.len()))
+}
+
+/// The hash the planner's duplicate set keeps of a path: FxHash-like over its words as
+/// [`each_word`] reads them, then its length, mixed so that both the low bits (the table's index)
+/// and the high bits (its tags) depend on every byte.
+pub(crate) fn path_hash(bytes: &[u8]) -> u64 {
+    printable_and_hash(bytes).1
+}
+
+/// FxHash's multiplier.
+const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+
+/// The end of [`path_hash`].
+fn finish_hash(hash: u64, len: usize) -> u64 {
+    let mixed = (hash.rotate_left(5) ^ len as u64).wrapping_mul(HASH_FACTOR);
+    mixed ^ (mixed >> 32)
+}
+
+/// `visit` of every eight bytes of `bytes` (little-endian words): the last few bytes are read
+/// again with the ones before them, or padded with `a` (printable, lower case) when there are
+/// fewer than eight in all.
+#[inline(always)]
+fn each_word(bytes: &[u8], mut visit: impl FnMut(u64)) {
+    let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        found |= chunk.try_into().map_or(0, |word| test(u64::from_le_bytes(word)));
+        if let Ok(word) = chunk.try_into() {
+            visit(u64::from_le_bytes(word));
+        }
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
@@ -257,8 +285,14 @@ fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
             Some(last) => word.copy_from_slice(last),
             None => word[..rest.len()].copy_from_slice(rest),
         }
-        found |= test(u64::from_le_bytes(word));
+        visit(u64::from_le_bytes(word));
     }
+}
+
+/// `test` of every eight bytes of `bytes` (as [`each_word`] reads them), ORed.
+fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+    let mut found = 0;
+    each_word(bytes, |word| found |= test(word));
     found
 }
 
@@ -284,7 +318,7 @@ fn scheme_length(url: &str) -> Option<usize> {
 /// Returns the path and the range of its host.
 #[cfg(test)]
 pub(crate) fn normalize(text: &str) -> Result<(String, Range<usize>), PathProblem> {
-    let (path, host) = prepare(text, &mut HostCache::default())?.apply(Cow::Borrowed(text));
+    let (path, host, _) = prepare(text, &mut HostCache::default())?.apply(Cow::Borrowed(text));
     Ok((path.into_owned(), host))
 }
 
@@ -300,6 +334,8 @@ pub(crate) struct Prepared {
     /// What is sent when it is not the trimmed text: its bytes encoded, or its scheme and host
     /// lowered.
     change: Change,
+    /// [`path_hash`] of the trimmed text.
+    hash: u64,
 }
 
 /// How a path as sent differs from the trimmed text.
@@ -324,19 +360,18 @@ pub(crate) fn prepare(text: &str, hosts: &mut HostCache) -> Result<Prepared, Pat
     }
     let start = text.len() - text.trim_ascii_start().len();
     let trimmed_range = start..start + trimmed.len();
-    // The host is scanned first, as if the path were printable: a valid scheme and host are,
-    // so only the bytes after them are left to look at. Otherwise the whole path decides.
+    // The host is scanned as if the path were printable (a valid scheme and host are); the
+    // whole path is then checked and hashed in one walk.
     let scanned = hosts.scan(trimmed);
-    let rest = match &scanned {
-        Ok((host, _)) => trimmed.as_bytes().get(host.end..).unwrap_or_default(),
-        Err(_) => trimmed.as_bytes(),
-    };
-    if !printable(rest) {
+    let (printable, hash) = printable_and_hash(trimmed.as_bytes());
+    if !printable {
         let (path, host) = encode(trimmed)?;
+        let hash = path_hash(path.as_bytes());
         return Ok(Prepared {
             trimmed: trimmed_range,
             host,
             change: Change::Encoded(path),
+            hash,
         });
     }
     // Printable ASCII already: only the length and the host are left to check.
@@ -348,19 +383,20 @@ pub(crate) fn prepare(text: &str, hosts: &mut HostCache) -> Result<Prepared, Pat
         trimmed: trimmed_range,
         host,
         change: if upper { Change::Lower } else { Change::None },
+        hash,
     })
 }
 
 impl Prepared {
-    /// The path as sent, made from `text` (the text [`prepare`] checked), and its host's range:
-    /// `text` itself, trimmed, when it needs no other change (a borrowed text stays borrowed, an
-    /// owned one keeps its buffer).
+    /// The path as sent, made from `text` (the text [`prepare`] checked), its host's range and
+    /// its [`path_hash`]: `text` itself, trimmed, when it needs no other change (a borrowed text
+    /// stays borrowed, an owned one keeps its buffer).
     #[inline]
-    pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>) {
+    pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>, u64) {
         let Range { start, end } = self.trimmed;
         let lower = matches!(self.change, Change::Lower);
         let mut path = match (self.change, text) {
-            (Change::Encoded(path), _) => return (Cow::Owned(path), self.host),
+            (Change::Encoded(path), _) => return (Cow::Owned(path), self.host, self.hash),
             (_, Cow::Borrowed(text)) => Cow::Borrowed(text.get(start..end).unwrap_or_default()),
             (_, Cow::Owned(mut text)) => {
                 text.truncate(end);
@@ -373,8 +409,10 @@ impl Prepared {
             if let Some(head) = path.to_mut().get_mut(..self.host.end) {
                 head.make_ascii_lowercase();
             }
+            let hash = path_hash(path.as_bytes());
+            return (path, self.host, hash);
         }
-        (path, self.host)
+        (path, self.host, self.hash)
     }
 }
 

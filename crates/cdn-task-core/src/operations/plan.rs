@@ -10,6 +10,7 @@ use crate::task_id::quote;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::Hash;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
@@ -203,6 +204,51 @@ struct Entry<'a> {
     path: Cow<'a, str>,
     host: Range<usize>,
     origin: PathOrigin,
+    /// The path's `path_hash`, found while it was checked (0 when [`split`] looks for no
+    /// duplicates).
+    hash: u64,
+}
+
+/// A path in the split's duplicate set: hashed by the hash it was checked with, so that the set
+/// does not walk it again.
+struct Seen<'a> {
+    hash: u64,
+    path: &'a str,
+}
+
+impl PartialEq for Seen<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.path == other.path
+    }
+}
+
+impl Eq for Seen<'_> {}
+
+impl Hash for Seen<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The hasher of [`Seen`]: the hash is made already.
+#[derive(Default)]
+struct Known(u64);
+
+impl Hasher for Known {
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used ([`Seen`] writes one `u64`): folded in anyway, to be a hasher.
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 ^= hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// FxHash (rustc's hasher): the plan's duplicate check hashes every path, and SipHash's
@@ -269,8 +315,13 @@ impl PurgePlan {
             };
             match checked {
                 Ok(prepared) => {
-                    let (path, host) = prepared.apply(text);
-                    entries.push(Entry { path, host, origin });
+                    let (path, host, hash) = prepared.apply(text);
+                    entries.push(Entry {
+                        path,
+                        host,
+                        origin,
+                        hash,
+                    });
                 }
                 Err(problem) => {
                     invalid += 1;
@@ -354,7 +405,16 @@ impl PurgePlan {
                     |((path, &origin), &position)| {
                         let host = host_range(path).unwrap_or_default();
                         let path = Cow::Borrowed(path);
-                        (position, Entry { path, host, origin })
+                        let hash = 0;
+                        (
+                            position,
+                            Entry {
+                                path,
+                                host,
+                                origin,
+                                hash,
+                            },
+                        )
                     },
                 )
             })
@@ -503,8 +563,8 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     let total = entries.len();
     let bytes: usize = entries.iter().map(|entry| entry.path.len() + 1).sum();
     let mean = bytes.div_ceil(total.max(1));
-    let hasher = BuildHasherDefault::<FxHasher>::default;
-    let mut seen: HashSet<&str, _> = match duplicates {
+    let hasher = BuildHasherDefault::<Known>::default;
+    let mut seen: HashSet<Seen<'_>, _> = match duplicates {
         Duplicates::Drop => HashSet::with_capacity_and_hasher(total, hasher()),
         Duplicates::None => HashSet::with_hasher(hasher()),
     };
@@ -516,7 +576,11 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     let mut position = 0;
     let mut dropped = 0;
     for (index, entry) in entries.iter().enumerate() {
-        if duplicates == Duplicates::Drop && !seen.insert(&entry.path) {
+        let path = Seen {
+            hash: entry.hash,
+            path: &entry.path,
+        };
+        if duplicates == Duplicates::Drop && !seen.insert(path) {
             dropped += 1;
             continue;
         }
