@@ -99,42 +99,25 @@ impl<'a> PathSource<'a> {
 /// ```
 pub fn read_path_list(text: &str) -> Vec<PathSource<'_>> {
     let bytes = text.as_bytes();
-    // One `memchr` pass to size the list, then a word-at-a-time search per line: far cheaper
-    // than `str::lines` on the short lines of a path list. A line's `\r` is a blank, trimmed with
-    // the others.
+    // One `memchr` pass to size the list, then `memchr`'s iterator for the lines' ends: far
+    // cheaper than `str::lines` on the short lines of a path list. A line's `\r` is a blank,
+    // trimmed with the others.
     let mut paths = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut start = 0;
     let mut number = 0;
-    while start <= bytes.len() {
-        let end = line_end(bytes, start);
+    let mut push = |start: usize, end: usize| {
         number += 1;
         let line = text.get(start..end).unwrap_or_default().trim_ascii();
         if !line.is_empty() && !line.starts_with('#') {
             paths.push(PathSource::line(number, line));
         }
+    };
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        push(start, end);
         start = end + 1;
     }
+    push(start, bytes.len());
     paths
-}
-
-/// Where the first `\n` at or after `from` is in `bytes`, or their length: eight bytes at a time
-/// (a `\n` zeroes its byte of the word XOR `\n`s; the lowest flagged byte is the first zero).
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = from;
-    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
-        let word = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
-        let zero = word.wrapping_sub(ONES) & !word & HIGH;
-        if zero != 0 {
-            return at + (zero.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    let rest = bytes.get(at..).unwrap_or_default();
-    rest.iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |n| at + n)
 }
 
 /// One path of a plan: as it will be sent, with where it came from.
