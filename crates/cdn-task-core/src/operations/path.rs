@@ -229,26 +229,22 @@ fn has_upper(bytes: &[u8]) -> bool {
     words_any(bytes, |word| word & !(word << 1) & 0x4040_4040_4040_4040) != 0
 }
 
-/// The test word of [`printable_and_hash`]: a byte at or above 0x80, below 0x21 or equal to
-/// 0x7f sets its high bit (the lowest set bit is always a real one; higher ones only say that
-/// some byte is bad).
-fn unprintable(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let below = word.wrapping_sub(ONES * 0x21) & !word;
-    let delete = word ^ (ONES * 0x7f);
-    (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
-}
-
 /// Whether every byte of `bytes` is printable ASCII (`!` to `~`), and [`path_hash`] of `bytes`:
 /// one walk, eight bytes at a time, for the planner's check and its duplicate set together.
+///
+/// A byte at or above 0x80 has its high bit set already; one below 0x21 sets it in `word - 0x21`
+/// each byte, and 0x7f in `(word ^ 0x7f each) - 1 each`. A borrow from a lower byte can set a
+/// higher byte's bit only when that lower byte is itself below 0x21 or 0x7f, so the high bits of
+/// the three ORed, over every word, are all clear exactly when every byte is printable.
 pub(crate) fn printable_and_hash(bytes: &[u8]) -> (bool, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
     let mut found = 0;
     let mut hash = 0u64;
     each_word(bytes, |word| {
-        found |= unprintable(word);
+        found |= word | word.wrapping_sub(ONES * 0x21) | (word ^ (ONES * 0x7f)).wrapping_sub(ONES);
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR);
     });
-    (found == 0, finish_hash(hash, bytes.len()))
+    (found & (ONES * 0x80) == 0, finish_hash(hash, bytes.len()))
 }
 
 /// The hash the planner's duplicate set keeps of a path: FxHash-like over its words as
@@ -481,6 +477,23 @@ mod tests {
         assert_eq!(path, "http://example.com/%C3%9Cn%C3%AF%20code/%41?q=1&r=%C3%A9");
         assert_eq!(normalize("http://bücher.de/"), Err(PathProblem::BadHost));
         assert_eq!(normalize(" \t "), Err(PathProblem::Empty));
+    }
+
+    #[test]
+    fn the_printable_check_agrees_with_the_bytes_one_by_one() {
+        for byte in 0..=255u8 {
+            for len in 1..18 {
+                for at in 0..len {
+                    for fill in [b'!', b'a', b'~', b'0'] {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = byte;
+                        let (printable, hash) = printable_and_hash(&bytes);
+                        assert_eq!(printable, bytes.iter().all(u8::is_ascii_graphic), "{bytes:?}");
+                        assert_eq!(hash, path_hash(&bytes));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
