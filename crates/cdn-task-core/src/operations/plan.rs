@@ -8,9 +8,8 @@ use super::path::{HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prep
 use super::refresh::RefreshType;
 use crate::task_id::quote;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
-use std::hash::Hash;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
@@ -192,45 +191,42 @@ struct Entry<'a> {
     hash: u64,
 }
 
-/// A path in the split's duplicate set: hashed by the hash it was checked with, so that the set
-/// does not walk it again.
-struct Seen<'a> {
-    hash: u64,
-    path: &'a str,
+/// The split's duplicate set: an open-addressing table of entry numbers (plus one; 0 is a free
+/// slot), placed by the hash each path was checked with, at most half full. Cheaper than a
+/// general hash set here: no hashing, no growth, one comparison of hashes before any of names.
+struct SeenSet {
+    slots: Vec<usize>,
 }
 
-impl PartialEq for Seen<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.path == other.path
+impl SeenSet {
+    /// A set for up to `count` entries.
+    fn new(count: usize) -> SeenSet {
+        let size = count
+            .saturating_mul(2)
+            .max(8)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX);
+        SeenSet { slots: vec![0; size] }
     }
-}
 
-impl Eq for Seen<'_> {}
-
-impl Hash for Seen<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
-/// The hasher of [`Seen`]: the hash is made already.
-#[derive(Default)]
-struct Known(u64);
-
-impl Hasher for Known {
-    fn write(&mut self, bytes: &[u8]) {
-        // Not used ([`Seen`] writes one `u64`): folded in anyway, to be a hasher.
-        for &byte in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    /// Adds `entries[index]`; `false` when an equal path is in the set already.
+    fn insert(&mut self, entries: &[Entry<'_>], index: usize) -> bool {
+        let Some(entry) = entries.get(index) else {
+            return true;
+        };
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = entry.hash as usize & mask;
+        while let Some(taken) = self.slots.get_mut(slot) {
+            match taken.checked_sub(1).and_then(|other| entries.get(other)) {
+                None => {
+                    *taken = index + 1;
+                    return true;
+                }
+                Some(other) if other.hash == entry.hash && other.path == entry.path => return false,
+                Some(_) => slot = (slot + 1) & mask,
+            }
         }
-    }
-
-    fn write_u64(&mut self, hash: u64) {
-        self.0 ^= hash;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        true
     }
 }
 
@@ -546,11 +542,10 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     let total = entries.len();
     let bytes: usize = entries.iter().map(|entry| entry.path.len() + 1).sum();
     let mean = bytes.div_ceil(total.max(1));
-    let hasher = BuildHasherDefault::<Known>::default;
-    let mut seen: HashSet<Seen<'_>, _> = match duplicates {
-        Duplicates::Drop => HashSet::with_capacity_and_hasher(total, hasher()),
-        Duplicates::None => HashSet::with_hasher(hasher()),
-    };
+    let mut seen = SeenSet::new(match duplicates {
+        Duplicates::Drop => total,
+        Duplicates::None => 0,
+    });
     // Domains as small numbers, so that the calls compare numbers, not names.
     let mut domain_ids = DomainIds::default();
     let mut calls: Vec<Building> = Vec::new();
@@ -559,11 +554,7 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
     let mut position = 0;
     let mut dropped = 0;
     for (index, entry) in entries.iter().enumerate() {
-        let path = Seen {
-            hash: entry.hash,
-            path: &entry.path,
-        };
-        if duplicates == Duplicates::Drop && !seen.insert(path) {
+        if duplicates == Duplicates::Drop && !seen.insert(&entries, index) {
             dropped += 1;
             continue;
         }
