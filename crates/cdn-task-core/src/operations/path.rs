@@ -2,6 +2,7 @@
 //! 1,024 characters, percent-encoded (UTF-8, upper-case hex) wherever it is not plain ASCII.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -149,6 +150,37 @@ fn scan_host(url: &str) -> Result<(Range<usize>, bool), PathProblem> {
 /// `benches/README.md`). A direct-mapped cache, its slot chosen by bytes 8 to 24 of the URL.
 pub(crate) struct HostCache {
     slots: [CachedHost; HOST_CACHE_SLOTS],
+    /// The hosts' numbers, for the cached ones and the rest.
+    domains: Domains,
+}
+
+/// Hosts (in lower case) as small numbers, in order of appearance: what the planner compares to
+/// count a call's domains.
+#[derive(Default)]
+pub(crate) struct Domains {
+    map: HashMap<Box<str>, u32>,
+}
+
+impl Domains {
+    /// The number of `host` (in lower case): the next one when it is new.
+    pub(crate) fn id(&mut self, host: &str) -> u32 {
+        if let Some(&id) = self.map.get(host) {
+            return id;
+        }
+        let id = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
+        self.map.insert(host.into(), id);
+        id
+    }
+
+    /// The number of the host at `host` in `url`, lowered first when `upper` says it must be.
+    fn id_in(&mut self, url: &str, host: Range<usize>, upper: bool) -> u32 {
+        let name = url.get(host).unwrap_or_default();
+        if upper {
+            self.id(&name.to_ascii_lowercase())
+        } else {
+            self.id(name)
+        }
+    }
 }
 
 /// How many slots a [`HostCache`] has.
@@ -167,6 +199,8 @@ struct CachedHost {
     start: usize,
     /// Whether scheme or host hold an upper-case letter.
     upper: bool,
+    /// The host's number in the cache's [`Domains`].
+    domain: u32,
 }
 
 impl Default for HostCache {
@@ -176,9 +210,11 @@ impl Default for HostCache {
             len: 0,
             start: 0,
             upper: false,
+            domain: 0,
         };
         HostCache {
             slots: [empty; HOST_CACHE_SLOTS],
+            domains: Domains::default(),
         }
     }
 }
@@ -186,8 +222,8 @@ impl Default for HostCache {
 impl HostCache {
     /// [`scan_host`] of `url`, from the cache when `url` starts with a scheme and host that passed
     /// before, followed by the end of the host (`/`, `?`, `#` or nothing): `scan_host` reads no
-    /// further then, so it would find the same.
-    fn scan(&mut self, url: &str) -> Result<(Range<usize>, bool), PathProblem> {
+    /// further then, so it would find the same. Also returns the host's number.
+    fn scan(&mut self, url: &str) -> Result<(Range<usize>, bool, u32), PathProblem> {
         let bytes = url.as_bytes();
         let word = |at: usize| {
             bytes
@@ -195,27 +231,33 @@ impl HostCache {
                 .and_then(|word| <[u8; 8]>::try_from(word).ok())
                 .map(u64::from_le_bytes)
         };
+        let uncached = |domains: &mut Domains| {
+            let (host, upper) = scan_host(url)?;
+            let domain = domains.id_in(url, host.clone(), upper);
+            Ok((host, upper, domain))
+        };
         let (Some(first), Some(second)) = (word(8), word(16)) else {
-            return scan_host(url);
+            return uncached(&mut self.domains);
         };
         let slot = ((first ^ second.rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 59) as usize;
         let Some(cached) = self.slots.get_mut(slot) else {
-            return scan_host(url);
+            return uncached(&mut self.domains);
         };
         let len = cached.len;
         if len != 0
             && bytes.get(..len) == cached.prefix.get(..len)
             && matches!(bytes.get(len), None | Some(b'/' | b'?' | b'#'))
         {
-            return Ok((cached.start..len, cached.upper));
+            return Ok((cached.start..len, cached.upper, cached.domain));
         }
-        let scanned = scan_host(url);
-        if let Ok((host, upper)) = &scanned {
+        let scanned = uncached(&mut self.domains);
+        if let Ok((host, upper, domain)) = &scanned {
             if let (Some(prefix), Some(from)) = (cached.prefix.get_mut(..host.end), bytes.get(..host.end)) {
                 prefix.copy_from_slice(from);
                 cached.len = host.end;
                 cached.start = host.start;
                 cached.upper = *upper;
+                cached.domain = *domain;
             }
         }
         scanned
@@ -330,8 +372,10 @@ pub(crate) struct Prepared {
     /// What is sent when it is not the trimmed text: its bytes encoded, or its scheme and host
     /// lowered.
     change: Change,
-    /// [`path_hash`] of the trimmed text.
+    /// [`path_hash`] of the trimmed text (of the encoded path, when it is encoded).
     hash: u64,
+    /// The host's number in the [`HostCache`]'s [`Domains`].
+    domain: u32,
 }
 
 /// How a path as sent differs from the trimmed text.
@@ -363,27 +407,35 @@ pub(crate) fn prepare(text: &str, hosts: &mut HostCache) -> Result<Prepared, Pat
     if !printable {
         let (path, host) = encode(trimmed)?;
         let hash = path_hash(path.as_bytes());
+        let domain = hosts.domains.id_in(&path, host.clone(), false);
         return Ok(Prepared {
             trimmed: trimmed_range,
             host,
             change: Change::Encoded(path),
             hash,
+            domain,
         });
     }
     // Printable ASCII already: only the length and the host are left to check.
     if trimmed.len() > MAX_PATH_CHARS {
         return Err(PathProblem::TooLong);
     }
-    let (host, upper) = scanned?;
+    let (host, upper, domain) = scanned?;
     Ok(Prepared {
         trimmed: trimmed_range,
         host,
         change: if upper { Change::Lower } else { Change::None },
         hash,
+        domain,
     })
 }
 
 impl Prepared {
+    /// The number of the path's host (in lower case) in the [`HostCache`] it was prepared with.
+    pub(crate) fn domain(&self) -> u32 {
+        self.domain
+    }
+
     /// The path as sent, made from `text` (the text [`prepare`] checked), its host's range and
     /// its [`path_hash`]: `text` itself, trimmed, when it needs no other change (a borrowed text
     /// stays borrowed, an owned one keeps its buffer).

@@ -4,14 +4,11 @@
 use super::object_paths::{
     MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
 };
-use super::path::{HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
+use super::path::{Domains, HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
 use super::refresh::RefreshType;
 use crate::task_id::quote;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Range;
 
 /// Most invalid paths a [`PlanError`] lists one by one (it counts them all).
 const MAX_LISTED_ERRORS: usize = 100;
@@ -184,7 +181,8 @@ pub struct PurgePlan {
 /// change, so that each path is copied once, into its call.
 struct Entry<'a> {
     path: Cow<'a, str>,
-    host: Range<usize>,
+    /// The number of its host (in lower case), the same for every path of that host.
+    domain: u32,
     origin: PathOrigin,
     /// The path's `path_hash`, found while it was checked (0 when [`split`] looks for no
     /// duplicates).
@@ -230,46 +228,6 @@ impl SeenSet {
     }
 }
 
-/// FxHash (rustc's hasher): the plan's duplicate check hashes every path, and SipHash's
-/// protection against chosen collisions buys nothing against the caller's own list.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        // The last few bytes: the last eight again (overlapping), or one by one when there are
-        // fewer than eight (`str` adds a 0xff terminator, so lengths are told apart).
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            match bytes
-                .len()
-                .checked_sub(8)
-                .map(|at| <[u8; 8]>::try_from(&bytes[at..]))
-            {
-                Some(Ok(word)) => self.add(u64::from_le_bytes(word)),
-                _ => rest.iter().for_each(|&byte| self.add(u64::from(byte))),
-            }
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are its best mixed: the table takes its index from the low ones.
-        self.0.rotate_left(26)
-    }
-}
-
 impl PurgePlan {
     /// Validates `sources` and plans their calls. Fails, listing every invalid path with its
     /// origin (up to a hundred), when any is invalid, or when there is none.
@@ -294,10 +252,11 @@ impl PurgePlan {
             };
             match checked {
                 Ok(prepared) => {
-                    let (path, host, hash) = prepared.apply(text);
+                    let domain = prepared.domain();
+                    let (path, _, hash) = prepared.apply(text);
                     entries.push(Entry {
                         path,
-                        host,
+                        domain,
                         origin,
                         hash,
                     });
@@ -376,28 +335,25 @@ impl PurgePlan {
         if count >= self.path_count {
             return (Some(self), Vec::new());
         }
-        let mut entries: Vec<(usize, Entry<'_>)> = self
-            .calls
-            .iter()
-            .flat_map(|call| {
-                call.paths.iter().zip(&call.origins).zip(&call.positions).map(
-                    |((path, &origin), &position)| {
-                        let host = host_range(path).unwrap_or_default();
-                        let path = Cow::Borrowed(path);
-                        let hash = 0;
-                        (
-                            position,
-                            Entry {
-                                path,
-                                host,
-                                origin,
-                                hash,
-                            },
-                        )
+        let mut domains = Domains::default();
+        let mut entries: Vec<(usize, Entry<'_>)> = Vec::with_capacity(self.path_count);
+        for call in &self.calls {
+            for ((path, &origin), &position) in call.paths.iter().zip(&call.origins).zip(&call.positions) {
+                let host = host_range(path).unwrap_or_default();
+                let domain = domains.id(path.get(host).unwrap_or_default());
+                let path = Cow::Borrowed(path);
+                let hash = 0;
+                entries.push((
+                    position,
+                    Entry {
+                        path,
+                        domain,
+                        origin,
+                        hash,
                     },
-                )
-            })
-            .collect();
+                ));
+            }
+        }
         entries.sort_unstable_by_key(|(position, _)| *position);
         let left_out = entries
             .split_off(count)
@@ -418,45 +374,6 @@ impl PurgePlan {
             duplicates: self.duplicates,
         };
         (Some(plan), left_out)
-    }
-}
-
-/// Domains as small numbers, in order of appearance: a map, with a direct-mapped cache of 32
-/// slots in front of it (a deploy's paths cycle through a few domains, and a slot costs one
-/// comparison where the map costs a hash over the name and a probe).
-#[derive(Default)]
-struct DomainIds<'a> {
-    /// The last domain seen in each slot, with its number.
-    cache: [(&'a str, u32); 32],
-    /// Every domain seen.
-    map: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
-}
-
-impl<'a> DomainIds<'a> {
-    /// The number of `host`: the next one when it is new.
-    fn id(&mut self, host: &'a str) -> u32 {
-        let word = |bytes: Option<&[u8]>| {
-            bytes
-                .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-                .map_or(0, u64::from_le_bytes)
-        };
-        let bytes = host.as_bytes();
-        let first = word(bytes.get(..8));
-        let last = word(bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)));
-        let mixed = (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (mixed >> 59) as usize;
-        match self.cache.get(slot) {
-            // An empty slot holds an empty name, which no host of a valid path is.
-            Some(&(cached, id)) if cached == host && !host.is_empty() => id,
-            _ => {
-                let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
-                let id = *self.map.entry(host).or_insert(next);
-                if let Some(cached) = self.cache.get_mut(slot) {
-                    *cached = (host, id);
-                }
-                id
-            }
-        }
     }
 }
 
@@ -546,8 +463,6 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
         Duplicates::Drop => total,
         Duplicates::None => 0,
     });
-    // Domains as small numbers, so that the calls compare numbers, not names.
-    let mut domain_ids = DomainIds::default();
     let mut calls: Vec<Building> = Vec::new();
     // The calls that still have room, in creation order (a full call leaves for good).
     let mut open: Vec<usize> = Vec::new();
@@ -558,7 +473,7 @@ fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Sp
             dropped += 1;
             continue;
         }
-        let domain = domain_ids.id(entry.path.get(entry.host.clone()).unwrap_or_default());
+        let domain = entry.domain;
         let call = match open.iter().find(|&&call| calls[call].takes(domain)) {
             Some(&call) => call,
             None => {
