@@ -2,6 +2,7 @@
 //! 1,024 characters, percent-encoded (UTF-8, upper-case hex) wherever it is not plain ASCII.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -149,6 +150,37 @@ fn scan_host(url: &str) -> Result<(Range<usize>, bool), PathProblem> {
 /// `benches/README.md`). A direct-mapped cache, its slot chosen by bytes 8 to 24 of the URL.
 pub(crate) struct HostCache {
     slots: [CachedHost; HOST_CACHE_SLOTS],
+    /// The hosts' numbers, for the cached ones and the rest.
+    domains: Domains,
+}
+
+/// Hosts (in lower case) as small numbers, in order of appearance: what the planner compares to
+/// count a call's domains.
+#[derive(Default)]
+pub(crate) struct Domains {
+    map: HashMap<Box<str>, u32>,
+}
+
+impl Domains {
+    /// The number of `host` (in lower case): the next one when it is new.
+    pub(crate) fn id(&mut self, host: &str) -> u32 {
+        if let Some(&id) = self.map.get(host) {
+            return id;
+        }
+        let id = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
+        self.map.insert(host.into(), id);
+        id
+    }
+
+    /// The number of the host at `host` in `url`, lowered first when `upper` says it must be.
+    fn id_in(&mut self, url: &str, host: Range<usize>, upper: bool) -> u32 {
+        let name = url.get(host).unwrap_or_default();
+        if upper {
+            self.id(&name.to_ascii_lowercase())
+        } else {
+            self.id(name)
+        }
+    }
 }
 
 /// How many slots a [`HostCache`] has.
@@ -167,6 +199,8 @@ struct CachedHost {
     start: usize,
     /// Whether scheme or host hold an upper-case letter.
     upper: bool,
+    /// The host's number in the cache's [`Domains`].
+    domain: u32,
 }
 
 impl Default for HostCache {
@@ -176,9 +210,11 @@ impl Default for HostCache {
             len: 0,
             start: 0,
             upper: false,
+            domain: 0,
         };
         HostCache {
             slots: [empty; HOST_CACHE_SLOTS],
+            domains: Domains::default(),
         }
     }
 }
@@ -186,8 +222,8 @@ impl Default for HostCache {
 impl HostCache {
     /// [`scan_host`] of `url`, from the cache when `url` starts with a scheme and host that passed
     /// before, followed by the end of the host (`/`, `?`, `#` or nothing): `scan_host` reads no
-    /// further then, so it would find the same.
-    fn scan(&mut self, url: &str) -> Result<(Range<usize>, bool), PathProblem> {
+    /// further then, so it would find the same. Also returns the host's number.
+    fn scan(&mut self, url: &str) -> Result<(Range<usize>, bool, u32), PathProblem> {
         let bytes = url.as_bytes();
         let word = |at: usize| {
             bytes
@@ -195,27 +231,33 @@ impl HostCache {
                 .and_then(|word| <[u8; 8]>::try_from(word).ok())
                 .map(u64::from_le_bytes)
         };
+        let uncached = |domains: &mut Domains| {
+            let (host, upper) = scan_host(url)?;
+            let domain = domains.id_in(url, host.clone(), upper);
+            Ok((host, upper, domain))
+        };
         let (Some(first), Some(second)) = (word(8), word(16)) else {
-            return scan_host(url);
+            return uncached(&mut self.domains);
         };
         let slot = ((first ^ second.rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 59) as usize;
         let Some(cached) = self.slots.get_mut(slot) else {
-            return scan_host(url);
+            return uncached(&mut self.domains);
         };
         let len = cached.len;
         if len != 0
             && bytes.get(..len) == cached.prefix.get(..len)
             && matches!(bytes.get(len), None | Some(b'/' | b'?' | b'#'))
         {
-            return Ok((cached.start..len, cached.upper));
+            return Ok((cached.start..len, cached.upper, cached.domain));
         }
-        let scanned = scan_host(url);
-        if let Ok((host, upper)) = &scanned {
+        let scanned = uncached(&mut self.domains);
+        if let Ok((host, upper, domain)) = &scanned {
             if let (Some(prefix), Some(from)) = (cached.prefix.get_mut(..host.end), bytes.get(..host.end)) {
                 prefix.copy_from_slice(from);
                 cached.len = host.end;
                 cached.start = host.start;
                 cached.upper = *upper;
+                cached.domain = *domain;
             }
         }
         scanned
@@ -229,26 +271,50 @@ fn has_upper(bytes: &[u8]) -> bool {
     words_any(bytes, |word| word & !(word << 1) & 0x4040_4040_4040_4040) != 0
 }
 
-/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), eight bytes at a time: a byte
-/// at or above 0x80, below 0x21 or equal to 0x7f sets its high bit in the test word (the lowest
-/// set bit is always a real one; higher ones only say that some byte is bad).
-fn printable(bytes: &[u8]) -> bool {
+/// Whether every byte of `bytes` is printable ASCII (`!` to `~`), and [`path_hash`] of `bytes`:
+/// one walk, eight bytes at a time, for the planner's check and its duplicate set together.
+///
+/// A byte at or above 0x80 has its high bit set already; one below 0x21 sets it in `word - 0x21`
+/// each byte, and 0x7f in `(word ^ 0x7f each) - 1 each`. A borrow from a lower byte can set a
+/// higher byte's bit only when that lower byte is itself below 0x21 or 0x7f, so the high bits of
+/// the three ORed, over every word, are all clear exactly when every byte is printable.
+pub(crate) fn printable_and_hash(bytes: &[u8]) -> (bool, u64) {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    words_any(bytes, |word| {
-        let below = word.wrapping_sub(ONES * 0x21) & !word;
-        let delete = word ^ (ONES * 0x7f);
-        (word | below | (delete.wrapping_sub(ONES) & !delete)) & (ONES * 0x80)
-    }) == 0
+    let mut found = 0;
+    let mut hash = 0u64;
+    each_word(bytes, |word| {
+        found |= word | word.wrapping_sub(ONES * 0x21) | (word ^ (ONES * 0x7f)).wrapping_sub(ONES);
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR);
+    });
+    (found & (ONES * 0x80) == 0, finish_hash(hash, bytes.len()))
 }
 
-/// `test` of every eight bytes of `bytes` (little-endian words), ORed: the last few bytes are
-/// read again with the ones before them, or padded with `a` (printable, lower case) when there
-/// are fewer than eight in all.
-fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+/// The hash the planner's duplicate set keeps of a path: FxHash-like over its words as
+/// [`each_word`] reads them, then its length, mixed so that both the low bits (the table's index)
+/// and the high bits (its tags) depend on every byte.
+pub(crate) fn path_hash(bytes: &[u8]) -> u64 {
+    printable_and_hash(bytes).1
+}
+
+/// FxHash's multiplier.
+const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+
+/// The end of [`path_hash`].
+fn finish_hash(hash: u64, len: usize) -> u64 {
+    let mixed = (hash.rotate_left(5) ^ len as u64).wrapping_mul(HASH_FACTOR);
+    mixed ^ (mixed >> 32)
+}
+
+/// `visit` of every eight bytes of `bytes` (little-endian words): the last few bytes are read
+/// again with the ones before them, or padded with `a` (printable, lower case) when there are
+/// fewer than eight in all.
+#[inline(always)]
+fn each_word(bytes: &[u8], mut visit: impl FnMut(u64)) {
     let mut chunks = bytes.chunks_exact(8);
-    let mut found = 0;
     for chunk in &mut chunks {
-        found |= chunk.try_into().map_or(0, |word| test(u64::from_le_bytes(word)));
+        if let Ok(word) = chunk.try_into() {
+            visit(u64::from_le_bytes(word));
+        }
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
@@ -257,8 +323,14 @@ fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
             Some(last) => word.copy_from_slice(last),
             None => word[..rest.len()].copy_from_slice(rest),
         }
-        found |= test(u64::from_le_bytes(word));
+        visit(u64::from_le_bytes(word));
     }
+}
+
+/// `test` of every eight bytes of `bytes` (as [`each_word`] reads them), ORed.
+fn words_any(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+    let mut found = 0;
+    each_word(bytes, |word| found |= test(word));
     found
 }
 
@@ -284,7 +356,7 @@ fn scheme_length(url: &str) -> Option<usize> {
 /// Returns the path and the range of its host.
 #[cfg(test)]
 pub(crate) fn normalize(text: &str) -> Result<(String, Range<usize>), PathProblem> {
-    let (path, host) = prepare(text, &mut HostCache::default())?.apply(Cow::Borrowed(text));
+    let (path, host, _) = prepare(text, &mut HostCache::default())?.apply(Cow::Borrowed(text));
     Ok((path.into_owned(), host))
 }
 
@@ -300,6 +372,10 @@ pub(crate) struct Prepared {
     /// What is sent when it is not the trimmed text: its bytes encoded, or its scheme and host
     /// lowered.
     change: Change,
+    /// [`path_hash`] of the trimmed text (of the encoded path, when it is encoded).
+    hash: u64,
+    /// The host's number in the [`HostCache`]'s [`Domains`].
+    domain: u32,
 }
 
 /// How a path as sent differs from the trimmed text.
@@ -324,43 +400,51 @@ pub(crate) fn prepare(text: &str, hosts: &mut HostCache) -> Result<Prepared, Pat
     }
     let start = text.len() - text.trim_ascii_start().len();
     let trimmed_range = start..start + trimmed.len();
-    // The host is scanned first, as if the path were printable: a valid scheme and host are,
-    // so only the bytes after them are left to look at. Otherwise the whole path decides.
+    // The host is scanned as if the path were printable (a valid scheme and host are); the
+    // whole path is then checked and hashed in one walk.
     let scanned = hosts.scan(trimmed);
-    let rest = match &scanned {
-        Ok((host, _)) => trimmed.as_bytes().get(host.end..).unwrap_or_default(),
-        Err(_) => trimmed.as_bytes(),
-    };
-    if !printable(rest) {
+    let (printable, hash) = printable_and_hash(trimmed.as_bytes());
+    if !printable {
         let (path, host) = encode(trimmed)?;
+        let hash = path_hash(path.as_bytes());
+        let domain = hosts.domains.id_in(&path, host.clone(), false);
         return Ok(Prepared {
             trimmed: trimmed_range,
             host,
             change: Change::Encoded(path),
+            hash,
+            domain,
         });
     }
     // Printable ASCII already: only the length and the host are left to check.
     if trimmed.len() > MAX_PATH_CHARS {
         return Err(PathProblem::TooLong);
     }
-    let (host, upper) = scanned?;
+    let (host, upper, domain) = scanned?;
     Ok(Prepared {
         trimmed: trimmed_range,
         host,
         change: if upper { Change::Lower } else { Change::None },
+        hash,
+        domain,
     })
 }
 
 impl Prepared {
-    /// The path as sent, made from `text` (the text [`prepare`] checked), and its host's range:
-    /// `text` itself, trimmed, when it needs no other change (a borrowed text stays borrowed, an
-    /// owned one keeps its buffer).
+    /// The number of the path's host (in lower case) in the [`HostCache`] it was prepared with.
+    pub(crate) fn domain(&self) -> u32 {
+        self.domain
+    }
+
+    /// The path as sent, made from `text` (the text [`prepare`] checked), its host's range and
+    /// its [`path_hash`]: `text` itself, trimmed, when it needs no other change (a borrowed text
+    /// stays borrowed, an owned one keeps its buffer).
     #[inline]
-    pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>) {
+    pub(crate) fn apply(self, text: Cow<'_, str>) -> (Cow<'_, str>, Range<usize>, u64) {
         let Range { start, end } = self.trimmed;
         let lower = matches!(self.change, Change::Lower);
         let mut path = match (self.change, text) {
-            (Change::Encoded(path), _) => return (Cow::Owned(path), self.host),
+            (Change::Encoded(path), _) => return (Cow::Owned(path), self.host, self.hash),
             (_, Cow::Borrowed(text)) => Cow::Borrowed(text.get(start..end).unwrap_or_default()),
             (_, Cow::Owned(mut text)) => {
                 text.truncate(end);
@@ -373,8 +457,10 @@ impl Prepared {
             if let Some(head) = path.to_mut().get_mut(..self.host.end) {
                 head.make_ascii_lowercase();
             }
+            let hash = path_hash(path.as_bytes());
+            return (path, self.host, hash);
         }
-        (path, self.host)
+        (path, self.host, self.hash)
     }
 }
 
@@ -443,6 +529,23 @@ mod tests {
         assert_eq!(path, "http://example.com/%C3%9Cn%C3%AF%20code/%41?q=1&r=%C3%A9");
         assert_eq!(normalize("http://bücher.de/"), Err(PathProblem::BadHost));
         assert_eq!(normalize(" \t "), Err(PathProblem::Empty));
+    }
+
+    #[test]
+    fn the_printable_check_agrees_with_the_bytes_one_by_one() {
+        for byte in 0..=255u8 {
+            for len in 1..18 {
+                for at in 0..len {
+                    for fill in [b'!', b'a', b'~', b'0'] {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = byte;
+                        let (printable, hash) = printable_and_hash(&bytes);
+                        assert_eq!(printable, bytes.iter().all(u8::is_ascii_graphic), "{bytes:?}");
+                        assert_eq!(hash, path_hash(&bytes));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

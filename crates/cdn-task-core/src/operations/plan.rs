@@ -4,14 +4,11 @@
 use super::object_paths::{
     MAX_DIRECTORIES_PER_CALL, MAX_PRELOAD_URLS_PER_CALL, MAX_REGEXES_PER_CALL, MAX_URLS_PER_CALL, ObjectPaths,
 };
-use super::path::{HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
+use super::path::{Domains, HostCache, MAX_DOMAINS_PER_CALL, PathProblem, host_range, prepare};
 use super::refresh::RefreshType;
 use crate::task_id::quote;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Range;
 
 /// Most invalid paths a [`PlanError`] lists one by one (it counts them all).
 const MAX_LISTED_ERRORS: usize = 100;
@@ -98,42 +95,25 @@ impl<'a> PathSource<'a> {
 /// ```
 pub fn read_path_list(text: &str) -> Vec<PathSource<'_>> {
     let bytes = text.as_bytes();
-    // One `memchr` pass to size the list, then a word-at-a-time search per line: far cheaper
-    // than `str::lines` on the short lines of a path list. A line's `\r` is a blank, trimmed with
-    // the others.
+    // One `memchr` pass to size the list, then `memchr`'s iterator for the lines' ends: far
+    // cheaper than `str::lines` on the short lines of a path list. A line's `\r` is a blank,
+    // trimmed with the others.
     let mut paths = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut start = 0;
     let mut number = 0;
-    while start <= bytes.len() {
-        let end = line_end(bytes, start);
+    let mut push = |start: usize, end: usize| {
         number += 1;
         let line = text.get(start..end).unwrap_or_default().trim_ascii();
         if !line.is_empty() && !line.starts_with('#') {
             paths.push(PathSource::line(number, line));
         }
+    };
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        push(start, end);
         start = end + 1;
     }
+    push(start, bytes.len());
     paths
-}
-
-/// Where the first `\n` at or after `from` is in `bytes`, or their length: eight bytes at a time
-/// (a `\n` zeroes its byte of the word XOR `\n`s; the lowest flagged byte is the first zero).
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = from;
-    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
-        let word = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
-        let zero = word.wrapping_sub(ONES) & !word & HIGH;
-        if zero != 0 {
-            return at + (zero.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    let rest = bytes.get(at..).unwrap_or_default();
-    rest.iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |n| at + n)
 }
 
 /// One path of a plan: as it will be sent, with where it came from.
@@ -201,47 +181,50 @@ pub struct PurgePlan {
 /// change, so that each path is copied once, into its call.
 struct Entry<'a> {
     path: Cow<'a, str>,
-    host: Range<usize>,
+    /// The number of its host (in lower case), the same for every path of that host.
+    domain: u32,
     origin: PathOrigin,
+    /// The path's `path_hash`, found while it was checked (0 when [`split`] looks for no
+    /// duplicates).
+    hash: u64,
 }
 
-/// FxHash (rustc's hasher): the plan's duplicate check hashes every path, and SipHash's
-/// protection against chosen collisions buys nothing against the caller's own list.
-#[derive(Default)]
-struct FxHasher(u64);
+/// The split's duplicate set: an open-addressing table of entry numbers (plus one; 0 is a free
+/// slot), placed by the hash each path was checked with, at most half full. Cheaper than a
+/// general hash set here: no hashing, no growth, one comparison of hashes before any of names.
+struct SeenSet {
+    slots: Vec<usize>,
+}
 
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+impl SeenSet {
+    /// A set for up to `count` entries.
+    fn new(count: usize) -> SeenSet {
+        let size = count
+            .saturating_mul(2)
+            .max(8)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX);
+        SeenSet { slots: vec![0; size] }
     }
-}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        // The last few bytes: the last eight again (overlapping), or one by one when there are
-        // fewer than eight (`str` adds a 0xff terminator, so lengths are told apart).
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            match bytes
-                .len()
-                .checked_sub(8)
-                .map(|at| <[u8; 8]>::try_from(&bytes[at..]))
-            {
-                Some(Ok(word)) => self.add(u64::from_le_bytes(word)),
-                _ => rest.iter().for_each(|&byte| self.add(u64::from(byte))),
+    /// Adds `entries[index]`; `false` when an equal path is in the set already.
+    fn insert(&mut self, entries: &[Entry<'_>], index: usize) -> bool {
+        let Some(entry) = entries.get(index) else {
+            return true;
+        };
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = entry.hash as usize & mask;
+        while let Some(taken) = self.slots.get_mut(slot) {
+            match taken.checked_sub(1).and_then(|other| entries.get(other)) {
+                None => {
+                    *taken = index + 1;
+                    return true;
+                }
+                Some(other) if other.hash == entry.hash && other.path == entry.path => return false,
+                Some(_) => slot = (slot + 1) & mask,
             }
         }
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are its best mixed: the table takes its index from the low ones.
-        self.0.rotate_left(26)
+        true
     }
 }
 
@@ -269,8 +252,14 @@ impl PurgePlan {
             };
             match checked {
                 Ok(prepared) => {
-                    let (path, host) = prepared.apply(text);
-                    entries.push(Entry { path, host, origin });
+                    let domain = prepared.domain();
+                    let (path, _, hash) = prepared.apply(text);
+                    entries.push(Entry {
+                        path,
+                        domain,
+                        origin,
+                        hash,
+                    });
                 }
                 Err(problem) => {
                     invalid += 1;
@@ -346,19 +335,25 @@ impl PurgePlan {
         if count >= self.path_count {
             return (Some(self), Vec::new());
         }
-        let mut entries: Vec<(usize, Entry<'_>)> = self
-            .calls
-            .iter()
-            .flat_map(|call| {
-                call.paths.iter().zip(&call.origins).zip(&call.positions).map(
-                    |((path, &origin), &position)| {
-                        let host = host_range(path).unwrap_or_default();
-                        let path = Cow::Borrowed(path);
-                        (position, Entry { path, host, origin })
+        let mut domains = Domains::default();
+        let mut entries: Vec<(usize, Entry<'_>)> = Vec::with_capacity(self.path_count);
+        for call in &self.calls {
+            for ((path, &origin), &position) in call.paths.iter().zip(&call.origins).zip(&call.positions) {
+                let host = host_range(path).unwrap_or_default();
+                let domain = domains.id(path.get(host).unwrap_or_default());
+                let path = Cow::Borrowed(path);
+                let hash = 0;
+                entries.push((
+                    position,
+                    Entry {
+                        path,
+                        domain,
+                        origin,
+                        hash,
                     },
-                )
-            })
-            .collect();
+                ));
+            }
+        }
         entries.sort_unstable_by_key(|(position, _)| *position);
         let left_out = entries
             .split_off(count)
@@ -382,45 +377,6 @@ impl PurgePlan {
     }
 }
 
-/// Domains as small numbers, in order of appearance: a map, with a direct-mapped cache of 32
-/// slots in front of it (a deploy's paths cycle through a few domains, and a slot costs one
-/// comparison where the map costs a hash over the name and a probe).
-#[derive(Default)]
-struct DomainIds<'a> {
-    /// The last domain seen in each slot, with its number.
-    cache: [(&'a str, u32); 32],
-    /// Every domain seen.
-    map: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
-}
-
-impl<'a> DomainIds<'a> {
-    /// The number of `host`: the next one when it is new.
-    fn id(&mut self, host: &'a str) -> u32 {
-        let word = |bytes: Option<&[u8]>| {
-            bytes
-                .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-                .map_or(0, u64::from_le_bytes)
-        };
-        let bytes = host.as_bytes();
-        let first = word(bytes.get(..8));
-        let last = word(bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)));
-        let mixed = (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (mixed >> 59) as usize;
-        match self.cache.get(slot) {
-            // An empty slot holds an empty name, which no host of a valid path is.
-            Some(&(cached, id)) if cached == host && !host.is_empty() => id,
-            _ => {
-                let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
-                let id = *self.map.entry(host).or_insert(next);
-                if let Some(cached) = self.cache.get_mut(slot) {
-                    *cached = (host, id);
-                }
-                id
-            }
-        }
-    }
-}
-
 /// Whether [`split`] looks for duplicates.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Duplicates {
@@ -440,99 +396,108 @@ struct Split {
     duplicates: usize,
 }
 
-/// No call: a dropped duplicate, in [`split`]'s list of each entry's call.
-const DROPPED: usize = usize::MAX;
+/// A call while [`split`] fills it.
+struct Building {
+    /// Its paths in wire form: joined by `\n`.
+    paths: String,
+    /// Where each path came from.
+    origins: Vec<PathOrigin>,
+    /// Each path's place in the plan's input order.
+    positions: Vec<usize>,
+    /// Its domains' numbers, in order of appearance.
+    domains: Vec<u32>,
+    /// Its domains numbered below 64, one bit each: most plans have no others, so that the
+    /// membership test is one bit test, not a scan of `domains`.
+    mask: u64,
+}
+
+impl Building {
+    /// An empty call with room for `paths` paths of about `bytes` bytes in all.
+    fn new(paths: usize, bytes: usize) -> Building {
+        Building {
+            paths: String::with_capacity(bytes),
+            origins: Vec::with_capacity(paths),
+            positions: Vec::with_capacity(paths),
+            domains: Vec::new(),
+            mask: 0,
+        }
+    }
+
+    /// Whether it holds `domain` already.
+    fn holds(&self, domain: u32) -> bool {
+        match 1u64.checked_shl(domain) {
+            Some(bit) => self.mask & bit != 0,
+            None => self.domains.contains(&domain),
+        }
+    }
+
+    /// Whether a path of `domain` fits (as far as domains go).
+    fn takes(&self, domain: u32) -> bool {
+        self.domains.len() < MAX_DOMAINS_PER_CALL || self.holds(domain)
+    }
+
+    /// Appends a path.
+    fn push(&mut self, path: &str, origin: PathOrigin, position: usize, domain: u32) {
+        if !self.origins.is_empty() {
+            self.paths.push('\n');
+        }
+        self.paths.push_str(path);
+        self.origins.push(origin);
+        self.positions.push(position);
+        if !self.holds(domain) {
+            self.domains.push(domain);
+            self.mask |= 1u64.checked_shl(domain).unwrap_or(0);
+        }
+    }
+}
 
 /// First-fit split of `entries` (in input order) into calls, duplicates dropped first if asked.
-/// Each path is copied once, into its call (unless it is owned already).
+/// One pass: each path is appended to its call's wire buffer as it is placed (each call's buffer
+/// sized up front from the entries' mean length).
 fn split(kind: PurgeKind, entries: Vec<Entry<'_>>, duplicates: Duplicates) -> Split {
     let max = kind.max_paths_per_call();
-    // Which call each entry goes to (or `DROPPED`), and how many paths each call takes.
-    let mut call_of: Vec<usize> = Vec::with_capacity(entries.len());
-    let mut sizes: Vec<usize> = Vec::new();
-    // Each call's wire length: its paths' lengths and a `\n` after each but the last.
-    let mut lengths: Vec<usize> = Vec::new();
-    let mut domain_counts: Vec<usize> = Vec::new();
-    {
-        let hasher = BuildHasherDefault::<FxHasher>::default;
-        let mut seen: HashSet<&str, _> = match duplicates {
-            Duplicates::Drop => HashSet::with_capacity_and_hasher(entries.len(), hasher()),
-            Duplicates::None => HashSet::with_hasher(hasher()),
-        };
-        // Domains as small numbers, so that the calls compare numbers, not names.
-        let mut domain_ids = DomainIds::default();
-        // Each call's domains; the calls that still have room, in creation order (a full call
-        // leaves for good).
-        let mut domains: Vec<Vec<u32>> = Vec::new();
-        let mut open: Vec<usize> = Vec::new();
-        for entry in &entries {
-            if duplicates == Duplicates::Drop && !seen.insert(&entry.path) {
-                call_of.push(DROPPED);
-                continue;
-            }
-            let domain = domain_ids.id(entry.path.get(entry.host.clone()).unwrap_or_default());
-            let slot = open.iter().position(|&call| {
-                domains[call].contains(&domain) || domains[call].len() < MAX_DOMAINS_PER_CALL
-            });
-            let call = match slot {
-                Some(slot) => open[slot],
-                None => {
-                    sizes.push(0);
-                    lengths.push(0);
-                    domains.push(Vec::new());
-                    open.push(sizes.len() - 1);
-                    sizes.len() - 1
-                }
-            };
-            call_of.push(call);
-            sizes[call] += 1;
-            lengths[call] += entry.path.len() + 1;
-            if !domains[call].contains(&domain) {
-                domains[call].push(domain);
-            }
-            if sizes[call] == max {
-                open.retain(|&c| c != call);
-            }
-        }
-        domain_counts.extend(domains.iter().map(Vec::len));
-    }
-    // Each call's paths, origins and positions, filled in input order.
-    let mut calls: Vec<(String, Vec<PathOrigin>, Vec<usize>)> = sizes
-        .iter()
-        .zip(&lengths)
-        .map(|(&size, &length)| {
-            (
-                String::with_capacity(length.saturating_sub(1)),
-                Vec::with_capacity(size),
-                Vec::with_capacity(size),
-            )
-        })
-        .collect();
+    let total = entries.len();
+    let bytes: usize = entries.iter().map(|entry| entry.path.len() + 1).sum();
+    let mean = bytes.div_ceil(total.max(1));
+    let mut seen = SeenSet::new(match duplicates {
+        Duplicates::Drop => total,
+        Duplicates::None => 0,
+    });
+    let mut calls: Vec<Building> = Vec::new();
+    // The calls that still have room, in creation order (a full call leaves for good).
+    let mut open: Vec<usize> = Vec::new();
     let mut position = 0;
     let mut dropped = 0;
-    for (entry, call) in entries.into_iter().zip(call_of) {
-        match calls.get_mut(call) {
-            Some((paths, origins, positions)) => {
-                if !paths.is_empty() {
-                    paths.push('\n');
-                }
-                paths.push_str(&entry.path);
-                origins.push(entry.origin);
-                positions.push(position);
-                position += 1;
+    for (index, entry) in entries.iter().enumerate() {
+        if duplicates == Duplicates::Drop && !seen.insert(&entries, index) {
+            dropped += 1;
+            continue;
+        }
+        let domain = entry.domain;
+        let call = match open.iter().find(|&&call| calls[call].takes(domain)) {
+            Some(&call) => call,
+            None => {
+                let room = max.min(total - index);
+                calls.push(Building::new(room, room * mean));
+                open.push(calls.len() - 1);
+                calls.len() - 1
             }
-            None => dropped += 1,
+        };
+        let building = &mut calls[call];
+        building.push(&entry.path, entry.origin, position, domain);
+        position += 1;
+        if building.origins.len() == max {
+            open.retain(|&c| c != call);
         }
     }
     Split {
         calls: calls
             .into_iter()
-            .zip(domain_counts)
-            .map(|((paths, origins, positions), domains)| PlannedCall {
-                paths: ObjectPaths::checked(paths, origins.len()),
-                origins,
-                domains,
-                positions,
+            .map(|call| PlannedCall {
+                paths: ObjectPaths::checked(call.paths, call.origins.len()),
+                origins: call.origins,
+                domains: call.domains.len(),
+                positions: call.positions,
             })
             .collect(),
         paths: position,

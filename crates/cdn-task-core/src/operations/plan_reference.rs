@@ -467,6 +467,27 @@ mod properties {
             agree(kind, &paths, at);
         }
 
+        /// Lists over up to 200 domains, so that domain numbers of 64 and more (past the split's
+        /// bit mask of a call's domains) are planned too.
+        #[test]
+        fn plans_over_many_domains_equal_the_reference_plans(
+            picks in prop::collection::vec((0..200u16, 0..4u8), 1..600),
+            kind in 0..KINDS.len(),
+            at: Index,
+        ) {
+            let paths: Vec<String> = picks
+                .iter()
+                .enumerate()
+                .map(|(n, (domain, shape))| match shape {
+                    0 => format!("https://d{domain}.example.com/{n}/"),
+                    1 => format!("https://d{domain}.example.com/same/"),
+                    2 => format!("http://D{domain}.Example.com/{n}/"),
+                    _ => format!("https://d{domain}.example.com/é/{n}/"),
+                })
+                .collect();
+            agree(KINDS[kind], &paths, at);
+        }
+
         #[test]
         fn path_lists_are_read_as_before(paths in paths(), separators in prop::collection::vec(0..6u8, 250), kind in 0..KINDS.len()) {
             let mut text = String::new();
