@@ -183,6 +183,34 @@ mod tests {
     }
 
     #[test]
+    fn only_a_hundred_percent_is_complete() {
+        assert!(Process::COMPLETE.is_complete());
+        for not_yet in ["0%", "0.01%", "50%", "99.99%"] {
+            assert!(!not_yet.parse::<Process>().unwrap().is_complete(), "{not_yet}");
+        }
+        assert!(!Process::ZERO.is_complete());
+    }
+
+    #[test]
+    fn the_float_is_the_percentage() {
+        let cases = [
+            ("0%", 0.0),
+            ("0.01%", 0.01),
+            ("1%", 1.0),
+            ("99.37%", 99.37),
+            ("100%", 100.0),
+        ];
+        for (text, percent) in cases {
+            let process: Process = text.parse().unwrap();
+            assert!(
+                (process.as_percent_f64() - percent).abs() < 1e-9,
+                "{text}: {}",
+                process.as_percent_f64()
+            );
+        }
+    }
+
+    #[test]
     fn rejects_with_a_reason() {
         assert!(matches!(p("100"), Err(ProcessError::MissingPercentSign(_))));
         assert!(matches!(p("%"), Err(ProcessError::NotANumber(_))));
