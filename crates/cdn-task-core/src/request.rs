@@ -176,7 +176,10 @@ impl Operation for DescribeRefreshTaskById {
 
 /// A request ready for an adapter to sign and send: action, version, format and the operation's
 /// parameters. Common signing parameters (`AccessKeyId`, `Timestamp`, …) are added by the signer.
+/// Built by [`ApiRequest::new`] from an operation, or by [`ApiRequest::from_parts`] for an action
+/// this crate does not model; the fields may be read and changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiRequest {
     /// The `Action`.
     pub action: &'static str,
@@ -189,6 +192,29 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
+    /// A request for `action` of API `version` with `operation_parameters` as given, unchecked:
+    /// for an action this crate does not model yet, or for a test that sends what
+    /// [`ApiRequest::new`] would never build.
+    ///
+    /// ```
+    /// use cdn_task_core::{ApiRequest, Format};
+    /// let request = ApiRequest::from_parts("DescribeCdnService", "2018-05-10", Format::Json, Vec::new());
+    /// assert_eq!(request.parameters()[0], ("Action", "DescribeCdnService"));
+    /// ```
+    pub fn from_parts(
+        action: &'static str,
+        version: &'static str,
+        format: Format,
+        operation_parameters: Vec<(&'static str, String)>,
+    ) -> ApiRequest {
+        ApiRequest {
+            action,
+            version,
+            format,
+            operation_parameters,
+        }
+    }
+
     /// The request for `operation`, answered in `format`; sign it with [`sign`](Self::sign).
     ///
     /// ```

@@ -167,17 +167,10 @@ impl Scenario {
         let credentials = self.credentials();
         let query: Vec<(&str, &str)> = borrow_pairs(&self.query);
         let (body, content_type) = self.body();
-        let input = SigningInput {
-            method: self.method,
-            host: &self.host,
-            path: "/",
-            query: &query,
-            body: &body,
-            content_type,
-            credentials: &credentials,
-            timestamp: self.timestamp,
-            nonce: &self.nonce,
-        };
+        let input = SigningInput::new(&self.host, &credentials, self.timestamp, &self.nonce)
+            .with_method(self.method)
+            .with_query(&query)
+            .with_body(&body, content_type);
         match self.scheme {
             SignatureVersion::Rpc => sign_rpc(&input),
             SignatureVersion::Acs3 => sign_acs3(&input, &self.action, &self.version),

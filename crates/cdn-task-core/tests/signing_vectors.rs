@@ -116,17 +116,14 @@ fn sign_case(case: &Case, credentials: &Credentials) -> SignedRequest {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let input = SigningInput {
-        method: case.method.as_deref().unwrap(),
-        host,
-        path: case.path.as_deref().unwrap(),
-        query: &query,
-        body: case.body.as_deref().unwrap().as_bytes(),
-        content_type: case.content_type.as_deref(),
-        credentials,
-        timestamp,
-        nonce,
-    };
+    let input = SigningInput::new(host, credentials, timestamp, nonce)
+        .with_method(case.method.as_deref().unwrap())
+        .with_path(case.path.as_deref().unwrap())
+        .with_query(&query)
+        .with_body(
+            case.body.as_deref().unwrap().as_bytes(),
+            case.content_type.as_deref(),
+        );
     match scheme(&case.scheme) {
         SignatureVersion::Rpc => sign_rpc(&input),
         SignatureVersion::Acs3 => sign_acs3(

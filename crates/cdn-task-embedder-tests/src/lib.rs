@@ -31,6 +31,11 @@
 //! let _ = ServiceErrorBody { request_id: String::new(), host_id: String::new(), code: "Throttling".parse().unwrap(), message: String::new(), recommend: None };
 //! ```
 //!
+//! ```compile_fail,E0639
+//! use cdn_task_http::cdn_task_core::{ApiRequest, Format};
+//! let _ = ApiRequest { action: "DescribeRefreshQuota", version: "2018-05-10", format: Format::Json, operation_parameters: Vec::new() };
+//! ```
+//!
 //! ```compile_fail,E0004
 //! use cdn_task_http::cdn_task_core::signing::SignatureVersion;
 //! fn name(version: SignatureVersion) -> &'static str {

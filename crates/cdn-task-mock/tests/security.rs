@@ -451,17 +451,9 @@ fn sign(mock: &Mock, scheme: SignatureVersion, base: Base) -> SignedRequest {
                 SignatureVersion::Acs3 => &rpc_query[2..],
                 _ => unreachable!("the two schemes this test knows"),
             };
-            let input = SigningInput {
-                method: "POST",
-                host: &host,
-                path: "/",
-                query,
-                body: b"TaskId=1",
-                content_type: Some(FORM),
-                credentials: &credentials,
-                timestamp: now,
-                nonce: &nonce,
-            };
+            let input = SigningInput::new(&host, &credentials, now, &nonce)
+                .with_query(query)
+                .with_body(b"TaskId=1", Some(FORM));
             match scheme {
                 SignatureVersion::Rpc => sign_rpc(&input),
                 SignatureVersion::Acs3 => sign_acs3(&input, "DescribeRefreshTaskById", "2018-05-10"),
@@ -1290,17 +1282,10 @@ async fn an_unsigned_x_acs_action_header_changes_nothing() {
     // No `Format`: the scheme's default decides (XML for RPC, JSON for ACS3).
     let (host, nonce) = (mock.host(), mock.nonce());
     let credentials = Credentials::new(ID, SECRET);
-    let signed = sign_rpc(&SigningInput {
-        method: "POST",
-        host: &host,
-        path: "/",
-        query: &[("Action", "DescribeRefreshQuota"), ("Version", "2018-05-10")],
-        body: b"",
-        content_type: None,
-        credentials: &credentials,
-        timestamp: mock.now(),
-        nonce: &nonce,
-    });
+    let signed = sign_rpc(
+        &SigningInput::new(&host, &credentials, mock.now(), &nonce)
+            .with_query(&[("Action", "DescribeRefreshQuota"), ("Version", "2018-05-10")]),
+    );
     let mut wire = Wire::new(&signed, &host);
     wire.headers
         .push(("x-acs-action".into(), "DescribeRefreshTaskById".into()));
@@ -1404,17 +1389,7 @@ fn describe_with_extra_parameters(mock: &Mock, scheme: SignatureVersion, extra: 
     query.extend(names.iter().map(|name| (name.as_str(), "v")));
     let (host, nonce) = (mock.host(), mock.nonce());
     let credentials = Credentials::new(ID, SECRET);
-    let input = SigningInput {
-        method: "POST",
-        host: &host,
-        path: "/",
-        query: &query,
-        body: b"",
-        content_type: None,
-        credentials: &credentials,
-        timestamp: mock.now(),
-        nonce: &nonce,
-    };
+    let input = SigningInput::new(&host, &credentials, mock.now(), &nonce).with_query(&query);
     let signed = match scheme {
         SignatureVersion::Rpc => sign_rpc(&input),
         SignatureVersion::Acs3 => sign_acs3(&input, "DescribeRefreshTaskById", "2018-05-10"),
@@ -1510,17 +1485,9 @@ async fn xml_bombs_in_request_bodies_are_never_parsed() {
         // Signed under ACS3 with the XML content type signed: the body is hashed, never parsed,
         // and the call is answered from its query.
         let (host, nonce) = (mock.host(), mock.nonce());
-        let input = SigningInput {
-            method: "POST",
-            host: &host,
-            path: "/",
-            query: &[("Format", "XML"), ("TaskId", "1")],
-            body: body.as_bytes(),
-            content_type: Some("application/xml"),
-            credentials: &credentials,
-            timestamp: mock.now(),
-            nonce: &nonce,
-        };
+        let input = SigningInput::new(&host, &credentials, mock.now(), &nonce)
+            .with_query(&[("Format", "XML"), ("TaskId", "1")])
+            .with_body(body.as_bytes(), Some("application/xml"));
         let signed = sign_acs3(&input, "DescribeRefreshTaskById", "2018-05-10");
         let answer = mock.send(&Wire::new(&signed, &host)).await;
         assert_eq!(answer.outcome(), Outcome::Accepted, "{name}: {}", answer.text());
@@ -1580,21 +1547,13 @@ async fn a_task_id_parameter_of_200_000_ids_is_refused_as_too_many() {
     );
     let (host, nonce) = (mock.host(), mock.nonce());
     let credentials = Credentials::new(ID, SECRET);
-    let input = SigningInput {
-        method: "POST",
-        host: &host,
-        path: "/",
-        query: &[
+    let input = SigningInput::new(&host, &credentials, mock.now(), &nonce)
+        .with_query(&[
             ("Action", "DescribeRefreshTaskById"),
             ("Version", "2018-05-10"),
             ("Format", "JSON"),
-        ],
-        body: body.as_bytes(),
-        content_type: Some(FORM),
-        credentials: &credentials,
-        timestamp: mock.now(),
-        nonce: &nonce,
-    };
+        ])
+        .with_body(body.as_bytes(), Some(FORM));
     let answer = mock.send(&Wire::new(&sign_rpc(&input), &host)).await;
     assert_eq!(answer.outcome(), refused("InvalidTaskId"));
     assert!(

@@ -67,8 +67,20 @@ pub enum SignatureVersion {
     Rpc,
 }
 
-/// What to sign: the parts of the request the caller is about to send.
+/// What to sign: the parts of the request the caller is about to send. Built by
+/// [`SigningInput::new`] and its `with_*` setters (a request may come to need more signed parts).
+///
+/// ```
+/// use cdn_task_core::signing::{Credentials, SigningInput};
+/// let credentials = Credentials::new("testid", "testsecret");
+/// let now = cdn_task_core::parse_utc_timestamp("2026-11-30T12:00:00Z")?;
+/// let input = SigningInput::new("cdn.aliyuncs.com", &credentials, now, "nonce-1")
+///     .with_query(&[("Action", "DescribeRefreshQuota"), ("Version", "2018-05-10")]);
+/// assert_eq!((input.method, input.path), ("POST", "/"));
+/// # Ok::<(), cdn_task_core::TimeError>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct SigningInput<'a> {
     /// `GET` or `POST`.
     pub method: &'a str,
@@ -88,6 +100,58 @@ pub struct SigningInput<'a> {
     pub timestamp: DateTime<Utc>,
     /// A fresh, unique nonce.
     pub nonce: &'a str,
+}
+
+impl<'a> SigningInput<'a> {
+    /// A `POST` to `/` on `host` with no query and no body, signed by `credentials` at
+    /// `timestamp` with `nonce`.
+    pub fn new(
+        host: &'a str,
+        credentials: &'a Credentials,
+        timestamp: DateTime<Utc>,
+        nonce: &'a str,
+    ) -> SigningInput<'a> {
+        SigningInput {
+            method: "POST",
+            host,
+            path: "/",
+            query: &[],
+            body: b"",
+            content_type: None,
+            credentials,
+            timestamp,
+            nonce,
+        }
+    }
+
+    /// Sets the method (`GET` or `POST`).
+    #[must_use]
+    pub fn with_method(mut self, method: &'a str) -> SigningInput<'a> {
+        self.method = method;
+        self
+    }
+
+    /// Sets the path, as it goes on the wire (already percent-encoded).
+    #[must_use]
+    pub fn with_path(mut self, path: &'a str) -> SigningInput<'a> {
+        self.path = path;
+        self
+    }
+
+    /// Sets the query parameters, decoded (the signer encodes them).
+    #[must_use]
+    pub fn with_query(mut self, query: &'a [(&'a str, &'a str)]) -> SigningInput<'a> {
+        self.query = query;
+        self
+    }
+
+    /// Sets the body and its content type.
+    #[must_use]
+    pub fn with_body(mut self, body: &'a [u8], content_type: Option<&'a str>) -> SigningInput<'a> {
+        self.body = body;
+        self.content_type = content_type;
+        self
+    }
 }
 
 /// Everything an adapter must send, plus the intermediate strings for debugging.

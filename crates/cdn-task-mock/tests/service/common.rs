@@ -153,17 +153,10 @@ impl Mock {
         let host = self.host();
         let credentials = Credentials::new(ID, SECRET);
         let nonce = self.nonce();
-        let input = SigningInput {
-            method,
-            host: &host,
-            path: "/",
-            query,
-            body,
-            content_type,
-            credentials: &credentials,
-            timestamp: self.now(),
-            nonce: &nonce,
-        };
+        let input = SigningInput::new(&host, &credentials, self.now(), &nonce)
+            .with_method(method)
+            .with_query(query)
+            .with_body(body, content_type);
         match scheme {
             SignatureVersion::Acs3 => sign_acs3(&input, action_version.0, action_version.1),
             _ => sign_rpc(&input),

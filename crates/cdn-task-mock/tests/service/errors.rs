@@ -7,14 +7,14 @@ use chrono::TimeDelta;
 use std::time::Duration;
 
 fn describe_with(format: Format, task_ids: Option<&str>) -> ApiRequest {
-    ApiRequest {
-        action: "DescribeRefreshTaskById",
-        version: "2018-05-10",
+    ApiRequest::from_parts(
+        "DescribeRefreshTaskById",
+        "2018-05-10",
         format,
-        operation_parameters: task_ids
+        task_ids
             .map(|ids| vec![("TaskId", ids.to_owned())])
             .unwrap_or_default(),
-    }
+    )
 }
 
 #[tokio::test]
@@ -210,10 +210,8 @@ async fn unknown_action_and_wrong_version() {
     let mock = Mock::start(config()).await;
     for scheme in BOTH_SCHEMES {
         for format in BOTH_FORMATS {
-            let unknown = ApiRequest {
-                action: "DescribeEverything",
-                ..describe_with(format, Some("1"))
-            };
+            let mut unknown = describe_with(format, Some("1"));
+            unknown.action = "DescribeEverything";
             let body = mock
                 .call(&unknown, scheme)
                 .await
@@ -222,10 +220,8 @@ async fn unknown_action_and_wrong_version() {
                 body.message,
                 "Specified api is not found, please check your url and method."
             );
-            let old = ApiRequest {
-                version: "2014-11-11",
-                ..describe_with(format, Some("1"))
-            };
+            let mut old = describe_with(format, Some("1"));
+            old.version = "2014-11-11";
             mock.call(&old, scheme)
                 .await
                 .expect_error("InvalidVersion", 400, format);
@@ -266,33 +262,29 @@ async fn unknown_action_and_wrong_version() {
 #[tokio::test]
 async fn creation_errors_and_quota_exhaustion() {
     let mock = Mock::start(config()).await;
-    let bad_type = ApiRequest {
-        action: "RefreshObjectCaches",
-        version: "2018-05-10",
-        format: Format::Json,
-        operation_parameters: vec![
+    let bad_type = ApiRequest::from_parts(
+        "RefreshObjectCaches",
+        "2018-05-10",
+        Format::Json,
+        vec![
             ("ObjectPath", "http://a.com/".into()),
             ("ObjectType", "Blob".into()),
         ],
-    };
+    );
     mock.call(&bad_type, SignatureVersion::Rpc).await.expect_error(
         "InvalidObjectType.Malformed",
         400,
         Format::Json,
     );
-    let bad_path = ApiRequest {
-        operation_parameters: vec![("ObjectPath", "ftp://a.com/".into())],
-        ..bad_type.clone()
-    };
+    let mut bad_path = bad_type.clone();
+    bad_path.operation_parameters = vec![("ObjectPath", "ftp://a.com/".into())];
     mock.call(&bad_path, SignatureVersion::Acs3).await.expect_error(
         "InvalidObjectPath.Malformed",
         400,
         Format::Json,
     );
-    let no_path = ApiRequest {
-        operation_parameters: vec![],
-        ..bad_type.clone()
-    };
+    let mut no_path = bad_type.clone();
+    no_path.operation_parameters = vec![];
     let body =
         mock.call(&no_path, SignatureVersion::Acs3)
             .await

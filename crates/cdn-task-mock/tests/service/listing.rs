@@ -21,12 +21,12 @@ fn list_request(op: &DescribeRefreshTasks, format: Format) -> ApiRequest {
 
 /// A request with raw parameters, for what the builder refuses to build.
 fn raw_list(params: &[(&'static str, &str)], format: Format) -> ApiRequest {
-    ApiRequest {
-        action: "DescribeRefreshTasks",
-        version: cdn_task_core::API_VERSION,
+    ApiRequest::from_parts(
+        "DescribeRefreshTasks",
+        cdn_task_core::API_VERSION,
         format,
-        operation_parameters: params.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
-    }
+        params.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+    )
 }
 
 #[tokio::test]
@@ -201,10 +201,10 @@ async fn per_call_limits_quotas_from_the_configuration_and_the_prefetch_queue() 
 }
 
 fn raw_refresh(object_path: &str) -> ApiRequest {
-    ApiRequest {
-        action: "RefreshObjectCaches",
-        version: cdn_task_core::API_VERSION,
-        format: Format::Json,
-        operation_parameters: vec![("ObjectPath", object_path.to_owned())],
-    }
+    ApiRequest::from_parts(
+        "RefreshObjectCaches",
+        cdn_task_core::API_VERSION,
+        Format::Json,
+        vec![("ObjectPath", object_path.to_owned())],
+    )
 }

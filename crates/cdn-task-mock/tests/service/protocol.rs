@@ -194,12 +194,12 @@ async fn quota_reports_daily_allowances_minus_usage() {
 async fn received_calls_are_recorded() {
     let mock = Mock::start(config()).await;
     mock.describe("1", Format::Json, SignatureVersion::Acs3).await;
-    let malformed = ApiRequest {
-        action: "DescribeRefreshTaskById",
-        version: API_VERSION,
-        format: Format::Xml,
-        operation_parameters: vec![("TaskId", "x1".to_owned())],
-    };
+    let malformed = ApiRequest::from_parts(
+        "DescribeRefreshTaskById",
+        API_VERSION,
+        Format::Xml,
+        vec![("TaskId", "x1".to_owned())],
+    );
     mock.call(&malformed, SignatureVersion::Rpc).await;
     mock.send_raw("GET", "Action=DescribeRefreshTaskById", &[], Vec::new())
         .await;
