@@ -18,7 +18,7 @@ use std::time::Duration;
 ///
 /// Each error's `Display` says what failed at its own layer only; the cause, when there is one,
 /// is its [`source`](std::error::Error::source). Print the whole chain with
-/// [`DisplayChain`] (or anyhow's `{:#}`, or any error reporter) rather than `Display` alone:
+/// [`DisplayChain`](crate::DisplayChain) (or anyhow's `{:#}`, or any error reporter) rather than `Display` alone:
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]

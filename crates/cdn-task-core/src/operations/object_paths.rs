@@ -101,7 +101,7 @@ impl ObjectPaths {
         self.count
     }
 
-    /// Whether there are none (never, for paths validated by [`ObjectPaths::new`]).
+    /// Whether there are none: never, since a call carries at least one path.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }

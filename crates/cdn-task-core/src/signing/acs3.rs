@@ -217,18 +217,11 @@ fn is_lower_token_byte(b: u8) -> bool {
 /// use cdn_task_core::signing::{sign_acs3, Credentials, SigningInput};
 /// use chrono::{TimeZone, Utc};
 /// let credentials = Credentials::new("YourAccessKeyId", "YourAccessKeySecret");
+/// let timestamp = Utc.with_ymd_and_hms(2023, 10, 26, 10, 22, 32).unwrap();
+/// let query = [("ImageId", "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd"), ("RegionId", "cn-shanghai")];
 /// let signed = sign_acs3(
-///     &SigningInput {
-///         method: "POST",
-///         host: "ecs.cn-shanghai.aliyuncs.com",
-///         path: "/",
-///         query: &[("ImageId", "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd"), ("RegionId", "cn-shanghai")],
-///         body: b"",
-///         content_type: None,
-///         credentials: &credentials,
-///         timestamp: Utc.with_ymd_and_hms(2023, 10, 26, 10, 22, 32).unwrap(),
-///         nonce: "3156853299f313e23d1673dc12e1703d",
-///     },
+///     &SigningInput::new("ecs.cn-shanghai.aliyuncs.com", &credentials, timestamp, "3156853299f313e23d1673dc12e1703d")
+///         .with_query(&query),
 ///     "RunInstances",
 ///     "2014-05-26",
 /// );

@@ -74,17 +74,13 @@ pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
 /// use cdn_task_core::signing::{sign_rpc, Credentials, SigningInput};
 /// use chrono::{TimeZone, Utc};
 /// let credentials = Credentials::new("testid", "testsecret");
-/// let signed = sign_rpc(&SigningInput {
-///     method: "GET",
-///     host: "ecs.aliyuncs.com",
-///     path: "/",
-///     query: &[("Action", "DescribeRegions"), ("Format", "XML"), ("Version", "2014-05-26")],
-///     body: b"",
-///     content_type: None,
-///     credentials: &credentials,
-///     timestamp: Utc.with_ymd_and_hms(2016, 2, 23, 12, 46, 24).unwrap(),
-///     nonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
-/// });
+/// let timestamp = Utc.with_ymd_and_hms(2016, 2, 23, 12, 46, 24).unwrap();
+/// let query = [("Action", "DescribeRegions"), ("Format", "XML"), ("Version", "2014-05-26")];
+/// let signed = sign_rpc(
+///     &SigningInput::new("ecs.aliyuncs.com", &credentials, timestamp, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")
+///         .with_method("GET")
+///         .with_query(&query),
+/// );
 /// assert_eq!(signed.signature, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 /// assert!(signed.query.ends_with("&Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D"));
 /// ```
