@@ -271,7 +271,10 @@ impl ArbSigning {
         let (body, content_type) = self.body();
         let host = self.host();
         let nonce = self.nonce();
-        let input = SigningInput::new(&host, &credentials, self.timestamp(), &nonce).with_method(if self.post { "POST" } else { "GET" }).with_query(&query).with_body(&body, content_type);
+        let input = SigningInput::new(&host, &credentials, self.timestamp(), &nonce)
+            .with_method(if self.post { "POST" } else { "GET" })
+            .with_query(&query)
+            .with_body(&body, content_type);
         match self.scheme() {
             SignatureVersion::Acs3 => sign_acs3(&input, &self.action(), &self.version()),
             _ => sign_rpc(&input),
