@@ -143,6 +143,19 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
+    /// The error answer `body` with `http_status` and the wait the gateway asked for, if any.
+    /// Retried when the catalogue says so for the code and status, and whenever a wait was asked
+    /// for: any error answer that says how long to wait is throttling, whatever its code, as the
+    /// official SDKs read it (API-FAMILY A.6).
+    pub fn new(body: ServiceErrorBody, http_status: u16, retry_after: Option<Duration>) -> ServiceError {
+        ServiceError {
+            retryable: body.code.is_retryable(http_status) || retry_after.is_some(),
+            retry_after,
+            body,
+            http_status,
+        }
+    }
+
     /// Whether the service throttled the call: a throttling code, HTTP 429, or a wait asked for.
     pub fn is_throttling(&self) -> bool {
         self.body.code.is_throttling() || self.http_status == 429 || self.retry_after.is_some()
@@ -249,14 +262,11 @@ pub fn interpret<R: WireBody>(answer: &HttpAnswer<'_>, asked: Format) -> Result<
         return R::decode(format, answer.body).map_err(undecodable);
     }
     let body = ServiceErrorBody::decode(format, answer.body).map_err(undecodable)?;
-    // Any error answer that says how long to wait is throttling, whatever its code, as the
-    // official SDKs read it (API-FAMILY A.6).
-    Err(AnswerError::Service(Box::new(ServiceError {
-        retryable: body.code.is_retryable(answer.status) || answer.retry_after.is_some(),
-        retry_after: answer.retry_after,
+    Err(AnswerError::Service(Box::new(ServiceError::new(
         body,
-        http_status: answer.status,
-    })))
+        answer.status,
+        answer.retry_after,
+    ))))
 }
 
 #[cfg(test)]

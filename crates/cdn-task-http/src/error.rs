@@ -4,7 +4,7 @@
 use crate::credentials::CredentialsError;
 #[cfg(test)]
 use cdn_task_core::Format;
-use cdn_task_core::answer::UndecodableAnswer;
+use cdn_task_core::answer::{ServiceError as ServiceAnswer, UndecodableAnswer};
 use cdn_task_core::signing::redact_secrets;
 use cdn_task_core::{
     DecodeError, ErrorCode, ParameterError, PlanError, PurgeKind, ServiceErrorBody, WaitPolicyError,
@@ -174,48 +174,30 @@ pub struct ServiceError(Box<ServiceErrorFields>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ServiceErrorFields {
-    code: ErrorCode,
-    message: String,
-    request_id: String,
-    host_id: Option<String>,
-    recommend: Option<String>,
-    http_status: u16,
-    retryable: bool,
-    retry_after: Option<Duration>,
+    /// The answer as the core interpreted it: body, status, retry-after, whether to retry.
+    answer: ServiceAnswer,
+    /// Attempts the call made, this one included.
     attempts: u32,
 }
 
 impl ServiceError {
     /// The client's view of the service's error answer, as the core interpreted it.
-    pub(crate) fn from_answer(answer: cdn_task_core::answer::ServiceError) -> ServiceError {
-        ServiceError::from_body(
-            answer.body,
-            answer.http_status,
-            answer.retryable,
-            answer.retry_after,
-        )
+    pub(crate) fn from_answer(answer: ServiceAnswer) -> ServiceError {
+        ServiceError(Box::new(ServiceErrorFields { answer, attempts: 0 }))
     }
 
     /// The error of an answer with status `http_status` whose body decoded to `body`;
     /// `retryable` as the client decided, `retry_after` from `x-acs-retry-after`.
+    #[cfg(test)]
     pub(crate) fn from_body(
         body: ServiceErrorBody,
         http_status: u16,
         retryable: bool,
         retry_after: Option<Duration>,
     ) -> ServiceError {
-        let non_empty = |text: String| Some(text).filter(|text| !text.is_empty());
-        ServiceError(Box::new(ServiceErrorFields {
-            code: body.code,
-            message: body.message,
-            request_id: body.request_id,
-            host_id: non_empty(body.host_id),
-            recommend: body.recommend.and_then(non_empty),
-            http_status,
-            retryable,
-            retry_after,
-            attempts: 0,
-        }))
+        let mut answer = ServiceAnswer::new(body, http_status, retry_after);
+        answer.retryable = retryable;
+        ServiceError::from_answer(answer)
     }
 
     /// The error the client makes of an answer with status `http_status` and error body `body`
@@ -232,57 +214,61 @@ impl ServiceError {
     /// assert_eq!(error.request_id(), Some("R-1"));
     /// ```
     pub fn new(body: ServiceErrorBody, http_status: u16) -> ServiceError {
-        let retryable = body.code.is_retryable(http_status);
-        let mut error = ServiceError::from_body(body, http_status, retryable, None);
+        let mut error = ServiceError::from_answer(ServiceAnswer::new(body, http_status, None));
         error.0.attempts = 1;
         error
     }
 
     /// The error code (`Code`).
     pub fn code(&self) -> &ErrorCode {
-        &self.0.code
+        &self.0.answer.body.code
     }
 
     /// The service's message (`Message`). Secrets the gateway echoes (its string to sign) are
     /// masked.
     pub fn message(&self) -> &str {
-        &self.0.message
+        &self.0.answer.body.message
     }
 
     /// The service's ID for the call (`RequestId`): quote it in support requests.
     pub fn request_id(&self) -> &str {
-        &self.0.request_id
+        &self.0.answer.body.request_id
     }
 
     /// The host that answered (`HostId`), when the body named one.
     pub fn host_id(&self) -> Option<&str> {
-        self.0.host_id.as_deref()
+        Some(self.0.answer.body.host_id.as_str()).filter(|host| !host.is_empty())
     }
 
     /// The service's troubleshooting link (`Recommend`), when it gave one.
     pub fn recommend(&self) -> Option<&str> {
-        self.0.recommend.as_deref()
+        self.0
+            .answer
+            .body
+            .recommend
+            .as_deref()
+            .filter(|link| !link.is_empty())
     }
 
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
-        self.0.http_status
+        self.0.answer.http_status
     }
 
     /// Whether the client retries this error: throttling and server-side failures.
     pub fn is_retryable(&self) -> bool {
-        self.0.retryable
+        self.0.answer.retryable
     }
 
     /// Whether the service throttled the call: a throttling code, HTTP 429, or an
     /// `x-acs-retry-after` header.
     pub fn is_throttling(&self) -> bool {
-        self.0.code.is_throttling() || self.0.http_status == 429 || self.0.retry_after.is_some()
+        self.0.answer.is_throttling()
     }
 
     /// How long the gateway asked to wait before the next call (`x-acs-retry-after`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.0.retry_after
+        self.0.answer.retry_after
     }
 
     /// Attempts the call made, this one included ([`Error::attempts`]).
@@ -293,12 +279,7 @@ impl ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields = &self.0;
-        write!(
-            f,
-            "the service answered {} (HTTP {}): {} (request ID {})",
-            fields.code, fields.http_status, fields.message, fields.request_id
-        )
+        fmt::Display::fmt(&self.0.answer, f)
     }
 }
 
@@ -494,7 +475,8 @@ impl Error {
     /// to sign, which under RPC holds the security token.
     pub(crate) fn without_secrets(mut self, secrets: &[&str]) -> Error {
         if let Error::Service(service) = &mut self {
-            service.0.message = redact_secrets(&service.0.message, secrets);
+            let message = &mut service.0.answer.body.message;
+            *message = redact_secrets(message, secrets);
         }
         self
     }
