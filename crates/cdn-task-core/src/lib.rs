@@ -54,6 +54,8 @@ mod display_chain;
 mod error_body;
 mod error_code;
 mod operations;
+#[cfg(test)]
+mod pinned_cases;
 mod process;
 mod rate_limit;
 mod request;

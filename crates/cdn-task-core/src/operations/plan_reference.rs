@@ -292,7 +292,6 @@ mod properties {
     use super::RefreshType;
     use proptest::prelude::*;
     use proptest::sample::Index;
-    use proptest::test_runner::Config;
 
     const KINDS: [PurgeKind; 5] = [
         PurgeKind::Refresh(RefreshType::File),
@@ -458,7 +457,7 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(Config { cases: 1_000, ..Config::default() })]
+        #![proptest_config(crate::pinned_cases::pinned_cases(1_000))]
 
         #[test]
         fn plans_equal_the_reference_plans(paths in paths(), kind in 0..KINDS.len(), only_valid: bool, at: Index) {

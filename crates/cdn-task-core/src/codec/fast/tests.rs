@@ -465,7 +465,7 @@ fn damage(mut body: Vec<u8>, how: (u8, usize, u8)) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 2_000, ..Config::default() })]
+    #![proptest_config(crate::pinned_cases::pinned_cases(2_000))]
 
     #[test]
     fn xml_fast_path_agrees_with_the_general_decoder(parts in parts(), prolog: u8, how: (u8, usize, u8)) {
