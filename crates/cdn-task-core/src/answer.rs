@@ -376,6 +376,48 @@ mod tests {
     }
 
     #[test]
+    fn any_one_of_code_status_or_wait_is_throttling() {
+        let error = |code: ErrorCode, status: u16, wait: Option<Duration>| {
+            ServiceError::new(ServiceErrorBody::for_code(code, "R"), status, wait)
+        };
+        let wait = Some(Duration::from_secs(1));
+        assert!(!error(ErrorCode::InvalidTaskIdMalformed, 400, None).is_throttling());
+        assert!(error(ErrorCode::ThrottlingUser, 400, None).is_throttling());
+        assert!(error(ErrorCode::InvalidTaskIdMalformed, 429, None).is_throttling());
+        assert!(error(ErrorCode::InvalidTaskIdMalformed, 400, wait).is_throttling());
+    }
+
+    #[test]
+    fn bodies_cut_just_after_a_closing_byte_are_still_cut_short() {
+        // Each ends on the byte that could end its format's document, but the decoder runs out.
+        for (format, cut) in [
+            (Format::Json, r#"{"RequestId":"R","Unknown":{}"#),
+            (
+                Format::Xml,
+                "<DescribeRefreshTaskByIdResponse><RequestId>R</RequestId>",
+            ),
+        ] {
+            let answer = HttpAnswer::new(200, cut.as_bytes()).with_content_type(format.content_type());
+            let Err(AnswerError::Decode(error)) = interpret::<Response>(&answer, format) else {
+                panic!("{cut}")
+            };
+            assert!(error.retryable, "{cut}: {:?}", error.source);
+        }
+        // Malformed before its end, and ending where a document may: not cut short.
+        let wrong = "<DescribeRefreshTaskByIdResponse><RequestId>R</Wrong></DescribeRefreshTaskByIdResponse>";
+        let answer = HttpAnswer::new(200, wrong.as_bytes()).with_content_type("text/xml");
+        let Err(AnswerError::Decode(error)) = interpret::<Response>(&answer, Format::Xml) else {
+            panic!("{wrong}")
+        };
+        assert!(
+            matches!(error.source, DecodeError::XmlSyntax { .. }),
+            "{:?}",
+            error.source
+        );
+        assert!(!error.retryable);
+    }
+
+    #[test]
     fn redirects_are_errors() {
         let answer = HttpAnswer::new(307, b"");
         assert_eq!(

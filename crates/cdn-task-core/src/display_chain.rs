@@ -38,3 +38,53 @@ impl fmt::Debug for DisplayChain<'_> {
         fmt::Display::fmt(self, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DisplayChain;
+
+    /// An error with a fixed text and an optional cause.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|cause| cause as _)
+        }
+    }
+
+    fn chain(texts: &[&'static str]) -> Layer {
+        let (last, outer) = texts.split_last().expect("one layer at least");
+        outer.iter().rev().fold(Layer(last, None), |cause, text| {
+            Layer(text, Some(Box::new(cause)))
+        })
+    }
+
+    #[test]
+    fn causes_are_joined_and_neither_repeated_nor_empty() {
+        let cases: [(&[&'static str], &str); 4] = [
+            (&["alone"], "alone"),
+            (&["outer", "middle", "inner"], "outer: middle: inner"),
+            (
+                &["reading failed: disk gone", "disk gone"],
+                "reading failed: disk gone",
+            ),
+            (&["outer", "", "inner"], "outer: inner"),
+        ];
+        for (texts, shown) in cases {
+            let error = chain(texts);
+            assert_eq!(DisplayChain(&error).to_string(), shown);
+            assert_eq!(
+                format!("{:?}", DisplayChain(&error)),
+                shown,
+                "Debug shows the same line"
+            );
+        }
+    }
+}

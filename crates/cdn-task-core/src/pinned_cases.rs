@@ -6,6 +6,11 @@ use proptest::test_runner::Config;
 /// wins, as it does for every property on `Config::default()`. One knob thus scales the whole suite,
 /// up for a sweep (`PROPTEST_CASES=25600`) and down for a mutation run (`PROPTEST_CASES=16`).
 pub(crate) fn pinned_cases(pinned: u32) -> Config {
-    let from_env = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok());
-    Config { cases: from_env.unwrap_or(pinned), ..Config::default() }
+    let from_env = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok());
+    Config {
+        cases: from_env.unwrap_or(pinned),
+        ..Config::default()
+    }
 }

@@ -90,6 +90,13 @@ fn error_bodies_decode_in_both_formats() {
     assert_eq!(json.code, ErrorCode::InvalidTaskIdMalformed);
     assert_eq!(json.message, "The specified TaskId is invalid.");
     assert!(json.recommend.as_deref().unwrap().contains("requestId=8906582E"));
+    assert_eq!(
+        json.to_string(),
+        format!(
+            "InvalidTaskId.Malformed: The specified TaskId is invalid. (request ID {})",
+            json.request_id
+        )
+    );
     let xml = ServiceErrorBody::decode_xml(&fixture("error_body.xml")).unwrap();
     assert_eq!(xml.code, ErrorCode::ThrottlingUser);
     assert_eq!(xml.host_id, "cdn.aliyuncs.com");
