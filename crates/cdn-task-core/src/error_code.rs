@@ -253,6 +253,7 @@ mod tests {
     fn every_known_code_round_trips_and_has_status_and_message() {
         for code in ErrorCode::KNOWN {
             assert_eq!(&code.as_str().parse::<ErrorCode>().unwrap(), code);
+            assert_eq!(code.to_string(), code.as_str(), "Display is the wire spelling");
             let status = code.http_status().unwrap();
             assert!((400..600).contains(&status), "{code}: {status}");
             assert!(!code.message().unwrap().is_empty());

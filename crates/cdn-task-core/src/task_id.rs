@@ -336,6 +336,18 @@ mod tests {
     }
 
     #[test]
+    fn a_list_answers_for_what_it_holds() {
+        let list: TaskIdList = "7,012,9".parse().unwrap();
+        assert!(!list.is_empty());
+        assert!(list.contains(&id("012")));
+        assert!(!list.contains(&id("12")), "leading zeros make another ID");
+        let walked: Vec<&str> = (&list).into_iter().map(TaskId::as_str).collect();
+        assert_eq!(walked, ["7", "012", "9"]);
+        assert_eq!(format!("{list:?}"), "TaskIdList(7,012,9)");
+        assert_eq!(format!("{:?}", id("012")), "TaskId(012)");
+    }
+
+    #[test]
     fn task_id_keeps_leading_zeros_and_max_length() {
         assert_eq!(id("007").as_str(), "007");
         assert_eq!(id("12345678901234567890").as_str(), "12345678901234567890");

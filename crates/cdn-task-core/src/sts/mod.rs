@@ -69,6 +69,7 @@ pub fn anonymous_form_body(request: &ApiRequest, timestamp: &str, nonce: &str) -
 /// ```
 /// use cdn_task_core::sts::sts_host;
 /// assert_eq!(sts_host(Some("cn-hangzhou"), true), "sts-vpc.cn-hangzhou.aliyuncs.com");
+/// assert_eq!(sts_host(Some("cn-hangzhou"), false), "sts.cn-hangzhou.aliyuncs.com");
 /// assert_eq!(sts_host(None, true), "sts.aliyuncs.com");
 /// ```
 pub fn sts_host(region: Option<&str>, vpc: bool) -> String {
