@@ -179,6 +179,27 @@ mod tests {
     }
 
     #[test]
+    fn unknown_values_compare_and_show_their_text() {
+        let queued: TaskStatus = "Queued".parse().unwrap();
+        let paused: TaskStatus = "Paused".parse().unwrap();
+        let (TaskStatus::Unknown(queued), TaskStatus::Unknown(paused)) = (queued, paused) else {
+            panic!("both are unknown")
+        };
+        assert_ne!(queued, paused);
+        assert_eq!(queued, queued.clone());
+        assert_eq!(queued.to_string(), "Queued");
+        assert_eq!(format!("{queued:?}"), r#"UnknownValue("Queued")"#);
+        // The hash follows the text (with std's fixed-key hasher, so this is deterministic).
+        let hash = |value: &crate::UnknownValue<TaskStatus>| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(value, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        assert_eq!(hash(&queued), hash(&queued.clone()));
+        assert_ne!(hash(&queued), hash(&paused));
+    }
+
+    #[test]
     fn an_unknown_status_is_never_equal_to_a_known_one() {
         let complete: TaskStatus = "Complete".parse().unwrap();
         assert!(complete.is_terminal());

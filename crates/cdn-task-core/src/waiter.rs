@@ -481,6 +481,8 @@ mod tests {
     #[test]
     fn a_missing_task_stays_pending_for_the_grace_period_then_counts_as_not_found() {
         let with_grace = policy(60, 2, 2).with_not_found_grace(secs(5));
+        assert_eq!(with_grace.not_found_grace(), secs(5));
+        assert_eq!(policy(60, 2, 2).not_found_grace(), Duration::ZERO);
         let mut waiter = Waiter::new([id(1), id(2)], with_grace);
         // The first poll (at 0 s) and one at 2 s do not return task 1: within the grace, pending.
         for elapsed in [0, 0] {
