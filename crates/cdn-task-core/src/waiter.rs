@@ -524,9 +524,10 @@ mod tests {
                 Err(WaitPolicyError::BadBackoffFactor { .. })
             ));
         }
+        let built = policy(60, 2, 30).with_backoff_factor(1.5).unwrap();
         assert_eq!(
-            policy(1, 1, 1).with_backoff_factor(1.0).unwrap().backoff_factor(),
-            1.0
+            (built.deadline(), built.min_interval(), built.max_interval(), built.backoff_factor()),
+            (secs(60), secs(2), secs(30), 1.5)
         );
     }
 
