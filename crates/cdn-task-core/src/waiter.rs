@@ -526,7 +526,12 @@ mod tests {
         }
         let built = policy(60, 2, 30).with_backoff_factor(1.5).unwrap();
         assert_eq!(
-            (built.deadline(), built.min_interval(), built.max_interval(), built.backoff_factor()),
+            (
+                built.deadline(),
+                built.min_interval(),
+                built.max_interval(),
+                built.backoff_factor()
+            ),
             (secs(60), secs(2), secs(30), 1.5)
         );
     }
@@ -627,6 +632,30 @@ mod tests {
         let mut waiter = Waiter::new([], policy(10, 1, 1));
         assert_eq!(waiter.next_step(secs(0), 0.0), WaitStep::Done);
         assert_eq!(waiter.counts(), WaitCounts::default());
+    }
+
+    #[test]
+    fn a_jitter_picks_its_fraction_of_the_way_from_min_to_the_ceiling() {
+        let mut waiter = Waiter::new(
+            [id(1), id(2)],
+            policy(100, 2, 10).with_backoff_factor(2.0).unwrap(),
+        );
+        assert_eq!(
+            waiter.next_step(secs(0), 0.5),
+            WaitStep::PollAfter(Duration::ZERO)
+        );
+        waiter.record(&[task(1, TaskStatus::Refreshing)], &[]);
+        // The ceiling starts at the minimum, 2 s, then doubles after each scheduled poll.
+        assert_eq!(waiter.next_step(secs(0), 0.5), WaitStep::PollAfter(secs(2)));
+        waiter.record(&[], &[]);
+        assert_eq!(waiter.next_step(secs(2), 0.5), WaitStep::PollAfter(secs(3)));
+        waiter.record(&[], &[]);
+        assert_eq!(
+            waiter.next_step(secs(5), 0.25),
+            WaitStep::PollAfter(Duration::from_millis(3_500))
+        );
+        let ids: Vec<TaskId> = waiter.tasks().iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, [id(1), id(2)], "every task, in the order given");
     }
 
     #[test]

@@ -99,3 +99,27 @@ macro_rules! wire_vocabulary {
 }
 
 pub(crate) use wire_vocabulary;
+
+#[cfg(test)]
+mod tests {
+    use crate::{Process, TaskId};
+
+    #[test]
+    fn a_value_that_is_no_string_is_refused_with_what_was_expected() {
+        let error = serde_json::from_str::<TaskId>("12").unwrap_err().to_string();
+        assert!(
+            error.contains("expected a task ID (1 to 20 ASCII digits)"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<Process>("true").unwrap_err().to_string();
+        assert!(
+            error.contains(r#"expected a percentage like "99.37%""#),
+            "{error}"
+        );
+        let error = serde_json::from_str::<TaskId>(r#""1x""#).unwrap_err().to_string();
+        assert!(
+            error.contains("non-digit 'x'"),
+            "a parse failure carries its message: {error}"
+        );
+    }
+}
