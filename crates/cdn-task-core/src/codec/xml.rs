@@ -526,6 +526,51 @@ mod tests {
         assert!(detail.contains("bogus"), "{detail}");
     }
 
+    /// Opens `body` with root `<r>`, reads to the root's end and checks what follows it.
+    fn whole(body: &[u8]) -> Result<(), DecodeError> {
+        let mut xml = XmlReader::open(body, "r")?;
+        while let Some(child) = xml.next_child()? {
+            xml.skip(&child)?;
+        }
+        xml.finish()
+    }
+
+    #[test]
+    fn only_blanks_comments_and_instructions_surround_the_root() {
+        assert_eq!(
+            whole(b" \n<!-- c --><?pi x?>\n<r><f>v</f></r>\n<!-- c --><?pi?> \t"),
+            Ok(())
+        );
+        let syntax = |offset: u64, detail: &str| {
+            Err(DecodeError::XmlSyntax {
+                offset,
+                detail: detail.into(),
+            })
+        };
+        assert_eq!(whole(b"  junk<r/>"), syntax(0, "text before the root element"));
+        assert_eq!(
+            whole(b"<r></r>\n junk"),
+            syntax(7, "content after the root element")
+        );
+        assert_eq!(
+            whole(b"<r></r><r></r>"),
+            syntax(7, "content after the root element")
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_cdata_is_placed_at_its_byte() {
+        // The body is not all UTF-8, so the CDATA section is checked on its own: the error's
+        // offset is the section's plus the valid bytes before the bad one.
+        assert_eq!(
+            first_field(b"<r><f><![CDATA[ab\xffc]]></f></r>"),
+            Err(DecodeError::XmlSyntax {
+                offset: 8,
+                detail: "invalid UTF-8".into(),
+            })
+        );
+    }
+
     #[test]
     fn escapes_markup_and_carriage_returns() {
         let mut out = String::new();
