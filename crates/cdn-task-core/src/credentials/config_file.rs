@@ -298,6 +298,12 @@ mod tests {
         };
         assert_eq!(role.session_name.as_deref(), Some("py-name"));
         assert!(!format!("{config:?} {:?}", config.profile("ak").unwrap()).contains("SECRET-1"));
+        // What Debug does show: the current profile and every profile's name.
+        let shown = format!("{config:?}");
+        assert!(shown.starts_with("CliConfig { current: "), "{shown}");
+        for name in config.profile_names() {
+            assert!(shown.contains(&format!("\"{name}\"")), "{name} in {shown}");
+        }
     }
 
     #[test]
