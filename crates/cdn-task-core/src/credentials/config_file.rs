@@ -263,6 +263,30 @@ mod tests {
     fn every_mode() {
         let config = CliConfig::parse(FILE).unwrap();
         assert_eq!(config.current(), Some("ak"));
+        let names: Vec<&str> = config.profile_names().collect();
+        assert_eq!(
+            names,
+            [
+                "ak",
+                "sts",
+                "role",
+                "ecs",
+                "chain",
+                "oidc",
+                "uri",
+                "ext",
+                "sso",
+                "bad",
+                "badseconds"
+            ]
+        );
+        // An empty `current` names no profile.
+        assert_eq!(
+            CliConfig::parse(r#"{"current":"","profiles":[]}"#)
+                .unwrap()
+                .current(),
+            None
+        );
         let modes: Vec<&str> = ["ak", "sts", "role", "ecs", "chain", "oidc", "uri", "ext"]
             .iter()
             .map(|name| config.profile(name).unwrap().mode())

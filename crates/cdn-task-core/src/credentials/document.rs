@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 ///                "Expiration":"2017-11-01T05:20:01Z","LastUpdated":"2017-10-31T23:20:01Z"}"#;
 /// let document = CredentialDocument::decode_json(body)?;
 /// assert_eq!(document.credentials().access_key_id(), "STS.a");
+/// assert_eq!(document.last_updated().map(|t| t.to_rfc3339()).as_deref(), Some("2017-10-31T23:20:01+00:00"));
 /// assert!(CredentialDocument::decode_json(br#"{"Code":"Failed"}"#).is_err());
 /// # Ok::<(), cdn_task_core::credentials::DocumentError>(())
 /// ```
