@@ -86,3 +86,91 @@ pub(crate) fn object(text: &[u8]) -> Result<Map<String, Value>, (usize, usize)> 
         Err(error) => Err((error.line(), error.column())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FieldProblem::*;
+
+    /// The fields of one JSON object, and what each reader makes of field `f`.
+    fn with(value: &str) -> Map<String, Value> {
+        object(format!(r#"{{"f":{value}}}"#).as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn strings_are_required_or_optional_and_empty_is_absent() {
+        let absent = Map::new();
+        assert_eq!(Fields(&absent).required("f"), Err(("f", Missing)));
+        assert_eq!(Fields(&absent).optional("f"), Ok(None));
+        assert_eq!(Fields(&with(r#""""#)).required("f"), Err(("f", Empty)));
+        assert_eq!(Fields(&with("null")).required("f"), Err(("f", Empty)));
+        assert_eq!(Fields(&with(r#""""#)).optional("f"), Ok(None));
+        assert_eq!(Fields(&with(r#""v""#)).required("f"), Ok("v"));
+        assert_eq!(Fields(&with("1")).optional("f"), Err(("f", NotAString)));
+    }
+
+    #[test]
+    fn seconds_are_whole_numbers_or_their_strings_and_zero_is_absent() {
+        let cases: [(&str, Result<Option<u32>, FieldProblem>); 10] = [
+            ("null", Ok(None)),
+            ("900", Ok(Some(900))),
+            (r#"" 900 ""#, Ok(Some(900))),
+            ("0", Ok(None)),
+            (r#""0""#, Ok(None)),
+            (r#""  ""#, Ok(None)),
+            (r#""soon""#, Err(NotANumber)),
+            ("-1", Err(NotANumber)),
+            ("4294967296", Err(NotANumber)),
+            ("true", Err(NotANumber)),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(
+                Fields(&with(value)).seconds("f"),
+                expected.map_err(|p| ("f", p)),
+                "{value}"
+            );
+        }
+        assert_eq!(Fields(&Map::new()).seconds("f"), Ok(None));
+    }
+
+    #[test]
+    fn flags_are_booleans_or_their_strings_and_false_when_absent() {
+        let cases: [(&str, Result<bool, FieldProblem>); 9] = [
+            ("null", Ok(false)),
+            ("true", Ok(true)),
+            ("false", Ok(false)),
+            (r#""TRUE""#, Ok(true)),
+            (r#""False""#, Ok(false)),
+            (r#""""#, Ok(false)),
+            (r#""yes""#, Err(NotABoolean)),
+            ("1", Err(NotABoolean)),
+            ("[]", Err(NotABoolean)),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(
+                Fields(&with(value)).flag("f"),
+                expected.map_err(|p| ("f", p)),
+                "{value}"
+            );
+        }
+        assert_eq!(Fields(&Map::new()).flag("f"), Ok(false));
+    }
+
+    #[test]
+    fn times_are_utc_timestamps() {
+        let time = Fields(&with(r#""2017-10-31T23:20:01Z""#))
+            .time("f")
+            .unwrap()
+            .unwrap();
+        assert_eq!(time.to_rfc3339(), "2017-10-31T23:20:01+00:00");
+        assert_eq!(Fields(&with(r#""yesterday""#)).time("f"), Err(("f", NotATime)));
+        assert_eq!(Fields(&with("null")).time("f"), Ok(None));
+    }
+
+    #[test]
+    fn an_object_or_where_it_stops_being_one() {
+        assert_eq!(object(b"[1]"), Err((1, 1)));
+        assert_eq!(object(b"{\n  \"a\": }"), Err((2, 8)));
+        assert_eq!(object(br#"{"a":1}"#).map(|map| map.len()), Ok(1));
+    }
+}
