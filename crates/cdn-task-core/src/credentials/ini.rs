@@ -312,6 +312,16 @@ access_key_id =
     #[test]
     fn every_type() {
         let file = IniFile::parse(FILE).unwrap();
+        let names: Vec<&str> = file.section_names().collect();
+        assert_eq!(
+            names,
+            ["default", "client1", "client2", "client3", "off", "rsa", "half"]
+        );
+        assert_eq!(
+            format!("{file:?}"),
+            r#"IniFile { sections: ["default", "client1", "client2", "client3", "off", "rsa", "half"] }"#,
+            "names only: the values hold secrets"
+        );
         let IniProfile::AccessKey(credentials) = file.profile("default").unwrap() else {
             panic!()
         };
