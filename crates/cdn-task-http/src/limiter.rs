@@ -138,6 +138,20 @@ mod tests {
         assert_eq!(map["B"].limit, RateLimit::per_second(1).unwrap());
     }
 
+    #[test]
+    fn debug_shows_the_setting() {
+        let limit = RateLimit::per_second(30).unwrap();
+        assert_eq!(format!("{:?}", Limiters::new(RateLimitSetting::Off)), "Off");
+        assert_eq!(
+            format!("{:?}", Limiters::new(RateLimitSetting::Documented)),
+            "PerAction(documented limits)"
+        );
+        assert_eq!(
+            format!("{:?}", Limiters::new(RateLimitSetting::Shared(limit))),
+            format!("Shared(Limiter {{ limit: {limit:?} }})")
+        );
+    }
+
     #[tokio::test]
     async fn keys_are_limited_apart() {
         let limiter = Limiter::new(RateLimit::per_second(1).unwrap()).unwrap();

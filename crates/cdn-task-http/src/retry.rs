@@ -216,6 +216,25 @@ mod tests {
         );
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn no_retry_is_scheduled_past_an_enclosing_deadline() {
+        let throttled = || service(ErrorCode::ThrottlingUser, 400);
+        // The backoff's first delay is at least 1 ms: a deadline 0 s away leaves no room for it.
+        let (result, calls) = retrying_until(Instant::now(), run(policy(5), 3, throttled)).await;
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+        let (result, calls) = retrying_until(
+            Instant::now() + Duration::from_secs(60),
+            run(policy(5), 3, throttled),
+        )
+        .await;
+        assert_eq!(
+            (result.unwrap(), calls),
+            (4, 4),
+            "a deadline far enough away lets every retry run"
+        );
+    }
+
     #[tokio::test]
     async fn total_time_is_bounded() {
         let policy = policy(10).with_max_total_time(Duration::ZERO);
