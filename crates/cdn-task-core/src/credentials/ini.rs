@@ -310,6 +310,20 @@ access_key_id =
 ";
 
     #[test]
+    fn a_comment_starts_only_after_blank_space() {
+        for (value, kept) in [
+            ("secret #note", "secret "),
+            ("secret\t;note", "secret\t"),
+            ("pa#ss word", "pa#ss word"),
+            ("pa# ss", "pa# ss"),
+            ("#all", "#all"),
+            ("x #", "x "),
+        ] {
+            assert_eq!(strip_comment(value), kept, "{value:?}");
+        }
+    }
+
+    #[test]
     fn every_type() {
         let file = IniFile::parse(FILE).unwrap();
         let names: Vec<&str> = file.section_names().collect();

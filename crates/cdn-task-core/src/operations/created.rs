@@ -191,4 +191,16 @@ mod tests {
         );
         assert!(CreateTasksResponse::decode_json(br#"{"RefreshTaskId":"1,,2","RequestId":"R"}"#).is_err());
     }
+
+    #[test]
+    fn another_root_is_named_against_the_refresh_root() {
+        let body = b"<DescribeRefreshTasksResponse><RequestId>R</RequestId></DescribeRefreshTasksResponse>";
+        assert_eq!(
+            CreateTasksResponse::decode_xml(body),
+            Err(DecodeError::XmlWrongRoot {
+                expected: "RefreshObjectCachesResponse",
+                found: "DescribeRefreshTasksResponse".into(),
+            })
+        );
+    }
 }

@@ -530,6 +530,53 @@ mod tests {
             PageSize::DEFAULT
         );
         assert_eq!(op.with_page(PageNumber::FIRST).page_number(), PageNumber::FIRST);
+        // Every setter kept its value, and every value reaches the wire.
+        assert_eq!(
+            (
+                op.task_id(),
+                op.object_path(),
+                op.domain_name(),
+                op.resource_group_id()
+            ),
+            (
+                Some("123".parse().unwrap()),
+                Some("http://a.com/x"),
+                Some("a.com"),
+                Some("rg-1")
+            )
+        );
+        assert_eq!(
+            (op.object_type(), op.status(), op.window()),
+            (
+                Some(TaskTypeFilter::Directory),
+                Some(TaskStatusFilter::Failed),
+                Some((t(1), t(2)))
+            )
+        );
+        assert_eq!(
+            (op.page_number(), op.page_size()),
+            (PageNumber::new(3).unwrap(), PageSize::MAX)
+        );
+        let names: Vec<&str> = op.parameters().iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "ObjectType",
+                "TaskId",
+                "ObjectPath",
+                "DomainName",
+                "Status",
+                "StartTime",
+                "EndTime",
+                "PageNumber",
+                "PageSize",
+                "ResourceGroupId"
+            ]
+        );
+        // Another page of the same request: only the page changes.
+        let second = op.with_page(PageNumber::new(2).unwrap());
+        assert_eq!(second.page_number(), PageNumber::new(2).unwrap());
+        assert_eq!(second.with_page(op.page_number()), op);
     }
 
     #[test]
