@@ -289,5 +289,9 @@ mod tests {
         assert!(!page(3, 1, 5).has_more());
         assert!(!page(1, 2, 2).has_more());
         assert!(!page(1, 0, 0).has_more());
+        // A page size of 0 (as a service could answer) never promises more: no page would hold it.
+        let mut zero = page(1, 0, 5);
+        zero.page_size = 0;
+        assert!(!zero.has_more());
     }
 }

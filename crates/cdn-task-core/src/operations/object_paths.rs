@@ -180,6 +180,7 @@ mod tests {
         assert_eq!(paths.as_wire_str(), "http://a.com/1\nhttps://b.com/2?x");
         assert_eq!(paths.to_parameter(), paths.as_wire_str());
         assert_eq!(ObjectPaths::checked(String::new(), 0).iter().count(), 0);
+        assert!(ObjectPaths::checked(String::new(), 0).is_empty());
     }
 
     proptest::proptest! {

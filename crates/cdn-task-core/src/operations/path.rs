@@ -495,6 +495,18 @@ mod tests {
     }
 
     #[test]
+    fn the_length_limit_counts_characters_not_bytes() {
+        let base = "http://a.com/";
+        let room = MAX_PATH_CHARS - base.len();
+        // 2 bytes a character: over the limit in bytes, within it in characters.
+        assert_eq!(host(&format!("{base}{}", "é".repeat(room))), Ok("a.com"));
+        assert_eq!(
+            host(&format!("{base}{}", "é".repeat(room + 1))),
+            Err(PathProblem::TooLong)
+        );
+    }
+
+    #[test]
     fn hosts_are_found_and_checked() {
         assert_eq!(host("http://a.com"), Ok("a.com"));
         assert_eq!(host("HTTPS://Cdn.Example.com:8443/x?y#z"), Ok("Cdn.Example.com"));
