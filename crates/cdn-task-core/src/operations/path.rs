@@ -495,6 +495,25 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_cache_slot_matches_no_path() {
+        // Long enough for the cache to pick a slot, and starting where an empty prefix "ends".
+        let mut cache = HostCache::default();
+        for path in [
+            "/no/scheme/at/all/but/long/enough",
+            "?query/with/no/scheme/long/enough",
+            "#",
+        ] {
+            assert_eq!(cache.scan(path), Err(PathProblem::Scheme), "{path}");
+        }
+        assert_eq!(
+            cache
+                .scan("http://a.com/long/enough/to/be/cached")
+                .map(|(host, ..)| host),
+            Ok(7..12)
+        );
+    }
+
+    #[test]
     fn the_length_limit_counts_characters_not_bytes() {
         let base = "http://a.com/";
         let room = MAX_PATH_CHARS - base.len();
