@@ -139,3 +139,24 @@ impl ProvideCredentials for OidcCredentials {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_token_of_the_longest_documented_size_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        let token = "e".repeat(20_000);
+        std::fs::write(&path, format!("{token}\n")).unwrap();
+        let provider = OidcCredentials::new(
+            "acs:ram::1:oidc-provider/p",
+            &path,
+            RoleSettings::new("acs:ram::1:role/r"),
+            StsEndpoint::new("sts.aliyuncs.com"),
+            Environment::empty(),
+        );
+        assert_eq!(provider.read_token().await.unwrap(), token);
+    }
+}
