@@ -159,4 +159,20 @@ mod tests {
         );
         assert_eq!(provider.read_token().await.unwrap(), token);
     }
+
+    #[test]
+    fn describe_names_the_role_the_token_file_and_the_endpoint() {
+        let provider = OidcCredentials::new(
+            "acs:ram::1:oidc-provider/p",
+            "/var/run/secrets/token",
+            RoleSettings::new("acs:ram::1:role/r"),
+            StsEndpoint::new("sts-vpc.cn-hangzhou.aliyuncs.com"),
+            Environment::empty(),
+        );
+        assert_eq!(
+            provider.describe(),
+            "OIDC role acs:ram::1:role/r with the token in /var/run/secrets/token at \
+             https://sts-vpc.cn-hangzhou.aliyuncs.com"
+        );
+    }
 }
