@@ -293,3 +293,27 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>, CredentialsError>
     }
     Ok(Some(text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_external_profile_runs_its_command() {
+        let output = r#"{"mode":"StsToken","access_key_id":"STS.ext","access_key_secret":"s","sts_token":"t","expiration":"2099-01-01T00:00:00Z"}"#;
+        let config = serde_json::json!({
+            "current": "ext",
+            "profiles": [{"name": "ext", "mode": "External", "process_command": format!("echo '{output}'")}]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, config.to_string()).unwrap();
+        let provided = ProfileFile::new(Environment::empty())
+            .with_path(&path)
+            .provide()
+            .await
+            .unwrap();
+        assert_eq!(provided.provider(), "cli_profile/external");
+        assert_eq!(provided.credentials().access_key_id(), "STS.ext");
+    }
+}
