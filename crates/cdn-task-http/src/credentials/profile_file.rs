@@ -316,4 +316,30 @@ mod tests {
         assert_eq!(provided.provider(), "cli_profile/external");
         assert_eq!(provided.credentials().access_key_id(), "STS.ext");
     }
+
+    #[tokio::test]
+    async fn a_missing_source_profile_is_an_error_a_missing_chosen_profile_is_not_there() {
+        let config = serde_json::json!({
+            "current": "a",
+            "profiles": [{"name": "a", "mode": "ChainableRamRoleArn", "source_profile": "ghost",
+                          "ram_role_arn": "acs:ram::1:role/a"}]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, config.to_string()).unwrap();
+        let file = ProfileFile::new(Environment::empty()).with_path(&path);
+        let error = file.provide().await.unwrap_err();
+        assert!(
+            matches!(&error, CredentialsError::ProfileFile { path: p, reason } if *p == path && reason.contains("ghost")),
+            "{error:?}"
+        );
+        let error = file.with_profile("nobody").provide().await.unwrap_err();
+        assert_eq!(
+            error,
+            CredentialsError::not_found(format!(
+                "aliyun CLI profile file {}: no profile named `nobody` (chosen by the caller)",
+                path.display()
+            ))
+        );
+    }
 }
