@@ -342,4 +342,29 @@ mod tests {
             ))
         );
     }
+
+    #[test]
+    fn describe_names_the_file() {
+        let home = Environment::empty().with_var("HOME", "/home/u");
+        for (file, expected) in [
+            (
+                ProfileFile::new(home.clone()),
+                "aliyun CLI profile file /home/u/.aliyun/config.json",
+            ),
+            (
+                ProfileFile::new(home.with_var(ENV_CONFIG_FILE, "/etc/aliyun.json")),
+                "aliyun CLI profile file /etc/aliyun.json",
+            ),
+            (
+                ProfileFile::new(Environment::empty()).with_path("/srv/config.json"),
+                "aliyun CLI profile file /srv/config.json",
+            ),
+            (
+                ProfileFile::new(Environment::empty()),
+                "aliyun CLI profile file (no home directory)",
+            ),
+        ] {
+            assert_eq!(file.describe(), expected);
+        }
+    }
 }
