@@ -367,4 +367,23 @@ mod tests {
             assert_eq!(file.describe(), expected);
         }
     }
+
+    #[test]
+    fn profile_files_of_up_to_a_megabyte_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        assert_eq!(read_text(&path).unwrap(), None);
+        let limit = usize::try_from(MAX_FILE_BYTES).unwrap();
+        assert_eq!(limit, 1024 * 1024);
+        std::fs::write(&path, " ".repeat(limit)).unwrap();
+        assert_eq!(read_text(&path).unwrap().map(|text| text.len()), Some(limit));
+        std::fs::write(&path, " ".repeat(limit + 1)).unwrap();
+        assert_eq!(
+            read_text(&path).unwrap_err(),
+            CredentialsError::ProfileFile {
+                path: path.clone(),
+                reason: "larger than 1048576 bytes".to_owned(),
+            }
+        );
+    }
 }
