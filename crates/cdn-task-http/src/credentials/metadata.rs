@@ -364,4 +364,27 @@ mod tests {
         );
         assert_eq!(server.requests().len(), 3);
     }
+
+    #[tokio::test]
+    async fn an_instance_without_a_ram_role_is_not_there() {
+        let server = ScriptedServer::start(vec![ok("tok"), Reply::Status(404, "Not Found".to_owned())]);
+        let error = EcsMetadataCredentials::new(server.url(), None, true)
+            .provide()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            CredentialsError::not_found(format!(
+                "ECS metadata service at {}: no RAM role is attached to this instance",
+                server.url()
+            ))
+        );
+        assert_eq!(
+            server.requests(),
+            [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/ram/security-credentials/"
+            ]
+        );
+    }
 }
