@@ -122,3 +122,24 @@ impl fmt::Debug for AssumeRoleCredentials {
         f.write_str(&self.describe())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+
+    #[test]
+    fn describe_and_debug_name_the_role_the_endpoint_and_the_source_never_its_secret() {
+        let provider = AssumeRoleCredentials::new(
+            Credentials::new("LTAI-source", "SECRET-source").with_security_token("TOKEN-source"),
+            RoleSettings::new("acs:ram::1234567890:role/deployer"),
+            StsEndpoint::new("sts.cn-hangzhou.aliyuncs.com"),
+            Environment::empty(),
+        );
+        let expected = "assume role acs:ram::1234567890:role/deployer at \
+                        https://sts.cn-hangzhou.aliyuncs.com with explicit credentials for \
+                        AccessKeyId LTAI-source";
+        assert_eq!(provider.describe(), expected);
+        assert_eq!(format!("{provider:?}"), expected);
+    }
+}

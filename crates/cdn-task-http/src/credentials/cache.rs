@@ -221,13 +221,15 @@ impl fmt::Debug for CachedProvider {
 mod tests {
     use super::*;
     use crate::credentials::ProvideFuture;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, AtomicI64};
 
-    /// Hands out credentials that live 60 s from the test clock's now, or fails when told to.
+    /// Hands out credentials that live `lifetime` (60 s) from the test clock's now, or fails
+    /// when told to.
     struct Issuer {
         now: Arc<Mutex<DateTime<Utc>>>,
         failing: AtomicBool,
         issued: AtomicU64,
+        lifetime: AtomicI64,
     }
 
     impl ProvideCredentials for Issuer {
@@ -241,7 +243,7 @@ mod tests {
                 let now = *self.now.lock().unwrap();
                 Ok(
                     ProvidedCredentials::new(Credentials::new(format!("STS.{n}"), "s"), "issuer")
-                        .expiring(now + TimeDelta::seconds(60)),
+                        .expiring(now + TimeDelta::seconds(self.lifetime.load(Ordering::Relaxed))),
                 )
             })
         }
@@ -256,6 +258,7 @@ mod tests {
             now: now.clone(),
             failing: AtomicBool::new(false),
             issued: AtomicU64::new(0),
+            lifetime: AtomicI64::new(60),
         });
         let clock = now.clone();
         let cache = CachedProvider::shared(issuer.clone()).with_clock(move || *clock.lock().unwrap());
@@ -319,5 +322,76 @@ mod tests {
         assert_eq!(error.to_string(), "issuer: down");
         issuer.failing.store(false, Ordering::Relaxed);
         assert_eq!(id(&cache).await, "STS.2");
+    }
+
+    #[tokio::test]
+    async fn describes_itself_by_its_provider() {
+        let (_, cache, _) = setup();
+        assert_eq!(cache.describe(), "cached issuer");
+        let fixed = CachedProvider::new(Credentials::new("LTAI-d", "SECRET-d"));
+        assert_eq!(
+            fixed.describe(),
+            "cached explicit credentials for AccessKeyId LTAI-d"
+        );
+    }
+
+    #[tokio::test]
+    async fn delivered_credentials_with_under_5_seconds_left_are_refused() {
+        let (issuer, cache, now) = setup();
+        issuer.lifetime.store(4, Ordering::Relaxed);
+        let error = cache.credentials().await.unwrap_err();
+        let expiration = *now.lock().unwrap() + TimeDelta::seconds(4);
+        assert_eq!(
+            error.to_string(),
+            format!("issuer: delivered credentials that expire at {expiration}, too soon to use")
+        );
+        issuer.lifetime.store(5, Ordering::Relaxed);
+        assert_eq!(id(&cache).await, "STS.2");
+    }
+
+    /// After a failed refresh: when the next attempt may come, and its jitter.
+    fn next_attempt(cache: &CachedProvider) -> (DateTime<Utc>, u32) {
+        let state = cache.lock();
+        (state.next_attempt.unwrap(), state.failures)
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_refresh_the_next_attempt_comes_at_the_end_of_the_backoff() {
+        let (issuer, cache, now) = setup();
+        assert_eq!(id(&cache).await, "STS.1");
+        issuer.failing.store(true, Ordering::Relaxed);
+        advance(&now, 46);
+        assert_eq!((id(&cache).await, cache.fetches()), ("STS.1".into(), 2));
+        let (next, failures) = next_attempt(&cache);
+        assert_eq!(failures, 1);
+        *now.lock().unwrap() = next - TimeDelta::milliseconds(1);
+        assert_eq!((id(&cache).await, cache.fetches()), ("STS.1".into(), 2));
+        *now.lock().unwrap() = next;
+        assert_eq!((id(&cache).await, cache.fetches()), ("STS.1".into(), 3));
+        assert_eq!(next_attempt(&cache).1, 2);
+    }
+
+    #[tokio::test]
+    async fn the_backoff_after_a_failed_refresh_has_up_to_a_second_of_jitter() {
+        let (issuer, cache, now) = setup();
+        assert_eq!(id(&cache).await, "STS.1");
+        issuer.failing.store(true, Ordering::Relaxed);
+        advance(&now, 46);
+        let at = *now.lock().unwrap();
+        let mut jitters = Vec::new();
+        for _ in 0..64 {
+            {
+                let mut state = cache.lock();
+                state.failures = 0;
+                state.next_attempt = None;
+            }
+            assert_eq!(id(&cache).await, "STS.1");
+            let (next, failures) = next_attempt(&cache);
+            assert_eq!(failures, 1);
+            jitters.push((next - at - retry_delay(1)).num_milliseconds());
+        }
+        assert!(jitters.iter().all(|ms| (0..1000).contains(ms)), "{jitters:?}");
+        // Spread over the whole second (all 64 in its first half: a chance of 2^-64).
+        assert!(jitters.iter().any(|ms| *ms >= 500), "{jitters:?}");
     }
 }

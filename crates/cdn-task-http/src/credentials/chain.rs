@@ -117,3 +117,45 @@ impl fmt::Debug for DefaultChain {
         f.debug_struct("DefaultChain").field("steps", &steps).finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_and_debug_list_the_steps_in_order() {
+        let chain = DefaultChain::new(Environment::empty().with_var("HOME", "/home/u"));
+        assert_eq!(
+            chain.describe(),
+            "default chain (environment, OIDC, aliyun CLI profile file, ini file, ECS metadata, \
+             credentials URI)"
+        );
+        let steps = [
+            "environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
+             ALIBABA_CLOUD_SECURITY_TOKEN)",
+            "skipped: OIDC: ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and \
+             ALIBABA_CLOUD_OIDC_TOKEN_FILE are not all set",
+            "aliyun CLI profile file /home/u/.aliyun/config.json",
+            "ini credentials file",
+            "ECS metadata service at http://100.100.100.200",
+            "skipped: credentials URI: ALIBABA_CLOUD_CREDENTIALS_URI is not set",
+        ];
+        assert_eq!(
+            format!("{chain:?}"),
+            format!("DefaultChain {{ steps: {steps:?} }}")
+        );
+        let env = Environment::empty()
+            .with_var(ENV_CLI_PROFILE_DISABLED, "true")
+            .with_var(ENV_ECS_METADATA_DISABLED, "true")
+            .with_var(ENV_CREDENTIALS_URI, "http://127.0.0.1:9/creds?token=s3cr3t-query");
+        let debug = format!("{:?}", DefaultChain::new(env));
+        for step in [
+            "skipped: the aliyun CLI profile file: disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true",
+            "skipped: ECS metadata service: disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+            "credentials URI http://127.0.0.1:9/creds?…",
+        ] {
+            assert!(debug.contains(step), "{debug}");
+        }
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+    }
+}

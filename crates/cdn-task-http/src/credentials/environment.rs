@@ -116,4 +116,17 @@ mod tests {
         assert_eq!(env.var("HOME"), None);
         assert_eq!(env.home(), Some(PathBuf::from("C:/Users/x")));
     }
+
+    #[test]
+    fn from_process_reads_the_variables_of_the_process() {
+        let env = Environment::from_process();
+        let mut seen = 0;
+        for name in VARIABLES {
+            let value = std::env::var(name).ok().filter(|value| !value.is_empty());
+            assert_eq!(env.var(name), value.as_deref(), "{name}");
+            seen += usize::from(value.is_some());
+        }
+        // Tests run with a home directory at least, so there is something to compare.
+        assert!(seen > 0, "none of {VARIABLES:?} is set in this process");
+    }
 }

@@ -102,4 +102,16 @@ mod tests {
              ALIBABA_CLOUD_ACCESS_KEY_ID is not"
         );
     }
+
+    #[test]
+    fn describe_names_the_variables_never_their_values() {
+        let env = Environment::empty()
+            .with_var(ENV_ACCESS_KEY_ID, "LTAI-e")
+            .with_var(ENV_ACCESS_KEY_SECRET, "SECRET-e");
+        assert_eq!(
+            EnvironmentCredentials::new(env).describe(),
+            "environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
+             ALIBABA_CLOUD_SECURITY_TOKEN)"
+        );
+    }
 }

@@ -206,4 +206,21 @@ mod tests {
                 && !format!("{:?}", ExternalProcess::new("x SECRET")).contains("SECRET")
         );
     }
+
+    #[test]
+    fn describe_and_debug_name_the_program_only() {
+        for (command, expected) in [
+            ("get-creds --key SECRET", "external process `get-creds`"),
+            (
+                "'/opt/my tools/creds' --token SECRET",
+                "external process `/opt/my tools/creds`",
+            ),
+            ("  ", "external process ``"),
+            ("'unclosed SECRET", "external process ``"),
+        ] {
+            let provider = ExternalProcess::new(command);
+            assert_eq!(provider.describe(), expected, "{command}");
+            assert_eq!(format!("{provider:?}"), expected, "{command}");
+        }
+    }
 }

@@ -176,3 +176,115 @@ impl Fetcher {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::test_server::{Reply, ScriptedServer};
+
+    /// Retries 1 ms apart.
+    fn fast(attempts: u32) -> RetryPolicy {
+        RetryPolicy::default()
+            .with_max_attempts(attempts)
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
+    }
+
+    fn fetcher(retry: RetryPolicy) -> Fetcher {
+        Fetcher::new(Duration::from_secs(5), Duration::from_secs(5), retry)
+    }
+
+    async fn get(fetcher: &Fetcher, server: &ScriptedServer) -> Result<Answer, FetchFailure> {
+        fetcher
+            .send("Test", &FetchRequest::get(&format!("{}/x", server.url())), Ok)
+            .await
+    }
+
+    fn status(code: u16) -> Reply {
+        Reply::Status(code, format!("status {code}"))
+    }
+
+    #[tokio::test]
+    async fn answers_5xx_and_429_are_retried_other_answers_are_handed_over() {
+        let server = ScriptedServer::start(vec![status(503), status(429), status(500), status(200)]);
+        let answer = get(&fetcher(fast(4)), &server).await.unwrap();
+        assert_eq!((answer.status, answer.body), (200, b"status 200".to_vec()));
+        assert_eq!(server.requests().len(), 4);
+        // A 4xx other than 429 is the caller's to judge: no retry.
+        let server = ScriptedServer::start(vec![status(404), status(200)]);
+        let answer = get(&fetcher(fast(4)), &server).await.unwrap();
+        assert_eq!((answer.status, server.requests().len()), (404, 1));
+        // Still 5xx when the attempts run out: an error saying so.
+        let server = ScriptedServer::start(vec![status(502)]);
+        let failure = get(&fetcher(fast(2)), &server).await.unwrap_err();
+        assert!(!failure.unreachable);
+        assert_eq!(
+            DisplayChain(&failure.error).to_string(),
+            "transport error: Test answered HTTP 502"
+        );
+        assert_eq!(server.requests().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn with_retry_replaces_the_retry_policy() {
+        let server = ScriptedServer::start(vec![status(503)]);
+        let retrying = fetcher(fast(3));
+        get(&retrying, &server).await.unwrap_err();
+        assert_eq!(server.requests().len(), 3);
+        let once = retrying.with_retry(RetryPolicy::NONE);
+        get(&once, &server).await.unwrap_err();
+        assert_eq!(server.requests().len(), 4);
+        // The original keeps its own.
+        get(&retrying, &server).await.unwrap_err();
+        assert_eq!(server.requests().len(), 7);
+    }
+
+    #[tokio::test]
+    async fn answers_of_up_to_64_kib_are_read() {
+        let limit = 64 * 1024;
+        let server = ScriptedServer::start(vec![Reply::Status(200, "x".repeat(limit))]);
+        let answer = get(&fetcher(RetryPolicy::NONE), &server).await.unwrap();
+        assert_eq!(answer.body.len(), limit);
+        let server = ScriptedServer::start(vec![Reply::Status(200, "x".repeat(limit + 1))]);
+        let failure = get(&fetcher(RetryPolicy::NONE), &server).await.unwrap_err();
+        let message = DisplayChain(&failure.error).to_string();
+        assert!(message.contains("larger than 65536 bytes"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn unreachable_only_when_no_connection_could_be_made() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", closed.local_addr().unwrap());
+        drop(closed);
+        let failure = fetcher(RetryPolicy::NONE)
+            .send("Test", &FetchRequest::get(&url), Ok)
+            .await
+            .unwrap_err();
+        assert!(failure.unreachable, "{failure:?}");
+        // Connected, and the connection closed without an answer: something is there.
+        let server = ScriptedServer::start(vec![Reply::Drop]);
+        let failure = get(&fetcher(RetryPolicy::NONE), &server).await.unwrap_err();
+        assert!(!failure.unreachable, "{failure:?}");
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    #[test]
+    fn messages_leave_out_queries_and_bodies() {
+        assert_eq!(
+            redact_query("http://127.0.0.1:8080/credentials?token=SECRET&x=1"),
+            "http://127.0.0.1:8080/credentials?…"
+        );
+        assert_eq!(
+            redact_query("http://100.100.100.200/latest/api/token"),
+            "http://100.100.100.200/latest/api/token"
+        );
+        let answer = Answer {
+            status: 403,
+            content_type: Some("text/plain".into()),
+            request_id: None,
+            location: None,
+            retry_after: None,
+            body: b"you sent SECRET".to_vec(),
+        };
+        assert_eq!(status_error(&answer), "HTTP 403");
+    }
+}

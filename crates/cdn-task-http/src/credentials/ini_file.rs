@@ -133,3 +133,14 @@ impl ProvideCredentials for IniFileCredentials {
         "ini credentials file".to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe() {
+        let env = Environment::empty().with_var(ENV_CREDENTIALS_FILE, "/etc/creds.ini");
+        assert_eq!(IniFileCredentials::new(env).describe(), "ini credentials file");
+    }
+}

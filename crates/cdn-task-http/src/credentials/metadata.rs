@@ -262,3 +262,129 @@ impl fmt::Debug for EcsMetadataCredentials {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::test_server::{Reply, ScriptedServer};
+
+    const DOCUMENT: &str = r#"{"Code":"Success","AccessKeyId":"STS.m","AccessKeySecret":"SECRET-m","SecurityToken":"TOKEN-m","Expiration":"2099-01-01T00:00:00Z","LastUpdated":"2026-01-01T00:00:00Z"}"#;
+
+    fn ok(body: &str) -> Reply {
+        Reply::Status(200, body.to_owned())
+    }
+
+    #[test]
+    fn from_env_allows_the_tokenless_fallback_unless_disabled() {
+        let env = Environment::empty().with_var(ENV_IMDS_ENDPOINT, "http://127.0.0.1:9/");
+        assert_eq!(
+            format!("{:?}", EcsMetadataCredentials::from_env(&env)),
+            r#"EcsMetadataCredentials { endpoint: "http://127.0.0.1:9", role_name: None, imdsv1_allowed: true, .. }"#
+        );
+        let env = env
+            .with_var(ENV_IMDSV1_DISABLED, "TRUE")
+            .with_var(ENV_ECS_METADATA, "deployer");
+        assert_eq!(
+            format!("{:?}", EcsMetadataCredentials::from_env(&env)),
+            r#"EcsMetadataCredentials { endpoint: "http://127.0.0.1:9", role_name: Some("deployer"), imdsv1_allowed: false, .. }"#
+        );
+        assert_eq!(
+            EcsMetadataCredentials::from_env(&Environment::empty()).describe(),
+            "ECS metadata service at http://100.100.100.200"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_kept_token_is_used_until_its_validity_ends() {
+        // No such address: asking for a token fails at once, without a connection (and without
+        // timers), so IMDSv1 is used.
+        let provider = EcsMetadataCredentials::new("no such service", None, true);
+        let until = Instant::now() + Duration::from_secs(60);
+        *provider.token.lock().await = Some(("kept".to_owned(), until));
+        assert_eq!(provider.token().await.unwrap().as_deref(), Some("kept"));
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert_eq!(provider.token().await.unwrap().as_deref(), Some("kept"));
+        tokio::time::advance(until - Instant::now()).await;
+        assert_eq!(Instant::now(), until);
+        assert_eq!(provider.token().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn until_it_has_answered_once_the_token_is_asked_for_once() {
+        let server = ScriptedServer::start(vec![Reply::Status(503, String::new())]);
+        let provider = EcsMetadataCredentials::new(server.url(), None, false);
+        let error = provider.provide().await.unwrap_err();
+        assert!(matches!(error, CredentialsError::NotFound { .. }), "{error:?}");
+        assert_eq!(server.requests(), ["PUT /latest/api/token"]);
+    }
+
+    #[tokio::test]
+    async fn a_service_never_seen_working_that_stops_answering_is_declined() {
+        // A token, and then nothing listens any more.
+        let server = ScriptedServer::start(vec![Reply::Last(200, "tok".to_owned())]);
+        let provider = EcsMetadataCredentials::new(server.url(), None, true);
+        let error = provider.provide().await.unwrap_err();
+        assert_eq!(
+            error,
+            CredentialsError::not_found(format!(
+                "ECS metadata service at {}: no answer within 1 s (not on ECS?)",
+                server.url()
+            ))
+        );
+        assert_eq!(server.requests(), ["PUT /latest/api/token"]);
+    }
+
+    #[tokio::test]
+    async fn a_service_that_delivered_and_stops_answering_is_an_error() {
+        let server = ScriptedServer::start(vec![
+            ok("tok"),
+            ok("deployer\n"),
+            Reply::Last(200, DOCUMENT.to_owned()),
+        ]);
+        let provider = EcsMetadataCredentials::new(server.url(), None, true);
+        let provided = provider.provide().await.unwrap();
+        assert_eq!(provided.credentials().access_key_id(), "STS.m");
+        assert_eq!(
+            server.requests(),
+            [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/ram/security-credentials/",
+                "GET /latest/meta-data/ram/security-credentials/deployer",
+            ]
+        );
+        // The token is kept; the role listing finds nothing listening.
+        let error = provider.provide().await.unwrap_err();
+        let prefix = format!(
+            "ecs_ram_role: GET {}/latest/meta-data/ram/security-credentials/: ",
+            server.url()
+        );
+        assert!(
+            matches!(error, CredentialsError::Provider { .. }) && error.to_string().starts_with(&prefix),
+            "{error:?}"
+        );
+        assert_eq!(server.requests().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn an_instance_without_a_ram_role_is_not_there() {
+        let server = ScriptedServer::start(vec![ok("tok"), Reply::Status(404, "Not Found".to_owned())]);
+        let error = EcsMetadataCredentials::new(server.url(), None, true)
+            .provide()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            CredentialsError::not_found(format!(
+                "ECS metadata service at {}: no RAM role is attached to this instance",
+                server.url()
+            ))
+        );
+        assert_eq!(
+            server.requests(),
+            [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/ram/security-credentials/"
+            ]
+        );
+    }
+}

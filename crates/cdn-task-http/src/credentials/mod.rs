@@ -33,6 +33,8 @@ mod metadata;
 mod oidc;
 mod profile_file;
 mod sts_endpoint;
+#[cfg(test)]
+mod test_server;
 mod uri;
 
 pub use assume_role::AssumeRoleCredentials;
@@ -300,4 +302,52 @@ impl ProvideCredentials for Named {
 /// The system clock, as chrono time.
 pub(crate) fn system_now() -> DateTime<Utc> {
     DateTime::<Utc>::from(std::time::SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn fixed_credentials_describe_themselves_by_access_key_id_only() {
+        let plain = Credentials::new("LTAI-plain", "SECRET-plain");
+        let sts = Credentials::new("STS.tok", "SECRET-sts").with_security_token("TOKEN-sts");
+        let described = [
+            (
+                plain.describe(),
+                "explicit credentials for AccessKeyId LTAI-plain",
+            ),
+            (
+                Arc::new(plain.clone()).describe(),
+                "explicit credentials for AccessKeyId LTAI-plain",
+            ),
+            (
+                Named::fixed(plain).describe(),
+                "static_ak credentials for AccessKeyId LTAI-plain",
+            ),
+            (
+                Named::fixed(sts).describe(),
+                "static_sts credentials for AccessKeyId STS.tok",
+            ),
+        ];
+        for (text, expected) in described {
+            assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
+    fn session_names_configured_from_the_environment_or_cdn_task_and_the_time() {
+        let env = Environment::empty().with_var(ENV_ROLE_SESSION_NAME, "from-env");
+        assert_eq!(session_name(&env, Some("configured")), "configured");
+        assert_eq!(session_name(&env, None), "from-env");
+        let before = system_now().timestamp();
+        let name = session_name(&Environment::empty(), None);
+        let after = system_now().timestamp();
+        let seconds: i64 = name
+            .strip_prefix("cdn-task-")
+            .and_then(|rest| rest.parse().ok())
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!((before..=after).contains(&seconds), "{name}");
+    }
 }

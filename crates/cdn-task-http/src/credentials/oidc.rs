@@ -139,3 +139,40 @@ impl ProvideCredentials for OidcCredentials {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_token_of_the_longest_documented_size_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        let token = "e".repeat(20_000);
+        std::fs::write(&path, format!("{token}\n")).unwrap();
+        let provider = OidcCredentials::new(
+            "acs:ram::1:oidc-provider/p",
+            &path,
+            RoleSettings::new("acs:ram::1:role/r"),
+            StsEndpoint::new("sts.aliyuncs.com"),
+            Environment::empty(),
+        );
+        assert_eq!(provider.read_token().await.unwrap(), token);
+    }
+
+    #[test]
+    fn describe_names_the_role_the_token_file_and_the_endpoint() {
+        let provider = OidcCredentials::new(
+            "acs:ram::1:oidc-provider/p",
+            "/var/run/secrets/token",
+            RoleSettings::new("acs:ram::1:role/r"),
+            StsEndpoint::new("sts-vpc.cn-hangzhou.aliyuncs.com"),
+            Environment::empty(),
+        );
+        assert_eq!(
+            provider.describe(),
+            "OIDC role acs:ram::1:role/r with the token in /var/run/secrets/token at \
+             https://sts-vpc.cn-hangzhou.aliyuncs.com"
+        );
+    }
+}

@@ -293,3 +293,173 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>, CredentialsError>
     }
     Ok(Some(text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::test_server::{Reply, ScriptedServer};
+
+    #[tokio::test]
+    async fn an_external_profile_runs_its_command() {
+        let output = r#"{"mode":"StsToken","access_key_id":"STS.ext","access_key_secret":"s","sts_token":"t","expiration":"2099-01-01T00:00:00Z"}"#;
+        let config = serde_json::json!({
+            "current": "ext",
+            "profiles": [{"name": "ext", "mode": "External", "process_command": format!("echo '{output}'")}]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, config.to_string()).unwrap();
+        let provided = ProfileFile::new(Environment::empty())
+            .with_path(&path)
+            .provide()
+            .await
+            .unwrap();
+        assert_eq!(provided.provider(), "cli_profile/external");
+        assert_eq!(provided.credentials().access_key_id(), "STS.ext");
+    }
+
+    #[tokio::test]
+    async fn a_missing_source_profile_is_an_error_a_missing_chosen_profile_is_not_there() {
+        let config = serde_json::json!({
+            "current": "a",
+            "profiles": [{"name": "a", "mode": "ChainableRamRoleArn", "source_profile": "ghost",
+                          "ram_role_arn": "acs:ram::1:role/a"}]
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, config.to_string()).unwrap();
+        let file = ProfileFile::new(Environment::empty()).with_path(&path);
+        let error = file.provide().await.unwrap_err();
+        assert!(
+            matches!(&error, CredentialsError::ProfileFile { path: p, reason } if *p == path && reason.contains("ghost")),
+            "{error:?}"
+        );
+        let error = file.with_profile("nobody").provide().await.unwrap_err();
+        assert_eq!(
+            error,
+            CredentialsError::not_found(format!(
+                "aliyun CLI profile file {}: no profile named `nobody` (chosen by the caller)",
+                path.display()
+            ))
+        );
+    }
+
+    #[test]
+    fn describe_names_the_file() {
+        let home = Environment::empty().with_var("HOME", "/home/u");
+        for (file, expected) in [
+            (
+                ProfileFile::new(home.clone()),
+                "aliyun CLI profile file /home/u/.aliyun/config.json",
+            ),
+            (
+                ProfileFile::new(home.with_var(ENV_CONFIG_FILE, "/etc/aliyun.json")),
+                "aliyun CLI profile file /etc/aliyun.json",
+            ),
+            (
+                ProfileFile::new(Environment::empty()).with_path("/srv/config.json"),
+                "aliyun CLI profile file /srv/config.json",
+            ),
+            (
+                ProfileFile::new(Environment::empty()),
+                "aliyun CLI profile file (no home directory)",
+            ),
+        ] {
+            assert_eq!(file.describe(), expected);
+        }
+    }
+
+    #[test]
+    fn profile_files_of_up_to_a_megabyte_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        assert_eq!(read_text(&path).unwrap(), None);
+        let limit = usize::try_from(MAX_FILE_BYTES).unwrap();
+        assert_eq!(limit, 1024 * 1024);
+        std::fs::write(&path, " ".repeat(limit)).unwrap();
+        assert_eq!(read_text(&path).unwrap().map(|text| text.len()), Some(limit));
+        std::fs::write(&path, " ".repeat(limit + 1)).unwrap();
+        assert_eq!(
+            read_text(&path).unwrap_err(),
+            CredentialsError::ProfileFile {
+                path: path.clone(),
+                reason: "larger than 1048576 bytes".to_owned(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_profile_file_that_cannot_be_opened_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        // Below a file: not "not found" but "not a directory".
+        let path = file.join("config.json");
+        let error = read_text(&path).unwrap_err();
+        assert!(
+            matches!(&error, CredentialsError::ProfileFile { path: p, reason } if *p == path && reason.starts_with("cannot be opened: ")),
+            "{error:?}"
+        );
+    }
+
+    const DOCUMENT: &str = r#"{"Code":"Success","AccessKeyId":"STS.m","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2099-01-01T00:00:00Z"}"#;
+
+    fn write_config(path: &Path, profile: serde_json::Value) {
+        let config = serde_json::json!({"current": "p", "profiles": [profile]});
+        std::fs::write(path, config.to_string()).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_credentials_uri_profile_gets_its_documents_there() {
+        let server = ScriptedServer::start(vec![Reply::Status(200, DOCUMENT.to_owned())]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        write_config(
+            &path,
+            serde_json::json!({"name": "p", "mode": "CredentialsURI",
+                               "credentials_uri": format!("{}/creds", server.url())}),
+        );
+        let provided = ProfileFile::new(Environment::empty())
+            .with_path(&path)
+            .provide()
+            .await
+            .unwrap();
+        assert_eq!(
+            (provided.provider(), provided.credentials().access_key_id()),
+            ("cli_profile/credentials_uri", "STS.m")
+        );
+        assert_eq!(server.requests(), ["GET /creds"]);
+    }
+
+    #[tokio::test]
+    async fn an_ecs_profile_keeps_its_metadata_provider_while_the_role_stays() {
+        let server = ScriptedServer::start(vec![
+            Reply::Status(200, "tok".to_owned()),
+            Reply::Status(200, DOCUMENT.to_owned()),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        let ecs = |role: &str| serde_json::json!({"name": "p", "mode": "EcsRamRole", "ram_role_name": role});
+        write_config(&path, ecs("a"));
+        let env = Environment::empty().with_var(super::super::ENV_IMDS_ENDPOINT, server.url());
+        let file = ProfileFile::new(env).with_path(&path);
+        for _ in 0..2 {
+            let provided = file.provide().await.unwrap();
+            assert_eq!(provided.provider(), "cli_profile/ecs_ram_role");
+        }
+        // The session token was asked for once: the same provider both times.
+        let documents = "GET /latest/meta-data/ram/security-credentials/";
+        assert_eq!(
+            server.requests(),
+            [
+                "PUT /latest/api/token".to_owned(),
+                format!("{documents}a"),
+                format!("{documents}a")
+            ]
+        );
+        // The file now names another role: that role is asked for.
+        write_config(&path, ecs("b"));
+        file.provide().await.unwrap();
+        assert_eq!(server.requests().last().unwrap(), &format!("{documents}b"));
+    }
+}

@@ -78,3 +78,26 @@ impl fmt::Debug for CredentialsUri {
         f.write_str(&self.describe())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_and_debug_leave_out_the_query() {
+        for (uri, expected) in [
+            (
+                "http://127.0.0.1:8080/credentials?token=s3cr3t",
+                "credentials URI http://127.0.0.1:8080/credentials?…",
+            ),
+            (
+                "http://127.0.0.1:8080/credentials",
+                "credentials URI http://127.0.0.1:8080/credentials",
+            ),
+        ] {
+            let provider = CredentialsUri::new(uri);
+            assert_eq!(provider.describe(), expected);
+            assert_eq!(format!("{provider:?}"), expected);
+        }
+    }
+}

@@ -451,3 +451,42 @@ async fn a_failed_refresh_keeps_the_valid_credentials_and_the_token_file_is_read
     assert_eq!(cache.fetches(), 3);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_oidc_profile_of_the_cli_config_assumes_its_role_at_the_mock() {
+    let server = mock(Duration::from_secs(3600), MetadataTokens::Optional).await;
+    let home = tempfile::tempdir().unwrap();
+    let token_file = home.path().join("token");
+    let expires = server.clock().now().timestamp() + 600;
+    std::fs::write(
+        &token_file,
+        unsigned_jwt(ISSUER, AUDIENCE, "system:serviceaccount:ci:deploy", expires),
+    )
+    .unwrap();
+    let config = serde_json::json!({
+        "current": "rrsa",
+        "profiles": [{
+            "name": "rrsa",
+            "mode": "OIDC",
+            "oidc_provider_arn": provider_arn(),
+            "oidc_token_file": token_file.to_string_lossy(),
+            "ram_role_arn": role_arn(),
+            "ram_session_name": "ci-run",
+            "sts_endpoint": server.base_url(),
+        }]
+    });
+    std::fs::create_dir(home.path().join(".aliyun")).unwrap();
+    std::fs::write(
+        home.path().join(".aliyun").join("config.json"),
+        config.to_string(),
+    )
+    .unwrap();
+    let provided = DefaultChain::new(env_at(home.path())).provide().await.unwrap();
+    assert_eq!(provided.provider(), "cli_profile/oidc_role_arn");
+    assert!(provided.credentials().access_key_id().starts_with("STS."));
+    assert_eq!(
+        actions(&server),
+        [("AssumeRoleWithOIDC".to_owned(), String::new())]
+    );
+    server.shutdown().await;
+}
