@@ -533,6 +533,10 @@ mod tests {
         assert_eq!(host("ftp://a.com/"), Err(PathProblem::Scheme));
         assert_eq!(host("http:/a.com/"), Err(PathProblem::Scheme));
         assert_eq!(host("httpx://a.com/"), Err(PathProblem::Scheme));
+        // Not `http` in the first four bytes: whatever follows, no scheme.
+        assert_eq!(host("ftps://a.com/"), Err(PathProblem::Scheme));
+        assert_eq!(host("webs://a.com/"), Err(PathProblem::Scheme));
+        assert_eq!(host("abcds://a.com/"), Err(PathProblem::Scheme));
         assert_eq!(host("http"), Err(PathProblem::Scheme));
         assert_eq!(host("http://"), Err(PathProblem::NoHost));
         assert_eq!(host("hTTpS://a.com"), Ok("a.com"));
