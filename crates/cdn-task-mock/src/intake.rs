@@ -220,6 +220,40 @@ mod tests {
     }
 
     #[test]
+    fn a_body_that_is_no_form_claims_nothing() {
+        for headers in [&[("content-type", "application/json")][..], &[]] {
+            let prelude = Prelude::of(&intake("", headers, "Format=JSON&Action=Z"), None);
+            assert_eq!(
+                (prelude.format, prelude.action),
+                (Format::Xml, None),
+                "{headers:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_of_exactly_the_limit_is_read_one_byte_more_is_refused() {
+        let limits = BodyLimits {
+            bytes: 4,
+            timeout: Duration::from_secs(5),
+        };
+        let read = |body: &'static str| async move {
+            let (parts, ()) = axum::http::Request::post("/")
+                .header(header::CONTENT_LENGTH, body.len())
+                .body(())
+                .unwrap()
+                .into_parts();
+            let (intake, malformed) = Intake::read(&parts, Body::from(body), limits).await;
+            (intake.body, malformed)
+        };
+        assert_eq!(read("abcd").await, (Bytes::from_static(b"abcd"), None));
+        assert_eq!(
+            read("abcde").await,
+            (Bytes::new(), Some(Malformed::BodyTooLarge { limit: 4 }))
+        );
+    }
+
+    #[test]
     fn an_unsigned_x_acs_action_header_does_not_make_a_request_acs3() {
         // The review's case: an RPC request plus `x-acs-action` was answered in ACS3's default
         // format (JSON) while verified as RPC.
