@@ -590,5 +590,11 @@ mod tests {
         assert!(normalize(&fits).is_ok());
         let over = format!("{base}{}é", "x".repeat(MAX_PATH_CHARS - base.len() - 5));
         assert_eq!(normalize(&over), Err(PathProblem::TooLong));
+        // `é` is `%C3%A9`, six characters encoded: exactly the limit fits.
+        let encoded_fits = format!("{base}{}é", "x".repeat(MAX_PATH_CHARS - base.len() - 6));
+        assert_eq!(
+            normalize(&encoded_fits).map(|(path, _)| path.len()),
+            Ok(MAX_PATH_CHARS)
+        );
     }
 }
