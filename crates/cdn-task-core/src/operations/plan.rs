@@ -593,6 +593,41 @@ mod tests {
     }
 
     #[test]
+    fn paths_whose_hashes_collide_are_both_kept() {
+        let entry = |path: &'static str, line: usize| Entry {
+            path: Cow::Borrowed(path),
+            domain: 0,
+            origin: PathOrigin::Line(line),
+            hash: 42,
+        };
+        let entries = [
+            entry("https://a.com/1", 1),
+            entry("https://a.com/2", 2),
+            entry("https://a.com/1", 3),
+        ];
+        let mut seen = SeenSet::new(entries.len());
+        let kept: Vec<bool> = (0..entries.len())
+            .map(|index| seen.insert(&entries, index))
+            .collect();
+        assert_eq!(
+            kept,
+            [true, true, false],
+            "same hash, other path: kept; same path: dropped"
+        );
+    }
+
+    #[test]
+    fn every_duplicate_is_counted() {
+        let twice = vec![
+            PathSource::line(1, "https://a.com/x"),
+            PathSource::line(2, "https://a.com/x"),
+            PathSource::line(3, "https://a.com/x"),
+        ];
+        assert_eq!(PurgePlan::new(FILE, twice).unwrap().duplicates_dropped(), 2);
+        assert_eq!(PurgePlan::new(FILE, urls(3, 1)).unwrap().duplicates_dropped(), 0);
+    }
+
+    #[test]
     fn duplicates_are_dropped_after_normalizing() {
         let sources = vec![
             PathSource::argument(1, "https://A.com/x y"),
