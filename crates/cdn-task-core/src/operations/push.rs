@@ -236,6 +236,18 @@ mod tests {
     }
 
     #[test]
+    fn areas_parse_in_any_case_and_write_lower_case() {
+        for area in [PreloadArea::Domestic, PreloadArea::Overseas] {
+            assert_eq!(area.as_str().parse::<PreloadArea>(), Ok(area));
+            assert_eq!(area.as_str().to_uppercase().parse::<PreloadArea>(), Ok(area));
+        }
+        assert!(matches!(
+            "abroad".parse::<PreloadArea>(),
+            Err(ParameterError::Invalid { name: "Area", .. })
+        ));
+    }
+
+    #[test]
     fn headers_must_be_a_json_object_of_strings() {
         for bad in ["[1]", r#"{"a":1}"#, "nope"] {
             let error = from::<PushObjectCache>(&[("ObjectPath", "http://a.com/1"), ("WithHeader", bad)])
