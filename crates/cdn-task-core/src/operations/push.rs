@@ -230,6 +230,14 @@ mod tests {
             .with_tier(PreloadTier::L2Only)
             .with_header("Accept-Encoding", "gzip")
             .with_header("X-Trace", "1");
+        assert_eq!(
+            (op.area(), op.tier(), op.headers().collect::<Vec<_>>()),
+            (
+                Some(PreloadArea::Overseas),
+                PreloadTier::L2Only,
+                vec![("Accept-Encoding", "gzip"), ("X-Trace", "1")]
+            )
+        );
         assert_eq!(round_trip(&op), Ok(op));
         let plain = PushObjectCache::new(["http://a.com/1"]).unwrap();
         assert_eq!(round_trip(&plain), Ok(plain));

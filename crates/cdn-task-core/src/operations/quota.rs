@@ -206,6 +206,15 @@ impl WireBody for RefreshQuota {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_quota_call_takes_no_parameters() {
+        assert_eq!(DescribeRefreshQuota.parameters(), []);
+        assert_eq!(
+            DescribeRefreshQuota::from_parameters(|_| Some("1")),
+            Ok(DescribeRefreshQuota)
+        );
+    }
+
     fn quota(ignore_params: Option<Quota>) -> RefreshQuota {
         RefreshQuota {
             request_id: "R".into(),
