@@ -269,6 +269,31 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_or_missing_number_is_named() {
+        let body = |url_quota: &str| {
+            format!(
+                r#"{{"RequestId":"R",{url_quota}"UrlRemain":"1","DirQuota":"1","DirRemain":"1",
+                "PreloadQuota":"1","PreloadRemain":"1","RegexQuota":"1","RegexRemain":"1"}}"#
+            )
+        };
+        assert!(matches!(
+            RefreshQuota::decode_json(body(r#""UrlQuota":"many","#).as_bytes()),
+            Err(DecodeError::InvalidField {
+                field: "UrlQuota",
+                ..
+            })
+        ));
+        assert!(matches!(
+            RefreshQuota::decode_json(body("").as_bytes()),
+            Err(DecodeError::MissingField {
+                field: "UrlQuota",
+                ..
+            })
+        ));
+        assert!(RefreshQuota::decode_json(body(r#""UrlQuota":"1","#).as_bytes()).is_ok());
+    }
+
+    #[test]
     fn each_kind_draws_on_its_quota() {
         let q = quota(None);
         assert_eq!(q.for_kind(PurgeKind::Refresh(RefreshType::File)), Some(q.url));

@@ -204,7 +204,17 @@ mod tests {
         let op = RefreshObjectCaches::new(["http://a.com/1/", "https://a.com/2/"], RefreshType::Directory)
             .unwrap()
             .with_force(Force::Always);
+        assert_eq!((op.kind(), op.force()), (RefreshType::Directory, Force::Always));
         assert_eq!(round_trip(&op), Ok(op));
+        for kind in [
+            RefreshType::File,
+            RefreshType::Directory,
+            RefreshType::Regex,
+            RefreshType::IgnoreParams,
+        ] {
+            assert_eq!(kind.to_string(), kind.as_str());
+            assert_eq!(kind.to_string().parse::<RefreshType>(), Ok(kind));
+        }
     }
 
     #[test]
