@@ -505,6 +505,16 @@ mod tests {
         );
         assert!(incomplete_detail(&header("Credential=id,SignedHeaders=host")).contains("Signature"));
         assert!(incomplete_detail(&header(&format!("{ok},Foo=bar"))).contains("Foo"));
+        // Sorted, with `host`, yet an empty or upper-case name: refused for the name itself.
+        for names in [";host", "Host;host", "host;x-Acs-date"] {
+            assert_eq!(
+                incomplete_detail(&header(&format!(
+                    "Credential=id,SignedHeaders={names},Signature={SIG}"
+                ))),
+                "Authorization: `SignedHeaders` is not a list of lower-case header names",
+                "{names}"
+            );
+        }
     }
 
     #[test]
