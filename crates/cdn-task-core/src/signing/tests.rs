@@ -356,6 +356,19 @@ fn rpc_form_bodies_are_part_of_the_signed_set() {
     });
     assert!(signed.canonical.contains("&Note=a%20b&") && signed.canonical.contains("&TaskId=1%2C2&"));
     assert!(!signed.query.contains("TaskId"));
+    // A body of another type is not parameters, whatever it looks like: it is not signed.
+    let plain = sign_rpc(&SigningInput {
+        body: form.as_bytes(),
+        content_type: Some("text/plain"),
+        method: "POST",
+        host: "cdn.aliyuncs.com",
+        path: "/",
+        query: &[("Action", "DescribeRefreshTaskById"), ("Version", "2018-05-10")],
+        credentials: &credentials,
+        timestamp: now(),
+        nonce: "n",
+    });
+    assert!(!plain.canonical.contains("TaskId"), "{}", plain.canonical);
     assert_eq!(
         signed.headers,
         [("content-type".to_owned(), content_type.to_owned())]
@@ -643,7 +656,12 @@ fn debug_output_and_errors_never_show_the_secret_or_the_token() {
         let wire = Wire::from(&signed);
         let verified = wire.verify().unwrap();
         assert_eq!(verified.security_token.as_deref(), Some(TOKEN));
-        assert_no_token(&format!("{verified:?}"));
+        let shown = format!("{verified:?}");
+        assert_no_token(&shown);
+        assert!(
+            shown.starts_with("VerifiedRequest {") && shown.contains(ID) && shown.contains("<redacted>"),
+            "{shown}"
+        );
         let headers: Vec<(&str, &str)> = borrow_pairs(&wire.headers);
         let received = ReceivedRequest {
             method: &wire.method,
@@ -652,7 +670,12 @@ fn debug_output_and_errors_never_show_the_secret_or_the_token() {
             headers: &headers,
             body: &wire.body,
         };
-        assert_no_token(&format!("{received:?}"));
+        let shown = format!("{received:?}");
+        assert_no_token(&shown);
+        assert!(
+            shown.starts_with("ReceivedRequest {") && shown.contains(&wire.method),
+            "{shown}"
+        );
         let error = verify(&received, |_| Some("wrong".into())).unwrap_err();
         assert!(matches!(error, VerifyError::SignatureMismatch { .. }));
         assert_no_token(&format!("{error} {error:?}"));
