@@ -886,3 +886,28 @@ fn inner_steps_of_the_schemes() {
     assert_eq!(signed, "host;x-acs-action");
     assert_eq!(super::rpc::rpc_signature("testsecret", "GET&%2F&").len(), 28);
 }
+
+#[test]
+fn unsigned_requests_give_their_parameters_by_the_same_rules() {
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let received = |query: &'static str, body: &'static [u8]| ReceivedRequest {
+        method: "POST",
+        path: "/",
+        query,
+        headers: &form,
+        body,
+    };
+    assert_eq!(
+        super::unsigned_parameters(&received(
+            "Action=AssumeRoleWithOIDC&RoleArn=r%2F1",
+            b"OIDCToken=a.b"
+        )),
+        Ok(vec![
+            ("Action".to_owned(), "AssumeRoleWithOIDC".to_owned()),
+            ("RoleArn".to_owned(), "r/1".to_owned()),
+            ("OIDCToken".to_owned(), "a.b".to_owned()),
+        ])
+    );
+    assert!(super::unsigned_parameters(&received("RoleArn=a", b"RoleArn=b")).is_err());
+    assert!(super::unsigned_parameters(&received("RoleArn=%zz", b"")).is_err());
+}

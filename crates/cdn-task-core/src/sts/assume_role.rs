@@ -125,6 +125,20 @@ mod tests {
             .unwrap()
             .with_external_id("ext-1")
             .unwrap();
+        assert_eq!(
+            (
+                op.session_name(),
+                op.duration_seconds(),
+                op.policy(),
+                op.external_id()
+            ),
+            (
+                "s1",
+                900,
+                Some(r#"{"Version":"1","Statement":[]}"#),
+                Some("ext-1")
+            )
+        );
         let sent = op.parameters();
         let received: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(parse(&received).unwrap(), op);

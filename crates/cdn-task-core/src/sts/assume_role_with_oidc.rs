@@ -129,6 +129,21 @@ mod tests {
             .unwrap()
             .with_duration_seconds(1000)
             .unwrap();
+        assert_eq!(
+            (
+                op.provider_arn(),
+                op.token(),
+                op.session_name(),
+                op.duration_seconds()
+            ),
+            ("acs:ram::1:oidc-provider/p", "a.b.c.d", "s1", 1000)
+        );
+        let shown = format!("{op:?}");
+        assert!(
+            shown.starts_with("AssumeRoleWithOidc {") && shown.contains("oidc-provider/p"),
+            "{shown}"
+        );
+        assert!(!shown.contains("a.b.c.d"), "the token never shows: {shown}");
         let sent = op.parameters();
         let map: HashMap<&str, &str> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
