@@ -256,7 +256,17 @@ mod tests {
         let arn: RoleArn = "acs:ram::42:role/path/name".parse().unwrap();
         assert_eq!((arn.account_id(), arn.role_name()), ("42", "path/name"));
         assert_eq!(arn.to_string(), "acs:ram::42:role/path/name");
+        assert_eq!(arn.as_str(), "acs:ram::42:role/path/name");
+        // The role name: 1 to 64 characters.
+        let longest = format!("acs:ram::42:role/{}", "r".repeat(64));
+        assert_eq!(
+            longest.parse::<RoleArn>().map(|arn| arn.role_name().len()),
+            Ok(64)
+        );
+        let too_long = format!("acs:ram::42:role/{}", "r".repeat(65));
         for bad in [
+            too_long.as_str(),
+            "acs:ram::42:role/a b",
             "",
             "acs:ram::42:role/",
             "acs:ram:::role/x",
