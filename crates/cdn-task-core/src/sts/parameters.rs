@@ -249,6 +249,14 @@ mod tests {
         assert!(!error.to_string().contains("abc"), "{error}");
         assert!(check_oidc_provider_arn("acs:ram::1:oidc-provider/ack-rrsa-c1").is_ok());
         assert!(check_oidc_provider_arn("acs:ram::1:role/x").is_err());
+        // An account of digits, and a name: each part checked on its own.
+        for bad in [
+            "acs:ram:::oidc-provider/p",
+            "acs:ram::1x:oidc-provider/p",
+            "acs:ram::1:oidc-provider/",
+        ] {
+            assert!(check_oidc_provider_arn(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
