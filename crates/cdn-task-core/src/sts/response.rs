@@ -357,6 +357,13 @@ mod tests {
         }
         let debug = format!("{response:?}");
         assert!(!debug.contains("s3cr3t") && !debug.contains("t0k3n"), "{debug}");
+        let credentials = format!("{:?}", response.credentials());
+        assert!(
+            credentials.starts_with("StsCredentials { access_key_id: ")
+                && credentials.contains(response.credentials().access_key_id())
+                && credentials.contains("<redacted>"),
+            "{credentials}"
+        );
         let oidc = AssumeRoleWithOidcResponse::new("R", response.credentials().clone(), None);
         assert!(oidc.encode_xml().contains("<AssumeRoleWithOIDCResponse>"));
         assert_eq!(

@@ -47,3 +47,34 @@ pub fn task_page_xml_fast(body: &[u8]) -> Option<DescribeRefreshTasksResponse> {
 pub fn task_page_xml_general(body: &[u8]) -> Result<DescribeRefreshTasksResponse, DecodeError> {
     DescribeRefreshTasksResponse::decode_xml_general(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Task, WireBody};
+    use chrono::TimeZone;
+
+    fn tasks() -> Vec<Task> {
+        let created = chrono::Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+        vec![
+            Task::new("1".parse().unwrap(), "http://a.com/1.js", created),
+            Task::new("2".parse().unwrap(), "http://a.com/dir/", created),
+        ]
+    }
+
+    #[test]
+    fn each_pair_reads_an_encoded_body_back_alike() {
+        let by_id = DescribeRefreshTaskByIdResponse::new("R", tasks());
+        let (json, xml) = (by_id.encode_json(), by_id.encode_xml());
+        assert_eq!(by_id_json_fast(json.as_bytes()), Some(by_id.clone()));
+        assert_eq!(by_id_json_general(json.as_bytes()), Ok(by_id.clone()));
+        assert_eq!(by_id_xml_fast(xml.as_bytes()), Some(by_id.clone()));
+        assert_eq!(by_id_xml_general(xml.as_bytes()), Ok(by_id));
+        let page = DescribeRefreshTasksResponse::new("R", tasks());
+        let (json, xml) = (page.encode_json(), page.encode_xml());
+        assert_eq!(task_page_json_fast(json.as_bytes()), Some(page.clone()));
+        assert_eq!(task_page_json_general(json.as_bytes()), Ok(page.clone()));
+        assert_eq!(task_page_xml_fast(xml.as_bytes()), Some(page.clone()));
+        assert_eq!(task_page_xml_general(xml.as_bytes()), Ok(page));
+    }
+}
