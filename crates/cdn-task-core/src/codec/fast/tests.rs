@@ -46,6 +46,23 @@ const FIXTURE_JSON: &str = include_str!("../../../tests/fixtures/describe_respon
 const FIXTURE_XML: &str = include_str!("../../../tests/fixtures/describe_response.xml");
 
 #[test]
+fn a_raw_control_character_in_a_string_is_refused_beside_a_blank_newline() {
+    // The newline between tokens is a control byte too: the fast path must still look into the
+    // strings, whatever the count of control bytes in the body.
+    let body = ById::new("R", Vec::new()).encode_json().replacen(
+        r#""RequestId":"R""#,
+        "\n\"RequestId\":\"a\tb\"",
+        1,
+    );
+    assert!(body.contains('\t') && body.contains('\n'), "{body}");
+    assert!(!BY_ID_JSON.agree(body.as_bytes()), "the fast path declines it");
+    assert!(matches!(
+        ById::decode_json(body.as_bytes()),
+        Err(DecodeError::Json { .. })
+    ));
+}
+
+#[test]
 fn the_service_bodies_take_the_fast_path() {
     assert!(BY_ID_JSON.agree(FIXTURE_JSON.as_bytes()));
     assert!(BY_ID_XML.agree(FIXTURE_XML.as_bytes()));
