@@ -63,6 +63,35 @@ fn a_raw_control_character_in_a_string_is_refused_beside_a_blank_newline() {
 }
 
 #[test]
+fn a_count_past_u64_is_refused_as_serde_refuses_it() {
+    let body = FIXTURE_JSON.replacen(r#""TotalCount":1"#, r#""TotalCount":18446744073709551616"#, 1);
+    assert_ne!(body, FIXTURE_JSON, "the fixture has a TotalCount of 1");
+    assert!(!BY_ID_JSON.agree(body.as_bytes()));
+    assert!(ById::decode_json(body.as_bytes()).is_err());
+}
+
+#[test]
+fn the_tasks_wrapper_holds_its_one_list_and_nothing_else() {
+    let task = r#"{"TaskId":"1","ObjectPath":"http://a.com/x","ObjectType":"file","Status":"Complete","Process":"100%","CreationTime":"2026-11-30T08:00:00Z","Description":""}"#;
+    let page = |tasks: &str| {
+        format!(r#"{{"RequestId":"R","PageNumber":1,"PageSize":20,"TotalCount":1,"Tasks":{tasks}}}"#)
+    };
+    let plain = page(&format!(r#"{{"CDNTask":[{task}]}}"#));
+    assert!(
+        PAGE_JSON.agree(plain.as_bytes()),
+        "the plain page takes the fast path"
+    );
+    assert_eq!(Page::decode_json(plain.as_bytes()).unwrap().tasks.len(), 1);
+    // Another key in the wrapper is not the list; the list twice is an error.
+    let other = page(&format!(r#"{{"Other":[{task}]}}"#));
+    PAGE_JSON.agree(other.as_bytes());
+    assert_eq!(Page::decode_json(other.as_bytes()).unwrap().tasks.len(), 0);
+    let twice = page(&format!(r#"{{"CDNTask":[{task}],"CDNTask":[{task}]}}"#));
+    PAGE_JSON.agree(twice.as_bytes());
+    assert!(Page::decode_json(twice.as_bytes()).is_err());
+}
+
+#[test]
 fn the_service_bodies_take_the_fast_path() {
     assert!(BY_ID_JSON.agree(FIXTURE_JSON.as_bytes()));
     assert!(BY_ID_XML.agree(FIXTURE_XML.as_bytes()));
