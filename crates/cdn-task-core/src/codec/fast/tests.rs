@@ -92,6 +92,21 @@ fn the_tasks_wrapper_holds_its_one_list_and_nothing_else() {
 }
 
 #[test]
+fn a_prefixed_field_is_read_by_its_local_name() {
+    // `<x:TotalCount>` is `TotalCount` to the general decoder: beside another, a duplicate.
+    let body = FIXTURE_XML.replacen("<TotalCount>", "<x:TotalCount>0</x:TotalCount><TotalCount>", 1);
+    assert_ne!(body, FIXTURE_XML);
+    BY_ID_XML.agree(body.as_bytes());
+    assert!(matches!(
+        ById::decode_xml(body.as_bytes()),
+        Err(DecodeError::DuplicateField {
+            field: "TotalCount",
+            ..
+        })
+    ));
+}
+
+#[test]
 fn the_service_bodies_take_the_fast_path() {
     assert!(BY_ID_JSON.agree(FIXTURE_JSON.as_bytes()));
     assert!(BY_ID_XML.agree(FIXTURE_XML.as_bytes()));
