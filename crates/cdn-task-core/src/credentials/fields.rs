@@ -97,6 +97,23 @@ mod tests {
         object(format!(r#"{{"f":{value}}}"#).as_bytes()).unwrap()
     }
 
+    /// Reads field `f` with `read` from an object holding each case's JSON value, then from one
+    /// without it, and compares with what is expected.
+    fn check<T: PartialEq + std::fmt::Debug>(
+        read: impl Fn(&Fields<'_>) -> Result<T, (&'static str, FieldProblem)>,
+        cases: impl IntoIterator<Item = (&'static str, Result<T, FieldProblem>)>,
+        absent: T,
+    ) {
+        for (value, expected) in cases {
+            assert_eq!(
+                read(&Fields(&with(value))),
+                expected.map_err(|p| ("f", p)),
+                "{value}"
+            );
+        }
+        assert_eq!(read(&Fields(&Map::new())), Ok(absent));
+    }
+
     #[test]
     fn strings_are_required_or_optional_and_empty_is_absent() {
         let absent = Map::new();
@@ -123,14 +140,7 @@ mod tests {
             ("4294967296", Err(NotANumber)),
             ("true", Err(NotANumber)),
         ];
-        for (value, expected) in cases {
-            assert_eq!(
-                Fields(&with(value)).seconds("f"),
-                expected.map_err(|p| ("f", p)),
-                "{value}"
-            );
-        }
-        assert_eq!(Fields(&Map::new()).seconds("f"), Ok(None));
+        check(|fields| fields.seconds("f"), cases, None);
     }
 
     #[test]
@@ -146,14 +156,7 @@ mod tests {
             ("1", Err(NotABoolean)),
             ("[]", Err(NotABoolean)),
         ];
-        for (value, expected) in cases {
-            assert_eq!(
-                Fields(&with(value)).flag("f"),
-                expected.map_err(|p| ("f", p)),
-                "{value}"
-            );
-        }
-        assert_eq!(Fields(&Map::new()).flag("f"), Ok(false));
+        check(|fields| fields.flag("f"), cases, false);
     }
 
     #[test]
